@@ -1,0 +1,5 @@
+"""``python -m ann`` runs the operators' CLI."""
+
+from ann.cli import app
+
+app()

@@ -1,0 +1,42 @@
+"""One typed settings object per process, read from the environment at start-up.
+
+Every value has a local default so that the README's commands work on a fresh machine; in
+production the same names are set in the environment (``ES_URL``, ``REDIS_URL``, ...).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Where the services are and how the pipeline behaves."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    es_url: str = Field(default="http://127.0.0.1:19200", alias="ES_URL")
+    redis_url: str = Field(default="redis://127.0.0.1:16379/0", alias="REDIS_URL")
+    index_alias: str = Field(default="ann-articles", alias="ANN_INDEX_ALIAS")
+    mirror_url: str | None = Field(default=None, alias="ANN_MIRROR_URL")
+    """When set, every fetch goes to this offline mirror instead of the live site."""
+    politeness_scale: float = Field(default=1.0, alias="ANN_POLITENESS_SCALE", ge=0)
+    """Multiplies every source's delay; the offline mirror runs with 0."""
+    pages_queue: str = Field(default="pages", alias="ANN_PAGES_QUEUE")
+    bulk_batch_size: int = Field(default=50, alias="ANN_BULK_BATCH_SIZE", ge=1, le=5000)
+    shared_dir: Path = Field(default=REPO_ROOT.parent / "shared", alias="ANN_SHARED_DIR")
+    state_dir: Path = Field(default=REPO_ROOT / "var", alias="ANN_STATE_DIR")
+    api_host: str = Field(default="127.0.0.1", alias="ANN_API_HOST")
+    api_port: int = Field(default=18000, alias="ANN_API_PORT")
+    mirror_port: int = Field(default=18080, alias="ANN_MIRROR_PORT")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings; tests build their own ``Settings(...)`` instead."""
+    return Settings()

@@ -1,0 +1,68 @@
+"""The source registry: one declarative YAML file per member site, listed explicitly.
+
+Adding a member is adding ``<id>.yaml`` here (and its mirror shape); nothing registers itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from ann.sources.model import Hints, Source
+
+__all__ = ["Hints", "Registry", "Source", "load_registry"]
+
+SOURCES_DIR = Path(__file__).resolve().parent
+
+
+class Registry:
+    """All configured sources, by id and by host."""
+
+    def __init__(self, sources: list[Source]) -> None:
+        self._by_id = {s.id: s for s in sources}
+        if len(self._by_id) != len(sources):
+            raise ValueError("two source files share an id")
+
+    def __iter__(self) -> Iterator[Source]:
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def ids(self) -> list[str]:
+        return sorted(self._by_id)
+
+    def get(self, source_id: str) -> Source:
+        try:
+            return self._by_id[source_id]
+        except KeyError:
+            known = ", ".join(self.ids())
+            raise KeyError(f"unknown source {source_id!r}; known: {known}") from None
+
+    def for_url(self, url: str) -> Source | None:
+        host = urlsplit(url).hostname or ""
+        for source in self._by_id.values():
+            if source.owns(host):
+                return source
+        return None
+
+
+def load_source(path: Path) -> Source:
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    try:
+        source = Source.model_validate(data)
+    except ValueError as error:
+        raise ValueError(f"{path.name}: {error}") from error
+    if source.id != path.stem:
+        raise ValueError(f"{path.name}: id {source.id!r} must equal the file name")
+    return source
+
+
+@lru_cache(maxsize=4)
+def load_registry(directory: Path = SOURCES_DIR) -> Registry:
+    return Registry([load_source(p) for p in sorted(directory.glob("*.yaml"))])

@@ -1,0 +1,142 @@
+"""The local stack: Redis and Elasticsearch through ``deploy/local``, then mirror, workers, API.
+
+When ``ES_URL`` / ``REDIS_URL`` are set in the environment the services are someone else's
+(production, docker compose) and nothing is started or stopped here.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+from redis import Redis
+
+from ann.processes import ProcessManager
+from ann.settings import REPO_ROOT, Settings
+
+DEPLOY_LOCAL = REPO_ROOT / "deploy" / "local"
+MIRROR_PROCESS = "mirror"
+API_PROCESS = "api"
+WORKER_PROCESS = "worker-{n}"
+
+
+class StackError(RuntimeError):
+    """A service could not be brought up; the message says which and where its log is."""
+
+
+def _port(url: str) -> int:
+    port = urlsplit(url).port
+    if port is None:
+        raise StackError(f"{url} names no port")
+    return port
+
+
+def run_service_script(name: str, action: str, env: dict[str, str]) -> None:
+    """Run `deploy/local/<name>.sh <action>`; raise StackError when it fails."""
+    script = DEPLOY_LOCAL / f"{name}.sh"
+    result = subprocess.run(["bash", str(script), action], env={**os.environ, **env}, check=False)
+    if result.returncode != 0:
+        raise StackError(f"{script.name} {action} failed (exit {result.returncode})")
+
+
+def managed_services(settings: Settings) -> dict[str, dict[str, str]]:
+    """The services this machine runs for us (those not given by ES_URL / REDIS_URL)."""
+    services: dict[str, dict[str, str]] = {}
+    if "REDIS_URL" not in os.environ:
+        services["redis"] = {"REDIS_PORT": str(_port(settings.redis_url))}
+    if "ES_URL" not in os.environ:
+        services["elasticsearch"] = {"ES_PORT": str(_port(settings.es_url))}
+    return services
+
+
+def start_services(settings: Settings) -> None:
+    for name, env in managed_services(settings).items():
+        run_service_script(name, "start", env)
+
+
+def stop_services(settings: Settings) -> None:
+    for name, env in managed_services(settings).items():
+        run_service_script(name, "stop", env)
+
+
+def mirror_dir(settings: Settings) -> Path:
+    return settings.state_dir / "mirror"
+
+
+def mirror_url(settings: Settings) -> str:
+    return f"http://127.0.0.1:{settings.mirror_port}"
+
+
+def start_mirror(settings: Settings, procs: ProcessManager) -> str:
+    """Generate the offline mirror once, serve it, and return its URL."""
+    root = mirror_dir(settings)
+    if not (root / "manifest.json").exists():
+        subprocess.run(
+            [sys.executable, "-m", "mirror", "generate", "--out", str(root)], check=True
+        )
+    url = mirror_url(settings)
+    procs.start(
+        MIRROR_PROCESS,
+        [sys.executable, "-m", "mirror", "serve", "--root", str(root),
+         "--port", str(settings.mirror_port)],
+    )
+    wait_for(lambda: _http_ok(f"{url}/__mirror__/stats"), "mirror", procs, MIRROR_PROCESS)
+    return url
+
+
+def start_workers(procs: ProcessManager, settings: Settings, count: int, concurrency: int) -> None:
+    for n in range(count):
+        procs.start(
+            WORKER_PROCESS.format(n=n),
+            [sys.executable, "-m", "celery", "-A", "indexer.celery_app", "worker",
+             "--loglevel=INFO", f"--concurrency={concurrency}", "-Q", settings.pages_queue,
+             "-n", f"ann-worker-{n}@%h", "--without-gossip", "--without-mingle"],
+        )
+
+
+def start_api(procs: ProcessManager, settings: Settings) -> str:
+    url = f"http://{settings.api_host}:{settings.api_port}"
+    procs.start(
+        API_PROCESS,
+        [sys.executable, "-m", "uvicorn", "search_api.main:app", "--host", settings.api_host,
+         "--port", str(settings.api_port), "--no-access-log"],
+    )
+    wait_for(lambda: _http_ok(f"{url}/health"), "search API", procs, API_PROCESS)
+    return url
+
+
+def stop_processes(procs: ProcessManager) -> list[str]:
+    return [name for name in procs.names() if procs.stop(name)]
+
+
+def _http_ok(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def wait_for(
+    check: Callable[[], bool], what: str, procs: ProcessManager, name: str, timeout: float = 60
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        if procs.pid(name) is None:
+            break
+        time.sleep(0.3)
+    raise StackError(f"{what} did not come up; see {procs.log_path(name)}")
+
+
+def queue_depth(redis: Redis, queue: str) -> int:
+    """Messages waiting plus messages taken by a worker but not yet acknowledged."""
+    waiting = int(redis.llen(queue))
+    unacked = int(redis.hlen("unacked"))
+    return waiting + unacked

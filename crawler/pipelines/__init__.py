@@ -1,0 +1,1 @@
+"""Item pipelines: where fetched pages leave the crawler."""

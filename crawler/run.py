@@ -1,0 +1,27 @@
+"""Run the news spider for one or more sources in this process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+
+from ann.settings import Settings
+from ann.sources import load_registry
+from crawler.settings import scrapy_settings
+from crawler.spiders.news import NewsSpider
+
+
+def crawl(source_ids: list[str], settings: Settings) -> dict[str, dict[str, Any]]:
+    """Crawl the given sources concurrently in one reactor; return each one's Scrapy stats."""
+    registry = load_registry()
+    for source_id in source_ids:
+        registry.get(source_id)  # fail early, naming the known ids
+    process = CrawlerProcess(settings=scrapy_settings(settings, registry))
+    crawlers = []
+    for source_id in source_ids:
+        crawler = process.create_crawler(NewsSpider)
+        crawlers.append((source_id, crawler))
+        process.crawl(crawler, source_id=source_id)
+    process.start()
+    return {sid: dict(c.stats.get_stats()) if c.stats else {} for sid, c in crawlers}

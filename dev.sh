@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The two commands of the README, and what they need, on a fresh machine:
+#   ./dev.sh demo [--live]   install everything, start the stack, crawl, index, serve search
+#   ./dev.sh test [pytest args]   lint, type-check and run the whole test suite on real services
+#   ./dev.sh down            stop everything `demo` started
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+VENV=.venv
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+python_env() {
+  if [[ ! -x $VENV/bin/python ]]; then
+    say "creating the virtualenv in $VENV"
+    python3 -m venv "$VENV"
+  fi
+  local stamp=$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+  if [[ ! -f $stamp ]]; then
+    say "installing Python dependencies"
+    "$VENV/bin/pip" install --quiet --upgrade pip
+    "$VENV/bin/pip" install --quiet -e '.[dev]'
+    rm -f "$VENV"/.installed-*
+    touch "$stamp"
+  fi
+}
+
+services() {
+  say "installing Redis and Elasticsearch (first time only)"
+  bash deploy/local/redis.sh install
+  bash deploy/local/elasticsearch.sh install
+}
+
+cmd=${1:-help}
+shift || true
+case $cmd in
+  demo)
+    python_env
+    services
+    exec "$VENV/bin/ann" demo "$@"
+    ;;
+  test)
+    python_env
+    services
+    say "ruff"
+    "$VENV/bin/ruff" check .
+    say "mypy --strict"
+    "$VENV/bin/mypy"
+    say "pytest (unit and integration, on real Elasticsearch, Redis and Celery workers)"
+    exec "$VENV/bin/pytest" "$@"
+    ;;
+  down)
+    exec "$VENV/bin/ann" down
+    ;;
+  *)
+    sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac

@@ -1,0 +1,4 @@
+"""The indexer: Celery workers that turn crawled pages into indexed articles.
+
+Stages, each a pure function with every outcome counted: extract → normalize → dedup → bulk index.
+"""

@@ -1,0 +1,32 @@
+"""From a normalized :class:`Article` to the document stored in Elasticsearch."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from ann.messages import RawPage
+from indexer.article import Article
+from indexer.canonical import document_id
+
+_HASHED_FIELDS = (
+    "title", "standfirst", "authors", "published_at", "updated_at", "section", "categories",
+    "tags", "body", "lead_image", "original_paper",
+)
+
+
+def content_hash(article: Article) -> str:
+    """Hash of what a reader sees: an unchanged article is never re-written."""
+    data = article.model_dump_json(include=set(_HASHED_FIELDS))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def to_document(article: Article, page: RawPage) -> dict[str, Any]:
+    doc = article.model_dump(mode="json")
+    doc["id"] = document_id(article.url)
+    doc["content_hash"] = content_hash(article)
+    doc["fetched_at"] = page.fetched_at.isoformat()
+    doc["indexed_at"] = datetime.now(UTC).isoformat()
+    doc["discovered_via"] = page.discovery.kind
+    return doc

@@ -1,0 +1,85 @@
+"""Write the whole mirror as a static tree plus ``manifest.json`` (the extraction ground truth)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ann.sources import load_registry
+from mirror.layout import BODY, HTML, RSS, TEXT, TYPE, XML, resource_dir
+from mirror.manifest import ArticleTruth, Manifest, SiteTruth
+from mirror.plan import plan
+from mirror.prose import load_documents
+from mirror.sites import SITES, Site
+from mirror.sites.asianews import PAPERS
+from mirror.story import Story
+
+ROBOTS_DIR = Path("fixtures/feeds-corpus/robots/scrapy+protego/tests/test_data")
+
+
+def _write(out_dir: Path, host: str, path: str, text: str, content_type: str) -> None:
+    target = resource_dir(out_dir, host, path)
+    if target is None:
+        raise ValueError(f"bad mirror path {host}{path}")
+    target.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    body = target / BODY
+    # Rewrite only what changed, so Last-Modified (file mtime) moves only with the content.
+    if not body.exists() or body.read_bytes() != data:
+        body.write_bytes(data)
+    if content_type != HTML:
+        (target / TYPE).write_text(content_type, encoding="utf-8")
+
+
+def _robots(site: Site, shared_dir: Path, sitemaps: list[str]) -> str:
+    captured = shared_dir / ROBOTS_DIR / site.host
+    if captured.is_file():
+        return captured.read_text(encoding="utf-8", errors="replace")
+    lines = ["User-agent: *", "Disallow: /search", "Disallow: /wp-admin/", ""]
+    return "\n".join(lines + [f"Sitemap: {s}" for s in sitemaps]) + "\n"
+
+
+def _truth(story: Story) -> ArticleTruth:
+    original = story.original
+    return ArticleTruth(
+        url=story.url, source_id=story.source_id, title=story.title, keyword=story.keyword,
+        published_at=story.published_utc, authors=story.authors, section=story.section_name,
+        standfirst=story.standfirst, paragraphs=story.paragraphs,
+        original_paper=PAPERS[original.source_id] if original else None,
+        original_url=original.url if original else None, extra=story.extra)
+
+
+def generate(out_dir: Path, shared_dir: Path, *, per_site: int = 50, seed: int = 0,
+             extra: int = 0) -> Manifest:
+    registry = load_registry()
+    zones = {s.id: s.zone for s in registry}
+    missing = set(SITES) - set(zones)
+    if missing:
+        raise ValueError(f"mirror sites without a source file: {sorted(missing)}")
+    stories = plan(load_documents(shared_dir), zones, per_site=per_site, seed=seed, extra=extra)
+    sites: list[SiteTruth] = []
+    articles: list[ArticleTruth] = []
+    for source_id in sorted(stories):
+        site, source = SITES[source_id], registry.get(source_id)
+        newest = sorted(stories[source_id], key=lambda s: (s.published, s.index), reverse=True)
+        for story in stories[source_id]:
+            _write(out_dir, site.host, story.path, site.render_article(story), HTML)
+            articles.append(_truth(story))
+        for path, xml in site.feed_files(newest).items():
+            _write(out_dir, site.host, path, xml, RSS)
+        for path, xml in site.sitemap_files(newest).items():
+            _write(out_dir, site.host, path, xml, XML)
+        for path, slug in site.section_pages:
+            chosen = [s for s in newest if s.section_slug == slug][:20]
+            _write(out_dir, site.host, path, site.render_section(slug, chosen), HTML)
+        robots = _robots(site, shared_dir, list(source.entry_points.sitemaps))
+        _write(out_dir, site.host, "/robots.txt", robots, TEXT)
+        sites.append(SiteTruth(
+            source_id=source_id, host=site.host, robots=f"{site.base()}/robots.txt",
+            feeds=[site.base() + p for p, _ in site.feeds],
+            sitemaps=[site.base() + p for p in site.sitemap_files(newest)],
+            sections=[site.base() + p for p, _ in site.section_pages]))
+    manifest = Manifest(seed=seed, per_site=per_site, extra=extra, sites=sites, articles=articles)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "manifest.json").write_text(manifest.model_dump_json(indent=1) + "\n",
+                                           encoding="utf-8")
+    return manifest

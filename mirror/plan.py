@@ -1,0 +1,102 @@
+"""Decide every article of the mirror (prose, title, byline, date, URL) from the seed alone.
+
+Each article draws from its own RNG keyed by (seed, site, index) and from its own prose document,
+so adding ``extra`` articles never changes an existing one.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from mirror.people import pick_byline
+from mirror.prose import Document, first_sentence
+from mirror.sites import SITES, Site
+from mirror.story import Story
+
+HUB = "asianews"
+MEMBERS = sorted(s for s in SITES if s != HUB)
+START = datetime(2019, 1, 1)
+BASE_SPAN = timedelta(days=6 * 365 + 180)  # base articles: 2019-01 .. 2025-06
+EXTRA_START = datetime(2025, 7, 1)  # extra articles are newer than every base one
+CREDITS = ["PHOTO: {p} FILE", "PHOTO: REUTERS", "PHOTO: AFP", "PHOTO: {p}"]
+
+
+def _published(rng: random.Random, zone: ZoneInfo, extra_index: int | None) -> datetime:
+    if extra_index is None:
+        naive = START + timedelta(seconds=rng.randrange(int(BASE_SPAN.total_seconds())))
+    else:
+        naive = EXTRA_START + timedelta(days=extra_index, minutes=rng.randrange(600, 1200))
+    return naive.replace(second=0, tzinfo=zone)
+
+
+def _story(site: Site, zone: ZoneInfo, doc: Document, index: int, seed: int,
+           extra_index: int | None) -> Story:
+    rng = random.Random(f"{seed}/{site.source_id}/{index}")
+    section = rng.choice(site.sections)
+    people, agencies = pick_byline(site.source_id, rng)
+    paragraphs = list(doc.paragraphs)
+    if site.dateline and rng.random() < 0.6:
+        paragraphs[0] = site.dateline + paragraphs[0]
+    credit = rng.choice(CREDITS).format(p=site.name.upper().removeprefix("THE "))
+    return Story(source_id=site.source_id, index=index, title=doc.title, keyword=doc.keyword,
+                 paragraphs=paragraphs, standfirst=first_sentence(doc.paragraphs[0])[:240],
+                 people=people, agencies=agencies,
+                 published=_published(rng, zone, extra_index), section_slug=section.slug,
+                 section_name=section.name, photo_credit=credit, extra=extra_index is not None)
+
+
+def _place(site: Site, story: Story, taken: set[str], rng: random.Random) -> None:
+    path = site.article_path(story, rng)
+    if path in taken:
+        stem, dot, ext = path.rpartition(".") if path.endswith(".html") else (path, "", "")
+        path = f"{stem.rstrip('/')}-{story.index}{dot}{ext}" + ("/" if path.endswith("/") else "")
+    taken.add(path)
+    story.path, story.url = path, site.base() + path
+
+
+def plan(docs: list[Document], zones: dict[str, ZoneInfo], *, per_site: int, seed: int,
+         extra: int) -> dict[str, list[Story]]:
+    order = list(range(len(docs)))
+    random.Random(seed).shuffle(order)
+    n_reprints = min(per_site, max(10, per_site // 4))
+    reprint_at = {round(j * per_site / n_reprints): j for j in range(n_reprints)}
+    base_needed = len(MEMBERS) * per_site + per_site - n_reprints
+    if base_needed + len(SITES) * extra > len(docs):
+        raise ValueError(f"only {len(docs)} prose documents for {base_needed} + extra articles")
+    cursor = iter(order[:base_needed])
+    stories: dict[str, list[Story]] = {}
+    for source_id in [*MEMBERS, HUB]:
+        site, taken = SITES[source_id], set[str]()
+        items: list[Story] = []
+        for i in range(per_site):
+            if source_id == HUB and i in reprint_at:
+                j = reprint_at[i]
+                original = stories[MEMBERS[j % len(MEMBERS)]][(j * 7) % per_site]
+                story = _story(site, zones[HUB], docs[order[0]], i, seed, None)
+                story.title, story.keyword = original.title, original.keyword
+                story.paragraphs, story.standfirst = original.paragraphs, original.standfirst
+                story.people, story.agencies = original.people, original.agencies
+                story.published = (original.published + timedelta(hours=6)).astimezone(
+                    zones[HUB])
+                story.original = original
+            else:
+                story = _story(site, zones[source_id], docs[next(cursor)], i, seed, None)
+            _place(site, story, taken, random.Random(f"{seed}/{source_id}/{i}/path"))
+            items.append(story)
+        stories[source_id] = items
+    for position, source_id in enumerate([*MEMBERS, HUB]):
+        site, taken = SITES[source_id], {s.path for s in stories[source_id]}
+        for j in range(extra):
+            doc = docs[order[base_needed + position * extra + j]]
+            story = _story(site, zones[source_id], doc, per_site + j, seed, j)
+            _place(site, story, taken, random.Random(f"{seed}/{source_id}/{per_site + j}/path"))
+            stories[source_id].append(story)
+    for source_id, items in stories.items():
+        base = items[:per_site]
+        for story in items:
+            rng = random.Random(f"{seed}/{source_id}/{story.index}/related")
+            # Related lists only name base articles, so extra never edits an old page.
+            story.related = rng.sample([s for s in base if s is not story], min(4, len(base) - 1))
+    return stories

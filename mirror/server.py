@@ -1,0 +1,169 @@
+"""Serve a generated mirror on 127.0.0.1, routing by the ``Host`` header the crawler sends.
+
+Answers conditional requests (ETag / Last-Modified → 304) like real CDNs do, counts every request
+per (host, path) so recrawl tests can assert what was re-fetched, and can fail a host on demand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from dataclasses import asdict, dataclass
+from email.utils import formatdate, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from mirror.layout import BODY, HTML, TYPE, resource_dir
+
+STATS_PATH = "/__mirror__/stats"
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    at: float
+    host: str
+    path: str
+    status: int
+
+
+class _Listener(ThreadingHTTPServer):
+    """The standard server with a real listen backlog: its default of 5 drops connections
+    when a crawler opens dozens at once, and the client's SYN retries stall it for seconds."""
+
+    request_queue_size = 256
+    daemon_threads = True
+
+
+class MirrorServer:
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.root = root
+        self._lock = threading.Lock()
+        self._counts: dict[tuple[str, str], int] = {}
+        self._log: list[RequestRecord] = []
+        self._faults: dict[str, int] = {}
+        self._httpd = _Listener((host, port), _handler_for(self))
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._httpd.server_address[0]!s}:{self.port}"
+
+    def start(self) -> int:
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True,
+                                        name="mirror-server")
+        self._thread.start()
+        return self.port
+
+    def serve_forever(self) -> None:
+        self._httpd.serve_forever()
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def set_status(self, host: str, status: int | None) -> None:
+        """Answer every request for ``host`` with ``status`` (None: back to normal)."""
+        with self._lock:
+            if status is None:
+                self._faults.pop(host.lower(), None)
+            else:
+                self._faults[host.lower()] = status
+
+    def fault(self, host: str) -> int | None:
+        with self._lock:
+            return self._faults.get(host)
+
+    def record(self, host: str, path: str, status: int) -> None:
+        with self._lock:
+            self._counts[(host, path)] = self._counts.get((host, path), 0) + 1
+            self._log.append(RequestRecord(time.time(), host, path, status))
+
+    def count(self, host: str, path: str) -> int:
+        with self._lock:
+            return self._counts.get((host, path), 0)
+
+    def stats(self) -> dict[str, object]:
+        with self._lock:
+            return {"counts": {f"{h}{p}": n for (h, p), n in sorted(self._counts.items())},
+                    "log": [asdict(r) for r in self._log]}
+
+    def reset_stats(self) -> None:
+        with self._lock:
+            self._counts.clear()
+            self._log.clear()
+
+
+def _handler_for(server: MirrorServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "ann-mirror/1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            return  # the request log lives in server.stats()
+
+        def do_HEAD(self) -> None:
+            self._answer(head=True)
+
+        def do_GET(self) -> None:
+            self._answer(head=False)
+
+        def _send(self, status: int, body: bytes, headers: dict[str, str], head: bool) -> None:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+        def _answer(self, *, head: bool) -> None:
+            host = (self.headers.get("Host") or "").split(":")[0].lower()
+            path = self.path
+            if path.startswith(STATS_PATH) and host in {"127.0.0.1", "localhost", ""}:
+                data = json.dumps(server.stats()).encode()
+                self._send(200, data, {"Content-Type": "application/json"}, head)
+                return
+            status, body, headers = self._resolve(host, path)
+            server.record(host, path, status)
+            self._send(status, body, headers, head)
+
+        def _resolve(self, host: str, path: str) -> tuple[int, bytes, dict[str, str]]:
+            fault = server.fault(host)
+            if fault is not None:
+                return fault, b"mirror fault injection\n", {"Content-Type": "text/plain"}
+            where = resource_dir(server.root, host, path)
+            body_file = where / BODY if where is not None else None
+            if body_file is None or not body_file.is_file():
+                return 404, b"<h1>Not found</h1>\n", {"Content-Type": HTML}
+            body = body_file.read_bytes()
+            type_file = body_file.parent / TYPE
+            ctype = type_file.read_text(encoding="utf-8") if type_file.is_file() else HTML
+            mtime = int(body_file.stat().st_mtime)
+            etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:20] + '"'
+            headers = {"Content-Type": ctype, "ETag": etag,
+                       "Last-Modified": formatdate(mtime, usegmt=True)}
+            if self._not_modified(etag, mtime):
+                return 304, b"", headers
+            return 200, body, headers
+
+        def _not_modified(self, etag: str, mtime: int) -> bool:
+            match = self.headers.get("If-None-Match")
+            if match is not None:
+                return etag in [t.strip() for t in match.split(",")] or match.strip() == "*"
+            since = self.headers.get("If-Modified-Since")
+            if since:
+                try:
+                    return mtime <= parsedate_to_datetime(since).timestamp()
+                except (TypeError, ValueError):
+                    return False
+            return False
+
+    return Handler

@@ -1,0 +1,5 @@
+"""ASGI entry point for uvicorn: ``uvicorn search_api.main:app``."""
+
+from search_api.app import create_app
+
+app = create_app()

@@ -1,0 +1,106 @@
+"""Translate validated search parameters into one Elasticsearch request body.
+
+User text only ever reaches ``simple_query_string`` (which cannot fail on syntax), never a raw
+``query_string``. Facets follow multi-select semantics: the facet filters go in ``post_filter``
+and each facet's aggregation applies every filter but its own, so picking "dawn" still shows how
+many hits each other source has.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from search_api.params import SearchParams, Sort
+
+TEXT_FIELDS = [
+    "title^4", "title.en^3", "title.cjk^3", "standfirst^2", "standfirst.en^2",
+    "standfirst.cjk^2", "body", "body.en", "body.cjk", "authors.text^2",
+]
+FACETS: dict[str, str] = {
+    "source": "source_id",
+    "country": "country",
+    "category": "categories",
+    "author": "authors",
+    "language": "language",
+}
+FACET_SIZE = 50
+HIGHLIGHT_FIELDS = ("title", "body", "standfirst")
+
+
+def _facet_filters(params: SearchParams) -> dict[str, dict[str, Any]]:
+    chosen = {name: getattr(params, name) for name in FACETS}
+    return {name: {"terms": {FACETS[name]: values}} for name, values in chosen.items() if values}
+
+
+def _query(params: SearchParams) -> dict[str, Any]:
+    must: list[dict[str, Any]] = []
+    if params.q and params.q.strip():
+        must.append({
+            "simple_query_string": {
+                "query": params.q,
+                "fields": TEXT_FIELDS,
+                "default_operator": "and",
+                "flags": "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE|ESCAPE",
+            }
+        })
+    filters: list[dict[str, Any]] = []
+    if params.date_from or params.date_to:
+        bounds: dict[str, str] = {}
+        if params.date_from:
+            bounds["gte"] = params.date_from.isoformat()
+        if params.date_to:
+            bounds["lte"] = params.date_to.isoformat()
+        filters.append({"range": {"published_at": bounds}})
+    return {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}
+
+
+def _aggregations(facet_filters: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    aggs: dict[str, Any] = {}
+    for name, field in FACETS.items():
+        others = [f for other, f in facet_filters.items() if other != name]
+        aggs[name] = {
+            "filter": {"bool": {"filter": others}},
+            "aggs": {"values": {"terms": {"field": field, "size": FACET_SIZE}}},
+        }
+    aggs["month"] = {
+        "filter": {"bool": {"filter": list(facet_filters.values())}},
+        "aggs": {
+            "values": {
+                "date_histogram": {
+                    "field": "published_at", "calendar_interval": "month", "format": "yyyy-MM",
+                    "min_doc_count": 1,
+                }
+            }
+        },
+    }
+    return aggs
+
+
+def _sort(sort: Sort) -> list[Any]:
+    if sort is Sort.newest:
+        return [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+    if sort is Sort.oldest:
+        return [{"published_at": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]
+    return ["_score", {"published_at": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+
+
+def build_search(params: SearchParams) -> dict[str, Any]:
+    facet_filters = _facet_filters(params)
+    body: dict[str, Any] = {
+        "query": _query(params),
+        "aggs": _aggregations(facet_filters),
+        "sort": _sort(params.sort),
+        "from": (params.page - 1) * params.size,
+        "size": params.size,
+        "track_total_hits": True,
+        "_source": {"excludes": ["body", "provenance"]},
+        "highlight": {
+            "fields": {
+                f: {"number_of_fragments": 2, "fragment_size": 160} for f in HIGHLIGHT_FIELDS
+            },
+            "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "require_field_match": False,
+        },
+    }
+    if facet_filters:
+        body["post_filter"] = {"bool": {"filter": list(facet_filters.values())}}
+    return body

@@ -1,0 +1,97 @@
+"""Shared fixtures: the real local services, started once per session when not running.
+
+Services that were already up (a developer's ``ann up``) are reused and left running; services
+this session started are stopped at the end, so CI leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+from redis import Redis
+
+from ann import stack
+from ann.settings import Settings
+from indexer.mapping import index_name
+
+TEST_REDIS_DB = 7
+
+
+def _reachable(settings: Settings) -> dict[str, bool]:
+    status = {}
+    try:
+        status["redis"] = bool(Redis.from_url(settings.redis_url, socket_timeout=1).ping())
+    except Exception:
+        status["redis"] = False
+    try:
+        status["elasticsearch"] = bool(
+            Elasticsearch(settings.es_url, request_timeout=2, max_retries=0).cluster.health()
+        )
+    except Exception:
+        status["elasticsearch"] = False
+    return status
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    directory = Settings().shared_dir
+    if not directory.is_dir():
+        pytest.fail(f"shared fixtures not found at {directory}; set ANN_SHARED_DIR")
+    return directory
+
+
+@pytest.fixture(scope="session")
+def services() -> Iterator[Settings]:
+    """Redis and Elasticsearch, up; yields base settings with an isolated Redis database."""
+    base = Settings()
+    before = _reachable(base)
+    stack.start_services(base)
+    redis_url = base.redis_url.rsplit("/", 1)[0] + f"/{TEST_REDIS_DB}"
+    yield base.model_copy(update={"redis_url": redis_url})
+    started_here = {n: env for n, env in stack.managed_services(base).items() if not before[n]}
+    for name, env in started_here.items():
+        stack.run_service_script(name, "stop", env)
+
+
+@pytest.fixture(scope="session")
+def es(services: Settings) -> Iterator[Elasticsearch]:
+    client = Elasticsearch(services.es_url, request_timeout=60)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def redis_client(services: Settings) -> Iterator[Redis]:
+    client = Redis.from_url(services.redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def isolated(services: Settings, es: Elasticsearch) -> Iterator[Settings]:
+    """Settings with an index alias and a queue of this test's own, removed afterwards."""
+    tag = uuid.uuid4().hex[:8]
+    settings = services.model_copy(
+        update={"index_alias": f"test-{tag}-articles", "pages_queue": f"test-{tag}-pages"}
+    )
+    yield settings
+    es.indices.delete(index=index_name(settings.index_alias), ignore_unavailable=True)
+
+
+def service_env(settings: Settings) -> dict[str, str]:
+    """Environment for subprocesses (workers, crawler) that must use these settings."""
+    return {
+        **os.environ,
+        "ES_URL": settings.es_url,
+        "REDIS_URL": settings.redis_url,
+        "ANN_INDEX_ALIAS": settings.index_alias,
+        "ANN_PAGES_QUEUE": settings.pages_queue,
+        "ANN_SHARED_DIR": str(settings.shared_dir),
+    }

@@ -1,0 +1,62 @@
+"""Run the real pipeline for a test: mirror server, Celery worker processes, crawler process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from redis import Redis
+
+from ann import stack
+from ann.settings import Settings
+from tests.conftest import service_env
+
+
+@contextmanager
+def celery_workers(settings: Settings, log: Path, concurrency: int = 2) -> Iterator[None]:
+    """A real `celery worker` (prefork: `concurrency` child processes) on the test queue."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "indexer.celery_app", "worker",
+             "--loglevel=INFO", f"--concurrency={concurrency}", "-Q", settings.pages_queue,
+             "-n", f"test-{os.getpid()}@%h", "--without-gossip", "--without-mingle",
+             "--without-heartbeat"],
+            env=service_env(settings), stdout=out, stderr=subprocess.STDOUT,
+        )
+        try:
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def run_crawl(settings: Settings, mirror_url: str, *sources: str) -> str:
+    """`ann crawl` in its own process against the mirror; returns its output."""
+    args = list(sources) or ["--all"]
+    env = {**service_env(settings), "ANN_MIRROR_URL": mirror_url, "ANN_POLITENESS_SCALE": "0"}
+    result = subprocess.run(
+        [sys.executable, "-m", "ann", "crawl", *args, "--no-wait"],
+        env=env, capture_output=True, text=True, timeout=600, check=False,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"crawl failed:\n{result.stdout}\n{result.stderr[-4000:]}")
+    return result.stderr
+
+
+def wait_drained(settings: Settings, timeout: float = 300) -> None:
+    redis = Redis.from_url(settings.redis_url)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if stack.queue_depth(redis, settings.pages_queue) == 0:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"queue {settings.pages_queue} not drained in {timeout} s")

@@ -1,0 +1,137 @@
+"""End to end on the real stack: mirror → crawler process → Redis → Celery workers → ES → API.
+
+Asserted against the mirror's manifest (the ground truth of what the pages say).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+from fastapi.testclient import TestClient
+
+from ann.settings import Settings
+from indexer.canonical import document_id
+from indexer.mapping import index_name
+from mirror.generate import generate
+from mirror.manifest import Manifest
+from mirror.server import MirrorServer
+from search_api.app import create_app
+from tests.integration.harness import celery_workers, run_crawl, wait_drained
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
+
+
+@dataclass
+class Run:
+    settings: Settings
+    manifest: Manifest
+    mirror: MirrorServer
+    api: TestClient
+    es: Elasticsearch
+    log_dir: Path
+
+
+@pytest.fixture(scope="module")
+def run(
+    services: Settings,
+    es: Elasticsearch,
+    shared_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Run]:
+    tag = uuid.uuid4().hex[:8]
+    settings = services.model_copy(update={
+        "index_alias": f"test-{tag}-articles", "pages_queue": f"test-{tag}-pages",
+        "shared_dir": shared_dir,
+    })
+    root = tmp_path_factory.mktemp("mirror")
+    manifest = generate(root, shared_dir)
+    mirror = MirrorServer(root)
+    mirror.start()
+    log_dir = tmp_path_factory.mktemp("logs")
+    try:
+        with celery_workers(settings, log_dir / "worker.log"):
+            run_crawl(settings, mirror.url)
+            wait_drained(settings)
+            es.indices.refresh(index=settings.index_alias)
+            with TestClient(create_app(settings)) as api:
+                yield Run(settings, manifest, mirror, api, es, log_dir)
+    finally:
+        mirror.stop()
+        es.indices.delete(index=index_name(settings.index_alias), ignore_unavailable=True)
+
+
+def _doc(run: Run, url: str) -> dict[str, object]:
+    return run.es.get(index=run.settings.index_alias, id=document_id(url))["_source"]
+
+
+def _utc(value: object) -> datetime:
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def test_every_mirror_article_is_indexed_once_with_its_metadata(run: Run) -> None:
+    total = run.es.count(index=run.settings.index_alias)["count"]
+    assert total == len(run.manifest.articles)
+    for expected in run.manifest.articles:
+        doc = _doc(run, expected.url)
+        assert doc["source_id"] == expected.source_id, expected.url
+        assert doc["title"] == expected.title, expected.url
+        assert _utc(doc["published_at"]) == _utc(expected.published_at), expected.url
+        assert doc["authors"] == expected.authors, expected.url
+
+
+def test_every_article_is_found_by_its_title_exactly_once(run: Run) -> None:
+    for expected in run.manifest.articles:
+        answer = run.api.get("/search", params={"q": f'"{expected.title}"', "size": 20})
+        assert answer.status_code == 200, answer.text
+        urls = [hit["url"] for hit in answer.json()["hits"]]
+        assert urls.count(expected.url) == 1, (expected.title, urls)
+
+
+def test_facet_counts_equal_the_mirror(run: Run) -> None:
+    answer = run.api.get("/search", params={"size": 0}).json()
+    by_source = {f["value"]: f["count"] for f in answer["facets"]["source"]}
+    assert by_source == dict(Counter(a.source_id for a in run.manifest.articles))
+    months = Counter(_utc(a.published_at).strftime("%Y-%m") for a in run.manifest.articles)
+    assert {f["value"]: f["count"] for f in answer["facets"]["month"]} == dict(months)
+    picked = run.api.get("/search", params={"size": 0, "source": "dawn"}).json()
+    assert picked["total"] == by_source["dawn"]
+    assert {f["value"]: f["count"] for f in picked["facets"]["source"]} == by_source
+
+
+def test_hub_reprints_carry_their_original_paper(run: Run) -> None:
+    reprints = [a for a in run.manifest.articles if a.original_paper]
+    assert len(reprints) >= 10
+    for expected in reprints:
+        doc = _doc(run, expected.url)
+        assert doc["source_id"] == "asianews"
+        assert doc["original_paper"] == expected.original_paper, expected.url
+
+
+def test_search_highlights_and_article_endpoint(run: Run) -> None:
+    expected = run.manifest.articles[0]
+    word = max(expected.title.split(), key=len).strip(".,:;'\"")
+    hit = next(h for h in run.api.get("/search", params={"q": word, "size": 100}).json()["hits"]
+               if h["url"] == expected.url)
+    assert any("<mark>" in fragment for fragments in hit["highlights"].values()
+               for fragment in fragments)
+    article = run.api.get(f"/articles/{hit['id']}").json()
+    assert article["title"] == expected.title and len(article["body"]) > 200
+
+
+def test_crawling_again_adds_and_rewrites_nothing(run: Run) -> None:
+    alias = run.settings.index_alias
+    before = run.es.indices.stats(index=alias)["_all"]["primaries"]["indexing"]["index_total"]
+    count_before = run.es.count(index=alias)["count"]
+    run_crawl(run.settings, run.mirror.url)
+    wait_drained(run.settings)
+    run.es.indices.refresh(index=alias)
+    after = run.es.indices.stats(index=alias)["_all"]["primaries"]["indexing"]["index_total"]
+    assert run.es.count(index=alias)["count"] == count_before
+    assert after == before

@@ -1,0 +1,73 @@
+"""Discovery over the real feeds and sitemaps of shared/fixtures/feeds-corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.discovery import feed_entries, sitemap_entries
+
+
+def _corpus(shared_dir: Path) -> tuple[Path, list[dict[str, Any]]]:
+    root = shared_dir / "fixtures" / "feeds-corpus"
+    return root, json.loads((root / "manifest.json").read_text())["files"]
+
+
+def test_every_feed_and_sitemap_of_the_corpus_is_read_without_error(shared_dir: Path) -> None:
+    root, files = _corpus(shared_dir)
+    read = 0
+    for entry in files:
+        body = (root / entry["path"]).read_bytes()
+        if entry["category"] == "feeds":
+            feed_entries(body, "https://example.org/")
+            read += 1
+        elif entry["category"] == "sitemaps":
+            sitemap_entries(body, "https://example.org/")
+            read += 1
+    assert read == 452
+
+
+def test_real_feeds_yield_every_entry(shared_dir: Path) -> None:
+    root, files = _corpus(shared_dir)
+    real = [f for f in files if f["category"] == "feeds" and f["origin"] == "real"
+            and not f["parse"]["feedparser_bozo"]]
+    # One real feed nests items illegally; feedparser keeps the inner ones only.
+    mismatched = [
+        f["path"] for f in real
+        if len(feed_entries((root / f["path"]).read_bytes(), "https://example.org/"))
+        != f["parse"]["feedparser_entries"]
+    ]
+    assert len(real) == 46
+    assert mismatched == ["feeds/danmactough+node-feedparser/test/feeds/illegally-nested.xml"]
+
+
+@pytest.mark.parametrize("kind", ["urlset", "sitemapindex"])
+def test_sitemaps_yield_every_location(shared_dir: Path, kind: str) -> None:
+    root, files = _corpus(shared_dir)
+    checked = 0
+    for f in files:
+        parse = f["parse"]
+        if f["category"] != "sitemaps" or parse.get("format") != kind:
+            continue
+        page = sitemap_entries((root / f["path"]).read_bytes(), "https://example.org/")
+        body = (root / f["path"]).read_bytes()
+        if b"<loc" not in body or b"hreflang" in body:
+            continue  # no <loc> (not a valid sitemap), or alternates counted differently
+        assert page.is_index == (kind == "sitemapindex"), f["path"]
+        expected = parse["sitemap_entries"] if page.is_index else parse["url_entries"]
+        assert len(page.entries) == expected, f["path"]
+        checked += 1
+    assert checked >= 3
+
+
+def test_feed_links_are_made_absolute() -> None:
+    body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+            b"<item><title>A</title><link>/news/1/a</link>"
+            b"<pubDate>Tue, 02 Jan 2024 10:00:00 +0800</pubDate></item></channel></rss>")
+    [entry] = feed_entries(body, "https://www.dawn.com/feeds/home")
+    assert entry.url == "https://www.dawn.com/news/1/a"
+    assert entry.title == "A"
+    assert entry.published == "2024-01-02T02:00:00+00:00"

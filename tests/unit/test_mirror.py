@@ -1,0 +1,160 @@
+"""The offline mirror: deterministic, self-consistent, and served like a real site."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import urllib.request
+from collections.abc import Iterator
+from http.client import HTTPResponse
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urlsplit
+
+import pytest
+from lxml import etree, html
+
+from ann.settings import get_settings
+from mirror.generate import generate
+from mirror.manifest import Manifest, load_manifest
+from mirror.server import MirrorServer
+
+SHARED = get_settings().shared_dir
+PER_SITE = 16
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def mirror_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("mirror")
+    generate(out, SHARED, per_site=PER_SITE)
+    return out
+
+
+@pytest.fixture(scope="module")
+def manifest(mirror_dir: Path) -> Manifest:
+    return load_manifest(mirror_dir / "manifest.json")
+
+
+@pytest.fixture(scope="module")
+def server(mirror_dir: Path) -> Iterator[MirrorServer]:
+    srv = MirrorServer(mirror_dir)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def fetch(server: MirrorServer, url: str, **headers: str) -> tuple[int, bytes, dict[str, str]]:
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    request = urllib.request.Request(server.url + path, headers={"Host": parts.netloc, **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert isinstance(response, HTTPResponse)
+            return response.status, response.read(), dict(response.headers)
+    except HTTPError as error:
+        return error.code, error.read(), dict(error.headers)
+
+
+def test_generation_is_deterministic(mirror_dir: Path, tmp_path: Path) -> None:
+    generate(tmp_path, SHARED, per_site=PER_SITE)
+    assert tree_digest(tmp_path) == tree_digest(mirror_dir)
+
+
+def test_manifest_shape(manifest: Manifest) -> None:
+    titles = [a.title for a in manifest.articles if a.original_paper is None]
+    assert len(titles) == len(set(titles)), "titles are unique apart from hub reprints"
+    reprints = [a for a in manifest.articles if a.original_paper]
+    assert len(reprints) >= 10
+    by_url = {a.url: a for a in manifest.articles}
+    for reprint in reprints:
+        original = by_url[reprint.original_url or ""]
+        assert (original.title, original.paragraphs) == (reprint.title, reprint.paragraphs)
+    for article in manifest.articles:
+        assert "2019-01-01" <= article.published_at < "2026-01-01"
+        assert article.published_at.endswith("Z")
+        assert article.keyword in article.title.lower()
+        assert article.authors and all(not a.startswith("PHOTO") for a in article.authors)
+    months = {a.published_at[:7] for a in manifest.articles}
+    assert len(months) > 12
+
+
+def test_every_article_is_served_and_well_formed(server: MirrorServer,
+                                                 manifest: Manifest) -> None:
+    for article in manifest.articles:
+        status, body, headers = fetch(server, article.url)
+        assert status == 200, article.url
+        assert headers["Content-Type"].startswith("text/html")
+        doc = html.fromstring(body)
+        assert doc.findtext(".//title") and article.title in doc.findtext(".//title", "")
+        assert article.paragraphs[-1] in doc.text_content()
+
+
+def test_feeds_and_sitemaps_list_only_existing_articles(server: MirrorServer,
+                                                        manifest: Manifest) -> None:
+    known = {a.url for a in manifest.articles}
+    for site in manifest.sites:
+        listed: set[str] = set()
+        pending = [*site.feeds, *site.sitemaps]
+        while pending:
+            url = pending.pop()
+            status, body, headers = fetch(server, url)
+            assert status == 200, url
+            assert "xml" in headers["Content-Type"]
+            root = etree.fromstring(body)
+            if root.tag.endswith("sitemapindex"):
+                pending += [t.strip() for t in root.itertext() if t.strip().startswith("http")]
+                continue
+            links = root.findall(".//item/link") or root.findall(
+                ".//{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+            listed |= {link.text for link in links}
+        assert listed <= known
+        for section in site.sections:
+            status, body, _ = fetch(server, section)
+            assert status == 200
+            hrefs = set(html.fromstring(body).xpath("//a/@href"))
+            assert {f"https://{site.host}{h}" for h in hrefs} & known
+        status, body, headers = fetch(server, site.robots)
+        assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    robots = fetch(server, "https://www.straitstimes.com/robots.txt")[1].decode()
+    assert "Crawl-delay: 10" in robots
+
+
+def test_conditional_requests_stats_and_faults(server: MirrorServer,
+                                               manifest: Manifest) -> None:
+    url = manifest.articles[0].url
+    host, path = urlsplit(url).netloc, urlsplit(url).path
+    before = server.count(host, path)
+    status, _, headers = fetch(server, url)
+    assert status == 200
+    assert fetch(server, url, **{"If-None-Match": headers["ETag"]})[0] == 304
+    assert fetch(server, url, **{"If-Modified-Since": headers["Last-Modified"]})[0] == 304
+    assert server.count(host, path) == before + 3
+    assert fetch(server, f"https://{host}/no/such/page")[0] == 404
+    server.set_status(host, 403)
+    try:
+        assert fetch(server, url)[0] == 403
+    finally:
+        server.set_status(host, None)
+    request = urllib.request.Request(server.url + "/__mirror__/stats")
+    with urllib.request.urlopen(request, timeout=5) as response:
+        stats = json.loads(response.read())
+    assert stats["counts"][host + path] >= 4
+
+
+def test_extra_adds_newer_items_and_keeps_old_pages(mirror_dir: Path, tmp_path: Path,
+                                                    manifest: Manifest) -> None:
+    grown = generate(tmp_path, SHARED, per_site=PER_SITE, extra=2)
+    old, new = tree_digest(mirror_dir), tree_digest(tmp_path)
+    for article in manifest.articles:
+        key = re.sub(r"^https://", "", article.url).rstrip("/") + "/__body"
+        assert new[key] == old[key], article.url
+    added = [a for a in grown.articles if a.extra]
+    assert len(added) == 2 * len(grown.sites)
+    newest_base = max(a.published_at for a in manifest.articles)
+    assert all(a.published_at > newest_base for a in added)
