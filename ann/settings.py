@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,8 @@ class Settings(BaseSettings):
 
     es_url: str = Field(default="http://127.0.0.1:19200", alias="ES_URL")
     redis_url: str = Field(default="redis://127.0.0.1:16379/0", alias="REDIS_URL")
+    key_prefix: str = Field(default="ann", alias="ANN_KEY_PREFIX", pattern=r"^[A-Za-z0-9_.-]+$")
+    """Prefix of every Redis key the system writes, so that deployments can share a Redis."""
     index_alias: str = Field(default="ann-articles", alias="ANN_INDEX_ALIAS")
     mirror_url: str | None = Field(default=None, alias="ANN_MIRROR_URL")
     """When set, every fetch goes to this offline mirror instead of the live site."""
@@ -34,6 +37,11 @@ class Settings(BaseSettings):
     api_host: str = Field(default="127.0.0.1", alias="ANN_API_HOST")
     api_port: int = Field(default=18000, alias="ANN_API_PORT")
     mirror_port: int = Field(default=18080, alias="ANN_MIRROR_PORT")
+    # WARC archive of every fetch (crawler/extensions/warc.py); an empty ANN_WARC_DIR means off.
+    warc_dir: Annotated[Path | None, BeforeValidator(lambda v: v or None)] = Field(
+        default=None, alias="ANN_WARC_DIR")
+    warc_max_bytes: int = Field(default=100 * 1024 * 1024, alias="ANN_WARC_MAX_BYTES", ge=1)
+    warc_max_seconds: float = Field(default=3600.0, alias="ANN_WARC_MAX_SECONDS", gt=0)
 
 
 @lru_cache(maxsize=1)

@@ -9,4 +9,12 @@ from ann.messages import RawPage
 
 @dataclass(frozen=True, slots=True)
 class FetchedArticle:
+    """A new or changed article, with what must be remembered once it is handed over."""
+
     page: RawPage
+    etag: str | None
+    last_modified: str | None
+    body_hash: str
+    published: float
+    """When the article appeared (the feed's date, else now): starts its recheck window."""
+    new: bool

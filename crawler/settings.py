@@ -1,7 +1,8 @@
 """Scrapy settings built from the process's :class:`ann.settings.Settings` and the registry.
 
-Per-host politeness comes from each source file through ``DOWNLOAD_SLOTS``, so one site's
-delay never slows another; mirror mode swaps the HTTP(S) download handlers.
+Per-host delays are enforced across processes by the download handler
+(:mod:`crawler.download`); Scrapy's own per-process slots only cap each host's concurrency,
+from the source files. Mirror mode swaps in a handler that talks to the offline mirror.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ from typing import Any
 from ann.settings import Settings
 from ann.sources import Registry
 
+POLITE_HANDLER = "crawler.download.PoliteDownloadHandler"
+MIRROR_HANDLER = "crawler.download.MirrorDownloadHandler"
 
-def download_slots(registry: Registry, delay_scale: float) -> dict[str, dict[str, float]]:
+
+def download_slots(registry: Registry) -> dict[str, dict[str, float]]:
+    """Per-host concurrency; the delay is 0 here because the shared gate enforces it."""
     slots: dict[str, dict[str, float]] = {}
     for source in registry:
         for domain in source.domains:
-            slots[domain] = {
-                "delay": source.politeness.delay_seconds * delay_scale,
-                "concurrency": source.politeness.concurrency,
-            }
+            slots[domain] = {"delay": 0.0, "concurrency": source.politeness.concurrency}
     return slots
 
 
@@ -36,16 +38,29 @@ def scrapy_settings(settings: Settings, registry: Registry) -> dict[str, Any]:
         "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
         "DOWNLOAD_TIMEOUT": 30,
         "RETRY_TIMES": 2,
-        "DOWNLOAD_SLOTS": download_slots(registry, settings.politeness_scale),
-        "RANDOMIZE_DOWNLOAD_DELAY": not mirror,
+        "DOWNLOAD_SLOTS": download_slots(registry),
+        "RANDOMIZE_DOWNLOAD_DELAY": False,
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.middlewares.robots.SharedRobotsTxtMiddleware": 100,
+            "crawler.middlewares.health.SourceHealthMiddleware": 560,
+        },
+        "DOWNLOAD_HANDLERS": {"http": POLITE_HANDLER, "https": POLITE_HANDLER},
+        "EXTENSIONS": {"crawler.heartbeat.HeartbeatExtension": 100},
         "ITEM_PIPELINES": {"crawler.pipelines.queue.QueuePipeline": 500},
         "ANN_REDIS_URL": settings.redis_url,
+        "ANN_KEY_PREFIX": settings.key_prefix,
+        "ANN_POLITENESS_SCALE": settings.politeness_scale,
         "ANN_PAGES_QUEUE": settings.pages_queue,
         "ANN_BATCH_SIZE": settings.bulk_batch_size,
         "ANN_BATCH_SECONDS": 2.0,
     }
+    # WARC archive of every fetch: crawler/extensions/warc.py, off while ANN_WARC_DIR is empty.
+    values.setdefault("EXTENSIONS", {})["crawler.extensions.warc.WarcExtension"] = 500
+    values["ANN_WARC_DIR"] = str(settings.warc_dir) if settings.warc_dir else ""
+    values["ANN_WARC_MAX_BYTES"] = settings.warc_max_bytes
+    values["ANN_WARC_MAX_SECONDS"] = settings.warc_max_seconds
     if mirror:
-        handler = "crawler.mirror.MirrorDownloadHandler"
         values["ANN_MIRROR_URL"] = settings.mirror_url
-        values["DOWNLOAD_HANDLERS"] = {"http": handler, "https": handler}
+        values["DOWNLOAD_HANDLERS"] = {"http": MIRROR_HANDLER, "https": MIRROR_HANDLER}
     return values

@@ -14,11 +14,19 @@ from datetime import UTC, datetime
 
 from redis import Redis
 
-TOTALS_KEY = "ann:indexer:outcomes"
-SOURCE_KEY = "ann:indexer:outcomes:{source_id}"
-FAILURES_KEY = "ann:indexer:failures"
-DEAD_LETTER_KEY = "ann:indexer:dead-letters"
 MAX_FAILURE_RECORDS = 10_000
+
+
+def totals_key(prefix: str, source_id: str | None = None) -> str:
+    return f"{prefix}:indexer:outcomes" + (f":{source_id}" if source_id else "")
+
+
+def failures_key(prefix: str) -> str:
+    return f"{prefix}:indexer:failures"
+
+
+def dead_letters_key(prefix: str) -> str:
+    return f"{prefix}:indexer:dead-letters"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,23 +56,22 @@ class BatchOutcome:
         return sum(n for (_, name), n in self.counts.items() if name == outcome)
 
 
-def record(redis: Redis, outcome: BatchOutcome) -> None:
+def record(redis: Redis, prefix: str, outcome: BatchOutcome) -> None:
     """Add a batch's outcomes to the shared tallies in one round trip."""
     pipe = redis.pipeline(transaction=False)
     for (source_id, name), n in outcome.counts.items():
-        pipe.hincrby(TOTALS_KEY, f"indexer/{name}", n)
-        pipe.hincrby(SOURCE_KEY.format(source_id=source_id), f"indexer/{name}", n)
+        pipe.hincrby(totals_key(prefix), f"indexer/{name}", n)
+        pipe.hincrby(totals_key(prefix, source_id), f"indexer/{name}", n)
     now = datetime.now(UTC).isoformat()
     for failure in outcome.failures:
         entry = {"at": now, "url": failure.url, "source_id": failure.source_id,
                  "outcome": failure.outcome, "reason": failure.reason}
-        pipe.lpush(FAILURES_KEY, json.dumps(entry))
+        pipe.lpush(failures_key(prefix), json.dumps(entry))
     if outcome.failures:
-        pipe.ltrim(FAILURES_KEY, 0, MAX_FAILURE_RECORDS - 1)
+        pipe.ltrim(failures_key(prefix), 0, MAX_FAILURE_RECORDS - 1)
     pipe.execute()
 
 
-def read_totals(redis: Redis, source_id: str | None = None) -> dict[str, int]:
-    key = TOTALS_KEY if source_id is None else SOURCE_KEY.format(source_id=source_id)
-    raw: dict[bytes, bytes] = redis.hgetall(key)  # type: ignore[assignment]
+def read_totals(redis: Redis, prefix: str, source_id: str | None = None) -> dict[str, int]:
+    raw: dict[bytes, bytes] = redis.hgetall(totals_key(prefix, source_id))  # type: ignore[assignment]
     return {k.decode(): int(v) for k, v in raw.items()}

@@ -23,7 +23,7 @@ from ann.settings import get_settings
 from ann.sources import Registry, load_registry
 from indexer.celery_app import app
 from indexer.mapping import ensure_index
-from indexer.outcomes import DEAD_LETTER_KEY, record
+from indexer.outcomes import dead_letters_key, record
 from indexer.pipeline import process_batch
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ class WorkerResources:
     def __init__(self) -> None:
         settings = get_settings()
         self.alias = settings.index_alias
+        self.prefix = settings.key_prefix
         self.es = Elasticsearch(settings.es_url, request_timeout=60, retry_on_timeout=True)
         self.redis = Redis.from_url(settings.redis_url)
         self.registry: Registry = load_registry()
@@ -55,8 +56,9 @@ def resources() -> WorkerResources:
     return WorkerResources()
 
 
-def dead_letter(redis: Redis, payload: Any, reason: str) -> None:
-    redis.lpush(DEAD_LETTER_KEY, json.dumps({"reason": reason, "payload": payload}))
+def dead_letter(res: WorkerResources, payload: Any, reason: str) -> None:
+    entry = json.dumps({"reason": reason, "payload": payload})
+    res.redis.lpush(dead_letters_key(res.prefix), entry)
 
 
 @app.task(name=INDEX_PAGES_TASK, bind=True, max_retries=MAX_RETRIES)  # type: ignore[untyped-decorator]
@@ -66,20 +68,20 @@ def index_pages(self: Task, payload: dict[str, Any]) -> dict[str, int]:
         message = IndexPagesMessage.model_validate(payload)
     except ValidationError as error:
         logger.error("malformed message dead-lettered: %s", error.errors()[:3])
-        dead_letter(res.redis, payload, "malformed_message")
+        dead_letter(res, payload, "malformed_message")
         return {"dead_lettered": 1}
     try:
         res.ensure_index()
         outcome = process_batch(message.pages, res.es, res.alias, res.registry)
-        record(res.redis, outcome)
+        record(res.redis, res.prefix, outcome)
     except TRANSIENT as error:
         if self.request.retries >= MAX_RETRIES:
-            dead_letter(res.redis, payload, f"gave_up/{type(error).__name__}")
+            dead_letter(res, payload, f"gave_up/{type(error).__name__}")
             return {"dead_lettered": len(message.pages)}
         raise self.retry(exc=error, countdown=min(2 ** self.request.retries, 60)) from error
     except Exception as error:
         # A bug or an unforeseen reply: keep the batch for `ann replay` instead of losing it.
         logger.exception("batch dead-lettered after an unexpected error")
-        dead_letter(res.redis, payload, f"unexpected/{type(error).__name__}")
+        dead_letter(res, payload, f"unexpected/{type(error).__name__}")
         return {"dead_lettered": len(message.pages)}
     return {f"{sid}/{name}": n for (sid, name), n in outcome.counts.items()}

@@ -52,7 +52,8 @@ def services() -> Iterator[Settings]:
     before = _reachable(base)
     stack.start_services(base)
     redis_url = base.redis_url.rsplit("/", 1)[0] + f"/{TEST_REDIS_DB}"
-    yield base.model_copy(update={"redis_url": redis_url})
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    yield base.model_copy(update={"redis_url": redis_url, "key_prefix": prefix})
     started_here = {n: env for n, env in stack.managed_services(base).items() if not before[n]}
     for name, env in started_here.items():
         stack.run_service_script(name, "stop", env)
@@ -93,5 +94,6 @@ def service_env(settings: Settings) -> dict[str, str]:
         "REDIS_URL": settings.redis_url,
         "ANN_INDEX_ALIAS": settings.index_alias,
         "ANN_PAGES_QUEUE": settings.pages_queue,
+        "ANN_KEY_PREFIX": settings.key_prefix,
         "ANN_SHARED_DIR": str(settings.shared_dir),
     }

@@ -12,9 +12,11 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ann.sources.model import Hints, Source
+from ann.sources.model import ALL_ENTRY_KINDS, ENTRY_KINDS, EntryKind, Hints, Source
 
-__all__ = ["Hints", "Registry", "Source", "load_registry"]
+__all__ = [
+    "ALL_ENTRY_KINDS", "ENTRY_KINDS", "EntryKind", "Hints", "Registry", "Source", "load_registry",
+]
 
 SOURCES_DIR = Path(__file__).resolve().parent
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+EntryKind = Literal["feeds", "sitemaps", "sections", "recheck"]
+ENTRY_KINDS: tuple[EntryKind, ...] = ("feeds", "sitemaps", "sections")
+ALL_ENTRY_KINDS: tuple[EntryKind, ...] = (*ENTRY_KINDS, "recheck")
+"""What a plain crawl reads; ``recheck`` (re-fetch recent articles for edits) is scheduled."""
 
 
 class SectionPage(BaseModel):
@@ -55,13 +61,22 @@ class Politeness(BaseModel):
 
 
 class Recrawl(BaseModel):
-    """How often each kind of entry point is re-read, in seconds."""
+    """How often each kind of entry point is re-read, and how long articles are re-checked.
+
+    ``feeds`` is the starting interval of adaptive feed polling, which moves between
+    ``feeds_min`` and ``feeds_max``; articles are re-fetched (conditionally) every
+    ``recheck_every`` for ``recheck_window`` after publication, then left alone.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    feeds: timedelta = timedelta(minutes=15)
+    feeds: timedelta = timedelta(minutes=5)
+    feeds_min: timedelta = timedelta(seconds=15)
+    feeds_max: timedelta = timedelta(minutes=30)
     sitemaps: timedelta = timedelta(hours=6)
     sections: timedelta = timedelta(hours=24)
+    recheck_every: timedelta = timedelta(hours=6)
+    recheck_window: timedelta = timedelta(days=2)
 
 
 class Hints(BaseModel):

@@ -1,9 +1,9 @@
-"""Hand fetched pages to the indexer's queue in batches, by task name.
+"""Hand fetched pages to the indexer's queue in batches, then remember them as fetched.
 
 Batches keep the indexer's Elasticsearch writes in bulk; a batch leaves when it is full, when it
 has waited ``ANN_BATCH_SECONDS`` (so a lone new article is not held back), and when the spider
-closes. The indexer is reached through Celery's ``send_task`` with a JSON message that validates
-as :class:`ann.messages.IndexPagesMessage` — the crawler imports nothing of the indexer.
+closes. Only once a batch is on the queue are its URLs recorded in the shared crawl state: a
+crawler that dies before that fetches them again, and nothing is lost.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, Self
 
-from celery import Celery
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from ann.messages import INDEX_PAGES_TASK, IndexPagesMessage, RawPage
+from crawler.handoff import IndexerClient
 from crawler.items import FetchedArticle
+from crawler.state import CrawlState, state_for
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -28,19 +28,18 @@ logger = logging.getLogger(__name__)
 class QueuePipeline:
     def __init__(
         self,
-        broker_url: str,
-        queue: str,
+        client: IndexerClient,
+        state: CrawlState,
         batch_size: int,
         batch_seconds: float,
         stats: StatsCollector,
     ) -> None:
-        self._client = Celery("ann-crawler", broker=broker_url, set_as_current=False)
-        self._client.conf.update(task_serializer="json", accept_content=["json"])
-        self._queue = queue
+        self._client = client
+        self._state = state
         self._batch_size = batch_size
         self._batch_seconds = batch_seconds
         self._stats = stats
-        self._pending: list[RawPage] = []
+        self._pending: list[FetchedArticle] = []
         self._timer: task.LoopingCall | None = None
 
     @classmethod
@@ -50,8 +49,8 @@ class QueuePipeline:
             raise NotConfigured("ANN_REDIS_URL is not set")
         assert crawler.stats is not None
         return cls(
-            broker_url=broker,
-            queue=crawler.settings.get("ANN_PAGES_QUEUE", "pages"),
+            client=IndexerClient(broker, crawler.settings.get("ANN_PAGES_QUEUE", "pages")),
+            state=state_for(crawler),
             batch_size=crawler.settings.getint("ANN_BATCH_SIZE", 50),
             batch_seconds=crawler.settings.getfloat("ANN_BATCH_SECONDS", 2.0),
             stats=crawler.stats,
@@ -70,7 +69,7 @@ class QueuePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedArticle):
             return item
-        self._pending.append(item.page)
+        self._pending.append(item)
         if len(self._pending) >= self._batch_size:
             self._flush()
         return item
@@ -79,10 +78,16 @@ class QueuePipeline:
         if not self._pending:
             return
         batch, self._pending = self._pending, []
-        message = IndexPagesMessage(pages=batch)
-        self._client.send_task(
-            INDEX_PAGES_TASK, args=[message.model_dump(mode="json")], queue=self._queue
-        )
+        self._client.send([item.page for item in batch])
+        for item in batch:
+            page = item.page
+            self._state.remember(
+                page.url, etag=item.etag, last_modified=item.last_modified,
+                body_hash=item.body_hash,
+            )
+            self._state.note_recent(page.source_id, page.url, item.published)
+            self._state.release(page.url)
+            self._state.count(page.source_id, "articles/new" if item.new else "articles/changed")
         self._stats.inc_value("ann/queued_pages", len(batch))
         self._stats.inc_value("ann/queued_batches")
         logger.debug("queued %d pages", len(batch))

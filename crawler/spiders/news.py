@@ -1,88 +1,171 @@
 """The news spider: discover a source's articles from its feeds, sitemaps and section pages.
 
-One spider class serves every member: what differs between sites is data in the source file
-(entry points, article URL patterns, the article-list selector of section pages).
+One spider class serves every member: what differs between sites is data in the source file.
+With the shared crawl state (:mod:`crawler.state`) it fetches only what no other process is
+fetching, only what it has not fetched before (or what is due for a re-check), and asks with
+the validators of the last fetch so that an unchanged page costs a 304.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from ann.messages import Discovery, DiscoveryKind, RawPage
-from ann.sources import Source, load_registry
+from ann.sources import ENTRY_KINDS, EntryKind, Source, load_registry
 from crawler.discovery import Listed, feed_entries, sitemap_entries
 from crawler.items import FetchedArticle
+from crawler.state import CrawlState, UrlRecord, body_hash, state_for
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "content-language", "date")
 MAX_SITEMAP_DEPTH = 3
+ENTRY_CLAIM_SECONDS = 10
+"""Two processes started together read an entry point once; a later poll reads it again."""
+ARTICLE_CLAIM_SECONDS = 3600
+"""Long, because a claim is taken over as soon as its run's heartbeat lapses."""
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _epoch(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
 
 
 class NewsSpider(scrapy.Spider):
     name = "news"
+    custom_settings = {"HTTPERROR_ALLOWED_CODES": [304]}  # noqa: RUF012  (Scrapy's own type)
 
-    def __init__(self, source_id: str, **kwargs: Any) -> None:
+    def __init__(
+        self, source_id: str, kinds: Iterable[EntryKind] = ENTRY_KINDS, **kwargs: Any
+    ) -> None:
         super().__init__(name=f"news:{source_id}", **kwargs)
         self.source: Source = load_registry().get(source_id)
+        self.kinds = frozenset(kinds)
+        self._entry_validators: dict[str, tuple[str | None, str | None, str]] = {}
+        self._article_failures = 0
 
+    @property
+    def state(self) -> CrawlState:
+        return state_for(self.crawler)
+
+    def _count(self, name: str, n: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"ann/{name}", n)
+        self.state.count(self.source.id, name, n)
+
+    # -- entry points -----------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        paused = self.state.paused(self.source.id)
+        if paused:
+            self.logger.warning("%s is paused (%s): not crawled", self.source.id, paused["reason"])
+            self._count("skipped/paused")
+            return
         entry = self.source.entry_points
-        for url in entry.feeds:
-            yield scrapy.Request(url, callback=self.parse_feed, cb_kwargs={"via": url})
-        for url in entry.sitemaps:
-            yield scrapy.Request(url, callback=self.parse_sitemap, cb_kwargs={"depth": 0})
-        for section in entry.sections:
-            yield scrapy.Request(
-                section.url, callback=self.parse_section, cb_kwargs={"links": section.links}
-            )
+        for url in entry.feeds if "feeds" in self.kinds else []:
+            for request in self._entry(url, self.parse_feed, {"via": url}):
+                yield request
+        for url in entry.sitemaps if "sitemaps" in self.kinds else []:
+            for request in self._entry(url, self.parse_sitemap, {"depth": 0}):
+                yield request
+        for section in entry.sections if "sections" in self.kinds else []:
+            for request in self._entry(section.url, self.parse_section, {"links": section.links}):
+                yield request
+        if "recheck" in self.kinds:
+            for request in self._rechecks():
+                yield request
+
+    def _entry(
+        self, url: str, callback: Callable[..., Any], cb_kwargs: dict[str, Any]
+    ) -> Iterator[scrapy.Request]:
+        if not self.state.claim(url, ENTRY_CLAIM_SECONDS):
+            self._count("skipped/claimed_elsewhere")
+            return
+        record = self.state.record(url)
+        headers = record.validators() if record else {}
+        yield scrapy.Request(url, callback=callback, cb_kwargs=cb_kwargs, headers=headers)
+
+    def _entry_body(self, response: Response) -> bytes | None:
+        """The entry point's body if it changed since the last read, else None (counted)."""
+        if response.status == 304:
+            self._count("entry/not_modified")
+            self.state.touch(response.url)
+            return None
+        digest = body_hash(response.body)
+        record = self.state.record(response.url)
+        self._entry_validators[response.url] = (
+            _header(response, "etag"), _header(response, "last-modified"), digest,
+        )
+        if record and record.body_hash == digest:
+            self._count("entry/unchanged")
+            return None
+        self._count("entry/read")
+        return response.body
 
     def parse_feed(self, response: Response, via: str) -> Iterator[scrapy.Request]:
-        for listed in feed_entries(response.body, response.url):
+        body = self._entry_body(response)
+        for listed in feed_entries(body, response.url) if body else []:
             yield from self._article_request(listed, "feed", via)
 
     def parse_sitemap(self, response: Response, depth: int) -> Iterator[scrapy.Request]:
-        sitemap = sitemap_entries(response.body, response.url)
+        body = self._entry_body(response)
+        if body is None:
+            return
+        sitemap = sitemap_entries(body, response.url)
         if sitemap.is_index:
             if depth >= MAX_SITEMAP_DEPTH:
                 return
             for listed in sitemap.entries:
                 if self._on_source(listed.url):
-                    yield scrapy.Request(
-                        listed.url, callback=self.parse_sitemap, cb_kwargs={"depth": depth + 1}
-                    )
+                    yield from self._entry(listed.url, self.parse_sitemap, {"depth": depth + 1})
             return
         for listed in sitemap.entries:
             yield from self._article_request(listed, "sitemap", response.url)
 
     def parse_section(self, response: Response, links: str) -> Iterator[scrapy.Request]:
+        if self._entry_body(response) is None:
+            return
         for href in response.css(links).css("::attr(href)").getall():
             listed = Listed(url=response.urljoin(href.strip()))
             yield from self._article_request(listed, "section", response.url)
 
-    def parse_article(self, response: Response, discovery: Discovery) -> Iterator[FetchedArticle]:
-        headers = {}
-        for name in KEPT_HEADERS:
-            value = response.headers.get(name)
-            if value:
-                headers[name] = value.decode("latin-1")
-        page = RawPage(
-            url=response.request.url if response.request else response.url,
-            final_url=response.url,
-            status=response.status,
-            headers=headers,
-            fetched_at=datetime.now(UTC),
-            source_id=self.source.id,
-            discovery=discovery,
-            body_z=RawPage.pack_body(response.body),
-        )
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"ann/fetched/{discovery.kind}")
-        yield FetchedArticle(page=page)
+    def closed(self, reason: str) -> None:
+        # Entry-point validators are kept only after a clean run in which every article fetch
+        # succeeded: otherwise the next run would get a 304 and never see the lost articles.
+        if reason != "finished":
+            return
+        self.state.mark_success(self.source.id)
+        if not self._article_failures:
+            for url, (etag, last_modified, digest) in self._entry_validators.items():
+                self.state.remember(url, etag=etag, last_modified=last_modified, body_hash=digest)
+
+    # -- articles ---------------------------------------------------------------------------
+    def _due_for_recheck(self, record: UrlRecord, published: float | None) -> bool:
+        recrawl = self.source.recrawl
+        started = published or record.first_fetched
+        in_window = time.time() - started < recrawl.recheck_window.total_seconds()
+        stale = time.time() - record.last_fetched >= recrawl.recheck_every.total_seconds()
+        return in_window and stale
+
+    def _rechecks(self) -> Iterator[scrapy.Request]:
+        window = self.source.recrawl.recheck_window.total_seconds()
+        for url in self.state.recent(self.source.id, window):
+            yield from self._article_request(Listed(url=url), "seed", "recheck")
 
     def _on_source(self, url: str) -> bool:
         return self.source.owns(urlsplit(url).hostname or "")
@@ -90,14 +173,60 @@ class NewsSpider(scrapy.Spider):
     def _article_request(
         self, listed: Listed, kind: DiscoveryKind, via: str
     ) -> Iterator[scrapy.Request]:
-        assert self.crawler.stats is not None
         if not (self._on_source(listed.url) and self.source.article_urls.matches(listed.url)):
-            self.crawler.stats.inc_value(f"ann/skipped/not_article_url/{kind}")
+            self._count(f"skipped/not_article_url/{kind}")
+            return
+        record = self.state.record(listed.url)
+        published = _epoch(listed.published)
+        if record is not None and not self._due_for_recheck(record, published):
+            self._count("skipped/seen")
+            return
+        if not self.state.claim(listed.url, ARTICLE_CLAIM_SECONDS):
+            self._count("skipped/claimed_elsewhere")
             return
         discovery = Discovery(
             kind=kind, via=via, title=listed.title, published=listed.published,
             lastmod=listed.lastmod,
         )
         yield scrapy.Request(
-            listed.url, callback=self.parse_article, cb_kwargs={"discovery": discovery}
+            listed.url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            cb_kwargs={"discovery": discovery, "published": published or time.time()},
+            headers=record.validators() if record else {},
         )
+
+    def parse_article(
+        self, response: Response, discovery: Discovery, published: float
+    ) -> Iterator[FetchedArticle]:
+        url = response.request.url if response.request else response.url
+        if response.status == 304:
+            self._count("articles/not_modified")
+            self.state.touch(url)
+            self.state.release(url)
+            return
+        digest = body_hash(response.body)
+        record = self.state.record(url)
+        if record is not None and record.body_hash == digest:
+            self._count("articles/unchanged")
+            self.state.touch(url)
+            self.state.release(url)
+            return
+        headers = {name: value for name in KEPT_HEADERS if (value := _header(response, name))}
+        page = RawPage(
+            url=url, final_url=response.url, status=response.status, headers=headers,
+            fetched_at=datetime.now(UTC), source_id=self.source.id, discovery=discovery,
+            body_z=RawPage.pack_body(response.body),
+        )
+        self._count(f"articles/fetched/{discovery.kind}")
+        yield FetchedArticle(
+            page=page, etag=headers.get("etag"), last_modified=headers.get("last-modified"),
+            body_hash=digest, published=published, new=record is None,
+        )
+
+    def article_failed(self, failure: Failure) -> None:
+        self._article_failures += 1
+        request = getattr(failure, "request", None)
+        if request is not None:
+            self.state.release(request.url)
+        self._count(f"articles/failed/{failure.type.__name__ if failure.type else 'unknown'}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -13,10 +14,11 @@ from scrapy.utils.test import get_crawler
 from ann.messages import INDEX_PAGES_TASK, Discovery, IndexPagesMessage, RawPage
 from ann.settings import Settings
 from ann.sources import load_registry
+from crawler.download import mirror_target
 from crawler.items import FetchedArticle
-from crawler.mirror import mirror_target
 from crawler.pipelines.queue import QueuePipeline
 from crawler.settings import download_slots
+from crawler.state import state_for
 
 
 def test_mirror_target_keeps_path_query_and_host() -> None:
@@ -24,19 +26,21 @@ def test_mirror_target_keeps_path_query_and_host() -> None:
     assert (target, host) == ("http://127.0.0.1:18080/news/1/a?page=2", "www.dawn.com")
 
 
-def test_politeness_is_per_host_from_the_source_files() -> None:
+def test_scrapy_slots_cap_concurrency_and_leave_delays_to_the_shared_gate() -> None:
     registry = load_registry()
-    slots = download_slots(registry, delay_scale=1.0)
+    slots = download_slots(registry)
     for source in registry:
         for domain in source.domains:
-            assert slots[domain]["delay"] == source.politeness.delay_seconds
-    assert all(slot["delay"] == 0 for slot in download_slots(registry, 0.0).values())
+            assert slots[domain] == {"delay": 0.0, "concurrency": source.politeness.concurrency}
 
 
-def _page(n: int) -> RawPage:
-    return RawPage(url=f"https://www.dawn.com/news/{n}/a", final_url=f"https://www.dawn.com/news/{n}/a",
-                   status=200, fetched_at=datetime.now(UTC), source_id="dawn",
-                   discovery=Discovery(kind="feed"), body_z=RawPage.pack_body(b"<html/>"))
+def _article(n: int) -> FetchedArticle:
+    url = f"https://www.dawn.com/news/{n}/a"
+    page = RawPage(url=url, final_url=url, status=200, fetched_at=datetime.now(UTC),
+                   source_id="dawn", discovery=Discovery(kind="feed"),
+                   body_z=RawPage.pack_body(b"<html/>"))
+    return FetchedArticle(page=page, etag=f'"e{n}"', last_modified=None, body_hash=f"h{n}",
+                          published=time.time(), new=True)
 
 
 def test_queue_pipeline_sends_full_batches_by_task_name(
@@ -45,12 +49,18 @@ def test_queue_pipeline_sends_full_batches_by_task_name(
     queue = f"test-{uuid.uuid4().hex[:8]}"
     crawler = get_crawler(settings_dict={
         "ANN_REDIS_URL": services.redis_url, "ANN_PAGES_QUEUE": queue, "ANN_BATCH_SIZE": 2,
+        "ANN_KEY_PREFIX": queue,
     })
     pipeline = QueuePipeline.from_crawler(crawler)
+    state = state_for(crawler)
     for n in range(3):
-        pipeline.process_item(FetchedArticle(page=_page(n)))
+        pipeline.process_item(_article(n))
     assert redis_client.llen(queue) == 1  # a full batch of two left at once
+    assert state.record("https://www.dawn.com/news/0/a") is not None  # remembered once sent
+    assert state.record("https://www.dawn.com/news/2/a") is None  # still pending
     pipeline.close_spider()  # the remainder leaves on close
+    record = state.record("https://www.dawn.com/news/2/a")
+    assert record is not None and (record.etag, record.body_hash) == ('"e2"', "h2")
     messages = [json.loads(raw) for raw in redis_client.lrange(queue, 0, -1)]
     assert [m["headers"]["task"] for m in messages] == [INDEX_PAGES_TASK] * 2
     sizes = []

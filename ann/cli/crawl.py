@@ -1,0 +1,84 @@
+"""`ann crawl`: crawl sources now and hand their articles to the indexer."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import httpx
+import typer
+from redis import Redis
+from rich.progress import Progress
+
+from ann import stack
+from ann.cli.common import console
+from ann.settings import Settings, get_settings
+from ann.sources import ALL_ENTRY_KINDS, ENTRY_KINDS, EntryKind, load_registry
+
+app = typer.Typer()
+
+
+@app.command()
+def crawl(
+    sources: Annotated[list[str] | None, typer.Argument(help="Source ids")] = None,
+    all_sources: Annotated[bool, typer.Option("--all", help="Every source")] = False,
+    live: Annotated[bool, typer.Option(help="Fetch the live sites, not the mirror")] = False,
+    wait: Annotated[bool, typer.Option(help="Wait until the indexer has drained")] = True,
+    entry: Annotated[
+        list[str] | None,
+        typer.Option(help="What to read: feeds, sitemaps, sections (default: all three), recheck"),
+    ] = None,
+) -> None:
+    """Crawl sources now and hand their articles to the indexer."""
+    from crawler.run import crawl as run_crawl
+
+    kinds: list[EntryKind] = [k for k in ALL_ENTRY_KINDS if k in (entry or ENTRY_KINDS)]
+    if entry and len(kinds) != len(set(entry)):
+        raise typer.BadParameter(f"--entry must be among {', '.join(ALL_ENTRY_KINDS)}")
+
+    settings = get_settings()
+    registry = load_registry()
+    ids = registry.ids() if all_sources else list(sources or [])
+    if not ids:
+        raise typer.BadParameter("name one or more sources, or pass --all")
+    unknown = [s for s in ids if s not in registry.ids()]
+    if unknown:
+        raise typer.BadParameter(f"unknown source(s) {unknown}; known: {registry.ids()}")
+    if not live and settings.mirror_url is None:
+        settings = settings.model_copy(
+            update={"mirror_url": stack.mirror_url(settings), "politeness_scale": 0.0}
+        )
+        _require_mirror(settings.mirror_url or "")
+    started = time.monotonic()
+    stats = run_crawl(ids, settings, kinds)
+    queued = sum(int(s.get("ann/queued_pages", 0)) for s in stats.values())
+    console.print(f"crawled {len(ids)} source(s): {queued} article pages queued "
+                  f"in {time.monotonic() - started:.1f} s")
+    if wait:
+        _wait_for_indexer(settings, queued)
+
+
+def _require_mirror(url: str) -> None:
+    try:
+        httpx.get(f"{url}/__mirror__/stats", timeout=2).raise_for_status()
+    except httpx.HTTPError:
+        raise typer.BadParameter(
+            f"the offline mirror does not answer at {url}: run `ann up` first, or pass --live"
+        ) from None
+
+
+def _wait_for_indexer(settings: Settings, queued: int, timeout: float = 600) -> None:
+    redis = Redis.from_url(settings.redis_url)
+    deadline = time.monotonic() + timeout
+    with Progress(console=console, transient=True) as progress:
+        bar = progress.add_task("indexing", total=None)
+        while time.monotonic() < deadline:
+            depth = stack.queue_depth(redis, settings.pages_queue)
+            progress.update(bar, description=f"indexing: {depth} batch(es) in the queue")
+            if depth == 0:
+                break
+            time.sleep(0.5)
+        else:
+            console.print("[yellow]the indexer has not drained yet; see `ann status`[/]")
+
+
