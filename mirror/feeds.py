@@ -8,7 +8,7 @@ from __future__ import annotations
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 if TYPE_CHECKING:
     from mirror.sites.base import Site

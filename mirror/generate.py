@@ -9,8 +9,8 @@ from mirror.layout import BODY, HTML, RSS, TEXT, TYPE, XML, resource_dir
 from mirror.manifest import ArticleTruth, Manifest, SiteTruth
 from mirror.plan import plan
 from mirror.prose import load_documents
+from mirror.prose_zh import load_chinese
 from mirror.sites import SITES, Site
-from mirror.sites.asianews import PAPERS
 from mirror.story import Story
 
 ROBOTS_DIR = Path("fixtures/feeds-corpus/robots/scrapy+protego/tests/test_data")
@@ -31,7 +31,7 @@ def _write(out_dir: Path, host: str, path: str, text: str, content_type: str) ->
 
 
 def _robots(site: Site, shared_dir: Path, sitemaps: list[str]) -> str:
-    captured = shared_dir / ROBOTS_DIR / site.host
+    captured = shared_dir / ROBOTS_DIR / (site.robots_capture or site.host)
     if captured.is_file():
         return captured.read_text(encoding="utf-8", errors="replace")
     lines = ["User-agent: *", "Disallow: /search", "Disallow: /wp-admin/", ""]
@@ -44,7 +44,7 @@ def _truth(story: Story) -> ArticleTruth:
         url=story.url, source_id=story.source_id, title=story.title, keyword=story.keyword,
         published_at=story.published_utc, authors=story.authors, section=story.section_name,
         standfirst=story.standfirst, paragraphs=story.paragraphs,
-        original_paper=PAPERS[original.source_id] if original else None,
+        original_paper=original.paper if original else None,
         original_url=original.url if original else None, extra=story.extra)
 
 
@@ -55,7 +55,8 @@ def generate(out_dir: Path, shared_dir: Path, *, per_site: int = 50, seed: int =
     missing = set(SITES) - set(zones)
     if missing:
         raise ValueError(f"mirror sites without a source file: {sorted(missing)}")
-    stories = plan(load_documents(shared_dir), zones, per_site=per_site, seed=seed, extra=extra)
+    pools = {"en": load_documents(shared_dir), "zh": load_chinese(shared_dir)}
+    stories = plan(pools, zones, per_site=per_site, seed=seed, extra=extra)
     sites: list[SiteTruth] = []
     articles: list[ArticleTruth] = []
     for source_id in sorted(stories):
@@ -64,20 +65,22 @@ def generate(out_dir: Path, shared_dir: Path, *, per_site: int = 50, seed: int =
         for story in stories[source_id]:
             _write(out_dir, site.host, story.path, site.render_article(story), HTML)
             articles.append(_truth(story))
+        sitemaps = site.sitemap_files(newest)
         for path, xml in site.feed_files(newest).items():
-            _write(out_dir, site.host, path, xml, RSS)
-        for path, xml in site.sitemap_files(newest).items():
-            _write(out_dir, site.host, path, xml, XML)
+            _write(out_dir, *site.locate(path), xml, RSS)
+        for path, xml in sitemaps.items():
+            _write(out_dir, *site.locate(path), xml, XML)
         for path, slug in site.section_pages:
-            chosen = [s for s in newest if s.section_slug == slug][:20]
-            _write(out_dir, site.host, path, site.render_section(slug, chosen), HTML)
+            chosen = [s for s in newest if s.section_slug == slug][:site.section_limit]
+            _write(out_dir, *site.locate(path), site.render_section(slug, chosen), HTML)
         robots = _robots(site, shared_dir, list(source.entry_points.sitemaps))
-        _write(out_dir, site.host, "/robots.txt", robots, TEXT)
+        for host in (site.host, *site.extra_hosts):
+            _write(out_dir, host, "/robots.txt", robots, TEXT)
         sites.append(SiteTruth(
             source_id=source_id, host=site.host, robots=f"{site.base()}/robots.txt",
-            feeds=[site.base() + p for p, _ in site.feeds],
-            sitemaps=[site.base() + p for p in site.sitemap_files(newest)],
-            sections=[site.base() + p for p, _ in site.section_pages]))
+            feeds=[site.url(p) for p, _ in site.feeds],
+            sitemaps=[site.url(p) for p in sitemaps],
+            sections=[site.url(p) for p, _ in site.section_pages]))
     manifest = Manifest(seed=seed, per_site=per_site, extra=extra, sites=sites, articles=articles)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "manifest.json").write_text(manifest.model_dump_json(indent=1) + "\n",

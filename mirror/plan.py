@@ -1,7 +1,8 @@
 """Decide every article of the mirror (prose, title, byline, date, URL) from the seed alone.
 
-Each article draws from its own RNG keyed by (seed, site, index) and from its own prose document,
-so adding ``extra`` articles never changes an existing one.
+Each article draws from its own RNG keyed by (seed, site, index) and from its own prose text,
+so adding ``extra`` articles never changes an existing one. Sites draw from the pool of their
+language; the hub reprints articles of members that share its language.
 """
 
 from __future__ import annotations
@@ -23,11 +24,14 @@ EXTRA_START = datetime(2025, 7, 1)  # extra articles are newer than every base o
 CREDITS = ["PHOTO: {p} FILE", "PHOTO: REUTERS", "PHOTO: AFP", "PHOTO: {p}"]
 
 
-def _published(rng: random.Random, zone: ZoneInfo, extra_index: int | None) -> datetime:
+def _published(site: Site, rng: random.Random, zone: ZoneInfo,
+               extra_index: int | None) -> datetime:
     if extra_index is None:
         naive = START + timedelta(seconds=rng.randrange(int(BASE_SPAN.total_seconds())))
     else:
         naive = EXTRA_START + timedelta(days=extra_index, minutes=rng.randrange(600, 1200))
+    if site.date_only:  # the page shows a date only: the truth is local midnight
+        naive = naive.replace(hour=0, minute=0)
     return naive.replace(second=0, tzinfo=zone)
 
 
@@ -43,8 +47,9 @@ def _story(site: Site, zone: ZoneInfo, doc: Document, index: int, seed: int,
     return Story(source_id=site.source_id, index=index, title=doc.title, keyword=doc.keyword,
                  paragraphs=paragraphs, standfirst=first_sentence(doc.paragraphs[0])[:240],
                  people=people, agencies=agencies,
-                 published=_published(rng, zone, extra_index), section_slug=section.slug,
-                 section_name=section.name, photo_credit=credit, extra=extra_index is not None)
+                 published=_published(site, rng, zone, extra_index),
+                 section_slug=section.slug, section_name=section.name, photo_credit=credit,
+                 paper=site.name, language=site.language, extra=extra_index is not None)
 
 
 def _place(site: Site, story: Story, taken: set[str], rng: random.Random) -> None:
@@ -56,24 +61,45 @@ def _place(site: Site, story: Story, taken: set[str], rng: random.Random) -> Non
     story.path, story.url = path, site.base() + path
 
 
-def plan(docs: list[Document], zones: dict[str, ZoneInfo], *, per_site: int, seed: int,
-         extra: int) -> dict[str, list[Story]]:
-    order = list(range(len(docs)))
-    random.Random(seed).shuffle(order)
+def _orders(pools: dict[str, list[Document]], seed: int) -> dict[str, list[int]]:
+    """Per language, the texts in seeded order: every part-0 text (a document's own title and
+    opening) before any further chunk, so chunks are used only when the pool runs short."""
+    orders: dict[str, list[int]] = {}
+    for language, docs in pools.items():
+        rng = random.Random(seed if language == "en" else f"{seed}/{language}")
+        keys = [rng.random() for _ in docs]
+        orders[language] = sorted(range(len(docs)), key=lambda i: (docs[i].part, keys[i]))
+    return orders
+
+
+def plan(pools: dict[str, list[Document]], zones: dict[str, ZoneInfo], *, per_site: int,
+         seed: int, extra: int) -> dict[str, list[Story]]:
+    hub = SITES[HUB]
+    reprinted = [m for m in MEMBERS if SITES[m].language == hub.language]
     n_reprints = min(per_site, max(10, per_site // 4))
     reprint_at = {round(j * per_site / n_reprints): j for j in range(n_reprints)}
-    base_needed = len(MEMBERS) * per_site + per_site - n_reprints
-    if base_needed + len(SITES) * extra > len(docs):
-        raise ValueError(f"only {len(docs)} prose documents for {base_needed} + extra articles")
-    cursor = iter(order[:base_needed])
+    sites = [*MEMBERS, HUB]
+    own = {s: per_site - (n_reprints if s == HUB else 0) for s in sites}
+    needed: dict[str, int] = {}
+    for source_id in sites:
+        language = SITES[source_id].language
+        needed[language] = needed.get(language, 0) + own[source_id] + extra
+    for language, count in needed.items():
+        if count > len(pools.get(language, [])):
+            raise ValueError(f"only {len(pools.get(language, []))} {language} texts for {count}")
+    orders = _orders(pools, seed)
+    base_total = {lang: sum(own[s] for s in sites if SITES[s].language == lang)
+                  for lang in needed}
+    used = dict.fromkeys(needed, 0)
     stories: dict[str, list[Story]] = {}
-    for source_id in [*MEMBERS, HUB]:
+    for source_id in sites:
         site, taken = SITES[source_id], set[str]()
+        docs, order = pools[site.language], orders[site.language]
         items: list[Story] = []
         for i in range(per_site):
             if source_id == HUB and i in reprint_at:
                 j = reprint_at[i]
-                original = stories[MEMBERS[j % len(MEMBERS)]][(j * 7) % per_site]
+                original = stories[reprinted[j % len(reprinted)]][(j * 7) % per_site]
                 story = _story(site, zones[HUB], docs[order[0]], i, seed, None)
                 story.title, story.keyword = original.title, original.keyword
                 story.paragraphs, story.standfirst = original.paragraphs, original.standfirst
@@ -82,17 +108,22 @@ def plan(docs: list[Document], zones: dict[str, ZoneInfo], *, per_site: int, see
                     zones[HUB])
                 story.original = original
             else:
-                story = _story(site, zones[source_id], docs[next(cursor)], i, seed, None)
+                doc = docs[order[used[site.language]]]
+                used[site.language] += 1
+                story = _story(site, zones[source_id], doc, i, seed, None)
             _place(site, story, taken, random.Random(f"{seed}/{source_id}/{i}/path"))
             items.append(story)
         stories[source_id] = items
-    for position, source_id in enumerate([*MEMBERS, HUB]):
+    position = dict.fromkeys(needed, 0)
+    for source_id in sites:
         site, taken = SITES[source_id], {s.path for s in stories[source_id]}
+        docs, order = pools[site.language], orders[site.language]
         for j in range(extra):
-            doc = docs[order[base_needed + position * extra + j]]
+            doc = docs[order[base_total[site.language] + position[site.language] * extra + j]]
             story = _story(site, zones[source_id], doc, per_site + j, seed, j)
             _place(site, story, taken, random.Random(f"{seed}/{source_id}/{per_site + j}/path"))
             stories[source_id].append(story)
+        position[site.language] += 1
     for source_id, items in stories.items():
         base = items[:per_site]
         for story in items:

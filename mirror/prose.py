@@ -1,5 +1,7 @@
 """Real English prose for article bodies, read from the shared dev set and fixtures when generating.
 
+Chinese prose for the vernacular member lives in ``mirror.prose_zh``.
+
 Bodies must be real text so that extraction and search meet real sentences; the third-party
 sources stay in the shared directory and are never copied into the repository.
 """
@@ -22,6 +24,7 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split(" "))
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 _PROPER = re.compile(r"(?<=[a-z,] )[A-Z][a-z]{4,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
+_CJK_END = re.compile("[\u3002\uff01\uff1f]")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class Document:
     title: str
     paragraphs: tuple[str, ...]
     keyword: str
+    part: int = 0
+    """0: the text's own opening and title; k > 0: its k-th further chunk, titled by its lead."""
 
 
 def words(text: str) -> list[str]:
@@ -50,6 +55,9 @@ def _good_paragraph(text: str) -> bool:
 
 
 def first_sentence(text: str) -> str:
+    cjk = _CJK_END.search(text)
+    if cjk:
+        return text[:cjk.end()]
     return _SENTENCE_END.split(text, maxsplit=1)[0]
 
 
@@ -79,31 +87,36 @@ def _raw_documents(shared_dir: Path) -> list[tuple[str, str, list[str]]]:
 
 
 def load_documents(shared_dir: Path, *, max_paragraphs: int = 10) -> list[Document]:
-    """English documents with ≥ 3 good paragraphs, unique titles, each with a rare title word.
+    """English texts with ≥ 3 good paragraphs, unique titles, each with a rare title word.
 
-    The order is stable (sorted file names), so allocation by index is deterministic.
+    A long document yields several texts: its first ``max_paragraphs`` paragraphs under its own
+    title (part 0), then each further chunk under a title made from the chunk's lead sentence.
+    The shared pool (~700 documents) is smaller than 20+ sites × 50 articles; chunks are disjoint,
+    so no two mirror articles share a paragraph. The order is stable (sorted file names).
     """
-    candidates: list[tuple[str, str, tuple[str, ...]]] = []
+    candidates: list[tuple[str, str, tuple[str, ...], int]] = []
     seen_titles: set[str] = set()
     for origin, raw_title, raw_paragraphs in _raw_documents(shared_dir):
-        paragraphs = tuple(p for p in (" ".join(x.split()) for x in raw_paragraphs)
-                           if _good_paragraph(p))[:max_paragraphs]
-        title = _clean_title(raw_title)
-        if len(paragraphs) < 3 or not is_english(" ".join(paragraphs)):
-            continue
-        foreign = not title.isascii() and not is_english(title * 20)
-        if foreign or not 4 <= len(title.split()) <= 16:
-            title = " ".join(first_sentence(paragraphs[0]).rstrip(".!?").split()[:12])
-        key = title.lower()
-        if key in seen_titles:
-            continue
-        seen_titles.add(key)
-        candidates.append((origin, title, paragraphs))
+        good = tuple(p for p in (" ".join(x.split()) for x in raw_paragraphs)
+                     if _good_paragraph(p))
+        for part, start in enumerate(range(0, len(good), max_paragraphs)):
+            paragraphs = good[start:start + max_paragraphs]
+            if len(paragraphs) < 3 or not is_english(" ".join(paragraphs)):
+                continue
+            title = _clean_title(raw_title) if part == 0 else ""
+            foreign = not title.isascii() and not is_english(title * 20)
+            if foreign or not 4 <= len(title.split()) <= 16:
+                title = " ".join(first_sentence(paragraphs[0]).rstrip(".!?").split()[:12])
+            key = title.lower()
+            if key in seen_titles or len(title.split()) < 3:
+                continue
+            seen_titles.add(key)
+            candidates.append((f"{origin}#{part}", title, paragraphs, part))
     frequency: Counter[str] = Counter()
-    for _, title, paragraphs in candidates:
+    for _, title, paragraphs, _ in candidates:
         frequency.update(set(words(title + " " + " ".join(paragraphs))))
     documents: list[Document] = []
-    for origin, title, paragraphs in candidates:
+    for origin, title, paragraphs, part in candidates:
         keyword = _rarest(words(title), frequency)
         if keyword is None or frequency[keyword] > 6:
             # A headline of common words only: lead with a proper noun the body is about.
@@ -113,7 +126,10 @@ def load_documents(shared_dir: Path, *, max_paragraphs: int = 10) -> list[Docume
                 continue
             label = next(w for w in proper if w.lower() == keyword)
             title = f"{label}: {title}"
-        documents.append(Document(origin, title, paragraphs, keyword))
+            if title.lower() in seen_titles:
+                continue
+            seen_titles.add(title.lower())
+        documents.append(Document(origin, title, paragraphs, keyword, part))
     return documents
 
 

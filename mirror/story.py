@@ -7,6 +7,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+ROLE_CREDITS = frozenset({"Staff Correspondent", "Staff Reporter"})
+"""Bylines that are a role only; the project's author rules drop them (indexer/extraction)."""
+
 
 @dataclass
 class Story:
@@ -23,6 +26,9 @@ class Story:
     section_slug: str
     section_name: str
     photo_credit: str
+    paper: str = ""
+    """Display name of the paper that published it (the hub names it on reprints)."""
+    language: str = "en"
     extra: bool = False
     path: str = ""
     url: str = ""
@@ -30,9 +36,15 @@ class Story:
     related: list[Story] = field(default_factory=list)
 
     @property
-    def authors(self) -> list[str]:
-        """What a correct extractor returns: people, or the agency when it is the only byline."""
+    def byline(self) -> list[str]:
+        """What the page prints as the byline: people, else the agency or desk credit."""
         return list(self.people) if self.people else list(self.agencies)
+
+    @property
+    def authors(self) -> list[str]:
+        """What a correct extractor returns: people, or the agency or desk when it is the only
+        byline — but never a bare role ("Staff Correspondent" names nobody)."""
+        return [name for name in self.byline if name not in ROLE_CREDITS]
 
     @property
     def published_utc(self) -> str:

@@ -10,13 +10,10 @@ from mirror.people import and_join
 from mirror.sites.base import Section, Site, page
 from mirror.story import Story, slugify
 
-PAPERS = {"straitstimes": "The Straits Times", "thestar": "The Star",
-          "koreaherald": "The Korea Herald", "chinadaily": "China Daily", "dawn": "Dawn",
-          "jakartapost": "The Jakarta Post"}
-
 
 def paper_of(story: Story) -> str:
-    return PAPERS[story.original.source_id] if story.original else "Asia News Network"
+    """The member a reprint comes from (any member may be reprinted), else the hub itself."""
+    return story.original.paper if story.original else "Asia News Network"
 
 
 class AsiaNews(Site):

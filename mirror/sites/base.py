@@ -27,9 +27,30 @@ class Site:
     """(path, section slug or None for all) of each RSS feed."""
     section_pages: tuple[tuple[str, str], ...] = ()
     """(path, section slug) of each section front."""
+    extra_hosts: tuple[str, ...] = ()
+    """Other hosts the site serves entry points from (paths given as absolute URLs)."""
+    robots_capture = ""
+    """File name of a real captured robots.txt to serve on every host (default: ``host``)."""
+    feed_limit = 30
+    """Items per feed. Every site lists each article somewhere (a sitemap, or full-length
+    feeds or section fronts where the site has no sitemap), so a full crawl finds them all."""
+    section_limit = 20
+    date_only = False
+    """The page states a date but no time: articles are dated at local midnight."""
 
     def base(self) -> str:
         return f"https://{self.host}"
+
+    def url(self, path: str) -> str:
+        """The absolute URL of a site path, or of an absolute URL on one of ``extra_hosts``."""
+        return path if path.startswith("https://") else self.base() + path
+
+    def locate(self, path: str) -> tuple[str, str]:
+        """(host, path) under which the generator writes ``path``."""
+        if path.startswith("https://"):
+            host, _, rest = path.removeprefix("https://").partition("/")
+            return host, "/" + rest
+        return self.host, path
 
     def article_path(self, story: Story, rng: random.Random) -> str:
         raise NotImplementedError
@@ -38,7 +59,7 @@ class Site:
         raise NotImplementedError
 
     def feed_item_creator(self, story: Story) -> str:
-        return ", ".join(story.authors)
+        return ", ".join(story.byline)
 
     # -- section fronts -------------------------------------------------------------------------
     def nav(self) -> str:
@@ -60,7 +81,7 @@ class Site:
         return page(f"{name} | {self.name}", "", (
             f"<header>{self.nav()}</header><main><h1>{esc(name)}</h1>"
             f"{self.section_list_wrapper(self.list_html(stories))}</main>"
-            f"<aside class=\"sidebar\"><h2>More</h2>{popular}</aside>"))
+            f"<aside class=\"sidebar\"><h2>More</h2>{popular}</aside>"), self.language)
 
     def section_list_wrapper(self, inner: str) -> str:
         return f"<div class=\"section-article-list\">{inner}</div>"
@@ -70,7 +91,7 @@ class Site:
         out: dict[str, str] = {}
         for path, slug in self.feeds:
             chosen = [s for s in stories if slug is None or s.section_slug == slug]
-            out[path] = feeds.rss(self, path, chosen[:30])
+            out[path] = feeds.rss(self, path, chosen[:self.feed_limit])
         return out
 
     def sitemap_files(self, stories: list[Story]) -> dict[str, str]:
@@ -108,3 +129,15 @@ def related_box(cls: str, heading: str, stories: list[Story]) -> str:
     items = [(s.path, s.title) for s in stories]
     inner = links_html(items, "related-list")
     return f"<div class={attr(cls)}><h3>{esc(heading)}</h3>{inner}</div>"
+
+
+def ld_authors(story: Story) -> list[dict[str, str]]:
+    """JSON-LD authors: people as Person, a lone agency or desk credit as Organization."""
+    return ([{"@type": "Person", "name": n} for n in story.people]
+            or [{"@type": "Organization", "name": a} for a in story.agencies])
+
+
+def figure(story: Story, caption_cls: str = "") -> str:
+    klass = f" class={attr(caption_cls)}" if caption_cls else ""
+    return (f"<figure><img src=\"/img/{story.index}.jpg\" alt=\"\"><figcaption{klass}>"
+            f"{esc(story.photo_credit)}</figcaption></figure>")

@@ -18,8 +18,11 @@ from lxml import etree, html
 from ann.settings import get_settings
 from mirror.generate import generate
 from mirror.manifest import Manifest, load_manifest
+from mirror.people import DESKS
 from mirror.server import MirrorServer
+from mirror.story import ROLE_CREDITS
 
+ROLE_CREDIT_SOURCES = {source for source, desks in DESKS.items() if ROLE_CREDITS & set(desks)}
 SHARED = get_settings().shared_dir
 PER_SITE = 16
 
@@ -79,7 +82,9 @@ def test_manifest_shape(manifest: Manifest) -> None:
         assert "2019-01-01" <= article.published_at < "2026-01-01"
         assert article.published_at.endswith("Z")
         assert article.keyword in article.title.lower()
-        assert article.authors and all(not a.startswith("PHOTO") for a in article.authors)
+        assert all(not a.startswith("PHOTO") for a in article.authors)
+        # Only a bare role ("Staff Correspondent") leaves an article without authors.
+        assert article.authors or article.source_id in ROLE_CREDIT_SOURCES, article.url
     months = {a.published_at[:7] for a in manifest.articles}
     assert len(months) > 12
 
@@ -158,3 +163,27 @@ def test_extra_adds_newer_items_and_keeps_old_pages(mirror_dir: Path, tmp_path: 
     assert len(added) == 2 * len(grown.sites)
     newest_base = max(a.published_at for a in manifest.articles)
     assert all(a.published_at > newest_base for a in added)
+
+
+def test_vernacular_member_is_chinese_and_exact(server: MirrorServer, manifest: Manifest) -> None:
+    cjk = re.compile("[\u4e00-\u9fff]")
+    articles = manifest.for_source("sinchew")
+    assert articles
+    for article in articles:
+        assert cjk.search(article.title) and all(cjk.search(p) for p in article.paragraphs)
+        doc = html.fromstring(fetch(server, article.url)[1])
+        assert doc.get("lang") == "zh"
+        texts = [p.text_content() for p in doc.xpath("//div[@class='article-page-content']/p")]
+        assert texts == article.paragraphs
+
+
+def test_json_ld_parses_wherever_a_page_has_it(server: MirrorServer, manifest: Manifest) -> None:
+    kinds: set[str] = set()
+    for article in manifest.articles[::7]:
+        doc = html.fromstring(fetch(server, article.url)[1])
+        for script in doc.xpath("//script[@type='application/ld+json']/text()"):
+            data = json.loads(script)
+            nodes = data if isinstance(data, list) else data.get("@graph", [data])
+            kinds |= {str(n.get("@type")) for n in nodes}
+    assert {"NewsArticle", "Article", "BlogPosting"} <= kinds
+
