@@ -10,12 +10,16 @@ by name and the remaining files are still replayed.
 
 from __future__ import annotations
 
+import gzip
+import io
+import sys
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -23,13 +27,18 @@ from warcio.recordloader import ArcWarcRecord
 
 from ann.messages import Discovery, RawPage
 from ann.sources import Registry
-from crawler.handoff import IndexerClient
 from crawler.spiders.news import KEPT_HEADERS
 
 ARCHIVE_PATTERNS = ("*.warc.gz", "*.warc")
 
 ProgressCallback = Callable[[int], None]
 """Called with the number of archive bytes consumed since the previous call."""
+
+
+class PageSink(Protocol):
+    """Where replayed pages go: :class:`crawler.handoff.IndexerClient` in production."""
+
+    def send(self, pages: Sequence[RawPage]) -> None: ...
 
 
 @dataclass
@@ -72,7 +81,10 @@ def _skip_reason(record: ArcWarcRecord, registry: Registry) -> str | None:
     return None
 
 
-def _page(record: ArcWarcRecord, registry: Registry, via: str) -> RawPage:
+def _page(
+    record: ArcWarcRecord, registry: Registry, via: str
+) -> tuple[str | None, RawPage | None]:
+    """The page, or why this one record cannot make one (the rest of the file still can)."""
     url = record.rec_headers.get_header("WARC-Target-URI")
     source = registry.for_url(url)
     assert source is not None  # checked by _skip_reason
@@ -81,17 +93,53 @@ def _page(record: ArcWarcRecord, registry: Registry, via: str) -> RawPage:
         value = record.http_headers.get_header(name)
         if value:
             headers[name] = value
-    date = record.rec_headers.get_header("WARC-Date").replace("Z", "+00:00")
-    return RawPage(
+    try:
+        fetched_at = datetime.fromisoformat(record.rec_headers.get_header("WARC-Date") or "")
+    except ValueError:
+        return "bad_warc_date", None
+    return None, RawPage(
         url=url,
         final_url=url,
         status=200,
         headers=headers,
-        fetched_at=datetime.fromisoformat(date),
+        fetched_at=fetched_at,
         source_id=source.id,
         discovery=Discovery(kind="replay", via=via),
         body_z=RawPage.pack_body(record.content_stream().read()),
     )
+
+
+class DamagedArchive(Exception):
+    """The archive ends early or is corrupt at some point."""
+
+
+class _StrictGzip(io.RawIOBase):
+    """Multi-member gzip reading that fails loudly: warcio treats any ``EOFError`` as the end
+    of the archive, so a file cut short in the middle of a record would otherwise look whole."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        super().__init__()
+        self._gzip = gzip.GzipFile(fileobj=raw, mode="rb")
+        self._damage: DamagedArchive | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        """Whatever decodes before the damage first; the error on the next call."""
+        if self._damage is not None:
+            raise self._damage
+        chunks: list[bytes] = []
+        wanted = size if size >= 0 else sys.maxsize
+        try:
+            while wanted > 0 and (chunk := self._gzip.read1(min(wanted, 1 << 16))):
+                chunks.append(chunk)
+                wanted -= len(chunk)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+            self._damage = DamagedArchive(f"{error} (the file is cut short or corrupt)")
+            if not chunks:
+                raise self._damage from error
+        return b"".join(chunks)
 
 
 def read_pages(
@@ -101,14 +149,21 @@ def read_pages(
     every page before the damage."""
     done = 0
     with path.open("rb") as handle:
-        for record in ArchiveIterator(handle):
+        gzipped = handle.read(2) == b"\x1f\x8b"
+        handle.seek(0)
+        stream: io.RawIOBase | BinaryIO = _StrictGzip(handle) if gzipped else handle
+        for record in ArchiveIterator(stream, check_digests="raise"):
+            if record.format != "warc":  # warcio reads anything as a lenient ARC record
+                raise ArchiveLoadFailed(f"not a WARC file (a {record.format} record at {done})")
             report.records += 1
             if record.rec_type == "response":
                 report.responses += 1
                 reason = _skip_reason(record, registry)
                 if reason is None:
-                    yield _page(record, registry, path.name)
-                else:
+                    reason, page = _page(record, registry, path.name)
+                    if page is not None:
+                        yield page
+                if reason is not None:
                     report.skipped[reason] += 1
             position = handle.tell()
             progress(position - done)
@@ -117,7 +172,7 @@ def read_pages(
 
 def replay(
     files: Sequence[Path],
-    client: IndexerClient,
+    client: PageSink,
     registry: Registry,
     batch_size: int,
     progress: ProgressCallback = lambda _: None,
@@ -134,12 +189,18 @@ def replay(
             batch.clear()
 
     for path in files:
-        try:
-            for page in read_pages(path, registry, report, progress):
-                batch.append(page)
-                if len(batch) >= batch_size:
-                    flush()
-        except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as error:
-            report.failures[str(path)] = f"{type(error).__name__}: {error}"
+        pages = read_pages(path, registry, report, progress)
+        while True:
+            # Only reading is guarded: a failure to send (Redis down) must stop the replay.
+            try:
+                page = next(pages)
+            except StopIteration:
+                break
+            except Exception as error:  # warcio fails on malformed input in arbitrary ways
+                report.failures[str(path)] = f"{type(error).__name__}: {error}"
+                break
+            batch.append(page)
+            if len(batch) >= batch_size:
+                flush()
     flush()
     return report

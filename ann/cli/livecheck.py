@@ -82,12 +82,21 @@ def _print(checks: list[SourceCheck]) -> None:
         )
     console.print(summary)
 
+    entries = Table(title="entry points")
+    for column in ("source", "kind", "url", "status", "links", "error"):
+        entries.add_column(column, overflow="fold")
+    for check in checks:
+        for e in check.entries:
+            entries.add_row(check.source_id, e.kind, e.url, str(e.status or "-"), str(e.links),
+                            f"[red]{e.error}[/]" if e.error else "")
+    console.print(entries)
+
     articles = Table(title="sampled articles")
     for column in ("source", "url", "title", "published_at", "authors", "words", "error"):
         articles.add_column(column, overflow="fold")
     for check in checks:
         for a in check.articles:
-            articles.add_row(check.source_id, a.url, (a.title or "-")[:60], a.published_at or "-",
+            articles.add_row(check.source_id, a.url, (a.title or "-")[:50], a.published_at or "-",
                              ", ".join(a.authors) or "-", str(a.body_words),
                              a.error or ", ".join(f"no {m}" for m in a.missing()) or "")
     console.print(articles)

@@ -15,7 +15,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
@@ -109,10 +109,12 @@ class RotatingWarcWriter:
         if self._out is not None and self._clock() - self._opened_at >= self.max_seconds:
             self._close_file()
         writer = self._writer or self._open_file()
-        date = {"WARC-Date": datetime_to_iso_date(exchange.fetched_at, use_micros=True)}
+        naive_utc = exchange.fetched_at.astimezone(UTC).replace(tzinfo=None)  # what warcio wants
+        date = {"WARC-Date": datetime_to_iso_date(naive_utc, use_micros=True)}
         url = exchange.url
         response = writer.create_warc_record(
-            url, "response", payload=BytesIO(exchange.body), warc_headers_dict=date,
+            url, "response", payload=BytesIO(exchange.body), length=len(exchange.body),
+            warc_headers_dict=date,
             http_headers=StatusAndHeaders(
                 f"{exchange.status} {_reason(exchange.status)}", _response_headers(exchange),
                 protocol=exchange.protocol,
@@ -121,7 +123,8 @@ class RotatingWarcWriter:
         split = urlsplit(url)
         target = (split.path or "/") + (f"?{split.query}" if split.query else "")
         request = writer.create_warc_record(
-            url, "request", payload=BytesIO(exchange.request_body), warc_headers_dict=date,
+            url, "request", payload=BytesIO(exchange.request_body),
+            length=len(exchange.request_body), warc_headers_dict=date,
             http_headers=StatusAndHeaders(
                 f"{exchange.method} {target} HTTP/1.1", _request_headers(exchange),
                 is_http_request=True,

@@ -39,10 +39,14 @@ def celery_workers(settings: Settings, log: Path, concurrency: int = 2) -> Itera
                 process.wait()
 
 
-def run_crawl(settings: Settings, mirror_url: str, *sources: str) -> str:
-    """`ann crawl` in its own process against the mirror; returns its output."""
+def run_crawl(
+    settings: Settings, mirror_url: str, *sources: str, extra_env: dict[str, str] | None = None
+) -> str:
+    """`ann crawl` in its own process against the mirror (``extra_env`` added to its
+    environment); returns its output."""
     args = list(sources) or ["--all"]
-    env = {**service_env(settings), "ANN_MIRROR_URL": mirror_url, "ANN_POLITENESS_SCALE": "0"}
+    env = {**service_env(settings), "ANN_MIRROR_URL": mirror_url, "ANN_POLITENESS_SCALE": "0",
+           **(extra_env or {})}
     result = subprocess.run(
         [sys.executable, "-m", "ann", "crawl", *args, "--no-wait"],
         env=env, capture_output=True, text=True, timeout=600, check=False,
