@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     """When set, every fetch goes to this offline mirror instead of the live site."""
     politeness_scale: float = Field(default=1.0, alias="ANN_POLITENESS_SCALE", ge=0)
     """Multiplies every source's delay; the offline mirror runs with 0."""
+    crawl_queue: str = Field(default="crawl", alias="ANN_CRAWL_QUEUE")
+    schedule_tick_seconds: float = Field(default=5.0, alias="ANN_SCHEDULE_TICK_SECONDS", gt=0)
+    """How often beat looks for feeds whose adaptive polling interval has run out."""
     pages_queue: str = Field(default="pages", alias="ANN_PAGES_QUEUE")
     bulk_batch_size: int = Field(default=50, alias="ANN_BULK_BATCH_SIZE", ge=1, le=5000)
     shared_dir: Path = Field(default=REPO_ROOT.parent / "shared", alias="ANN_SHARED_DIR")

@@ -24,6 +24,8 @@ DEPLOY_LOCAL = REPO_ROOT / "deploy" / "local"
 MIRROR_PROCESS = "mirror"
 API_PROCESS = "api"
 WORKER_PROCESS = "worker-{n}"
+CRAWL_WORKER_PROCESS = "crawl-worker"
+BEAT_PROCESS = "beat"
 
 
 class StackError(RuntimeError):
@@ -98,6 +100,23 @@ def start_workers(procs: ProcessManager, settings: Settings, count: int, concurr
              "--loglevel=INFO", f"--concurrency={concurrency}", "-Q", settings.pages_queue,
              "-n", f"ann-worker-{n}@%h", "--without-gossip", "--without-mingle"],
         )
+
+
+def start_scheduler(procs: ProcessManager, settings: Settings, mirror: str | None) -> None:
+    """Celery beat and one crawl worker: the schedule that keeps the index fresh."""
+    env = {"ANN_MIRROR_URL": mirror, "ANN_POLITENESS_SCALE": "0"} if mirror else {}
+    procs.start(
+        CRAWL_WORKER_PROCESS,
+        [sys.executable, "-m", "celery", "-A", "crawler.celery_app", "worker", "--loglevel=INFO",
+         "--concurrency=2", "-Q", settings.crawl_queue, "-n", "ann-crawl@%h",
+         "--without-gossip", "--without-mingle"],
+        env=env,
+    )
+    procs.start(
+        BEAT_PROCESS,
+        [sys.executable, "-m", "celery", "-A", "crawler.celery_app", "beat", "--loglevel=INFO"],
+        env=env,
+    )
 
 
 def start_api(procs: ProcessManager, settings: Settings) -> str:

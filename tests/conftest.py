@@ -69,9 +69,10 @@ def es(services: Settings) -> Iterator[Elasticsearch]:
 @pytest.fixture(scope="session")
 def redis_client(services: Settings) -> Iterator[Redis]:
     client = Redis.from_url(services.redis_url)
-    client.flushdb()
     yield client
-    client.flushdb()
+    # never FLUSHDB: other test sessions may share this Redis; every key of ours is prefixed
+    for key in client.scan_iter(match=f"{services.key_prefix}*", count=1000):
+        client.delete(key)
     client.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Annotated
 
@@ -28,6 +29,9 @@ def crawl(
         list[str] | None,
         typer.Option(help="What to read: feeds, sitemaps, sections (default: all three), recheck"),
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON summary per source on stdout")
+    ] = False,
 ) -> None:
     """Crawl sources now and hand their articles to the indexer."""
     from crawler.run import crawl as run_crawl
@@ -52,10 +56,26 @@ def crawl(
     started = time.monotonic()
     stats = run_crawl(ids, settings, kinds)
     queued = sum(int(s.get("ann/queued_pages", 0)) for s in stats.values())
+    if as_json:
+        summary = {sid: _summary(s) for sid, s in stats.items()}
+        typer.echo(json.dumps(summary, sort_keys=True))
     console.print(f"crawled {len(ids)} source(s): {queued} article pages queued "
                   f"in {time.monotonic() - started:.1f} s")
     if wait:
         _wait_for_indexer(settings, queued)
+
+
+def _summary(stats: dict[str, object]) -> dict[str, object]:
+    """The run's own counters (``ann/...``), the finish reason and the response statuses."""
+    summary: dict[str, object] = {
+        key.removeprefix("ann/"): value for key, value in stats.items() if key.startswith("ann/")
+    }
+    summary["finish_reason"] = stats.get("finish_reason")
+    summary["responses"] = {
+        key.rsplit("/", 1)[1]: value for key, value in stats.items()
+        if key.startswith("downloader/response_status_count/")
+    }
+    return summary
 
 
 def _require_mirror(url: str) -> None:

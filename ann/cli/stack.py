@@ -27,16 +27,21 @@ def up(
     live: Annotated[bool, typer.Option(help="Crawl the live sites instead of the mirror")] = False,
     workers: Annotated[int, typer.Option(min=1, max=16)] = 1,
     concurrency: Annotated[int, typer.Option(min=1, max=16)] = 2,
+    schedule: Annotated[bool, typer.Option(help="Run beat and a crawl worker")] = True,
 ) -> None:
-    """Start Redis, Elasticsearch, the offline mirror (unless --live), workers and the API."""
+    """Start Redis, Elasticsearch, the offline mirror (unless --live), workers, schedule, API."""
     settings = get_settings()
     procs = _procs(settings)
     console.print("[bold]starting Redis and Elasticsearch[/]")
     stack.start_services(settings)
+    mirror = None
     if not live:
-        url = stack.start_mirror(settings, procs)
-        console.print(f"offline mirror at {url}")
+        mirror = stack.start_mirror(settings, procs)
+        console.print(f"offline mirror at {mirror}")
     stack.start_workers(procs, settings, workers, concurrency)
+    if schedule:
+        stack.start_scheduler(procs, settings, mirror)
+        console.print("schedule running: feeds polled adaptively, sitemaps and sections on cadence")
     api = stack.start_api(procs, settings)
     console.print(f"search API at {api}  (OpenAPI: {api}/docs)")
 
@@ -56,7 +61,7 @@ def demo(
 ) -> None:
     """Bring the stack up, crawl every source, index it, and show one search."""
     started = time.monotonic()
-    up(live=live, workers=1, concurrency=2)
+    up(live=live, workers=1, concurrency=2, schedule=True)
     crawl(sources=None, all_sources=True, live=live, wait=True)
     settings = get_settings()
     api = f"http://{settings.api_host}:{settings.api_port}"

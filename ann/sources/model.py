@@ -70,9 +70,9 @@ class Recrawl(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    feeds: timedelta = timedelta(minutes=5)
-    feeds_min: timedelta = timedelta(seconds=15)
-    feeds_max: timedelta = timedelta(minutes=30)
+    feeds: timedelta = timedelta(seconds=40)
+    feeds_min: timedelta = timedelta(seconds=20)
+    feeds_max: timedelta = timedelta(minutes=15)
     sitemaps: timedelta = timedelta(hours=6)
     sections: timedelta = timedelta(hours=24)
     recheck_every: timedelta = timedelta(hours=6)

@@ -1,0 +1,159 @@
+"""Crawler processes sharing sources through Redis, measured at the mirror server.
+
+Each test gets its own Redis key prefix and queue (so crawl state never leaks between tests) and
+its own copy of the mirror tree where it changes pages.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import shutil
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from redis import Redis
+
+from ann.messages import IndexPagesMessage
+from ann.settings import Settings
+from crawler.state import CrawlState, fingerprint
+from mirror.generate import generate
+from mirror.manifest import Manifest
+from mirror.server import MirrorServer
+from tests.integration.fleet import crawl, finish, start_crawl
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
+
+
+@pytest.fixture(scope="module")
+def pristine(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Manifest]:
+    root = tmp_path_factory.mktemp("mirror")
+    return root, generate(root, shared_dir)
+
+
+@pytest.fixture
+def mirror(pristine: tuple[Path, Manifest], tmp_path: Path) -> Iterator[MirrorServer]:
+    root = tmp_path / "mirror"
+    shutil.copytree(pristine[0], root)
+    server = MirrorServer(root)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def manifest(pristine: tuple[Path, Manifest]) -> Manifest:
+    return pristine[1]
+
+
+@pytest.fixture
+def settings(services: Settings, redis_client: Redis) -> Iterator[Settings]:
+    tag = uuid.uuid4().hex[:8]
+    yield services.model_copy(update={"key_prefix": f"fleet-{tag}", "pages_queue": f"q-{tag}"})
+    redis_client.delete(f"q-{tag}")
+
+
+def queued_urls(redis: Redis, queue: str) -> list[str]:
+    """Page URLs of every message on the queue (Celery's JSON body: [args, kwargs, embed])."""
+    urls = []
+    for raw in redis.lrange(queue, 0, -1):  # type: ignore[union-attr]
+        args = json.loads(base64.b64decode(json.loads(raw)["body"]))[0]
+        urls += [page.url for page in IndexPagesMessage.model_validate(args[0]).pages]
+    return urls
+
+
+def requests_to(server: MirrorServer, host: str) -> list[dict[str, object]]:
+    log: list[dict[str, object]] = server.stats()["log"]  # type: ignore[assignment]
+    return [r for r in log if r["host"] == host]
+
+
+def test_two_processes_on_one_source_fetch_each_url_once(
+    settings: Settings, mirror: MirrorServer, manifest: Manifest, redis_client: Redis
+) -> None:
+    first = start_crawl(settings, mirror.url, ["dawn"])
+    second = start_crawl(settings, mirror.url, ["dawn"])
+    finish(first), finish(second)
+    paths = Counter(str(r["path"]) for r in requests_to(mirror, "www.dawn.com"))
+    assert paths and max(paths.values()) == 1, paths.most_common(3)
+    expected = sorted(a.url for a in manifest.for_source("dawn"))
+    assert sorted(queued_urls(redis_client, settings.pages_queue)) == expected
+
+
+def test_the_rate_limit_holds_across_processes(
+    settings: Settings, mirror: MirrorServer
+) -> None:
+    # dawn asks for 5 s between requests; scaled by 0.04 that is 0.2 s, shared by both processes
+    processes = [start_crawl(settings, mirror.url, ["dawn"], scale=0.04) for _ in range(2)]
+    for process in processes:
+        finish(process)
+    times = sorted(float(r["at"]) for r in requests_to(mirror, "www.dawn.com"))  # type: ignore[arg-type]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert len(times) > 50
+    assert min(gaps) >= 0.19, sorted(gaps)[:5]
+
+
+def test_a_robots_disallowed_article_is_never_requested(
+    settings: Settings, mirror: MirrorServer, manifest: Manifest, redis_client: Redis
+) -> None:
+    banned = manifest.for_source("dawn")[0].url.removeprefix("https://www.dawn.com")
+    robots = mirror.root / "www.dawn.com" / "robots.txt" / "__body"
+    robots.write_text(f"User-agent: *\nDisallow: {banned}\n" + robots.read_text())
+    crawl(settings, mirror.url, "dawn")
+    paths = {str(r["path"]) for r in requests_to(mirror, "www.dawn.com")}
+    assert banned not in paths
+    queued = queued_urls(redis_client, settings.pages_queue)
+    assert len(queued) == len(manifest.for_source("dawn")) - 1
+
+
+def test_unchanged_pages_reach_the_indexer_zero_times_and_edits_once(
+    settings: Settings, mirror: MirrorServer, manifest: Manifest, redis_client: Redis
+) -> None:
+    crawl(settings, mirror.url, "thestar")
+    first = len(queued_urls(redis_client, settings.pages_queue))
+    assert first == len(manifest.for_source("thestar"))
+    redis_client.delete(settings.pages_queue)
+    mirror.reset_stats()
+
+    crawl(settings, mirror.url, "thestar")  # a plain recrawl: every entry point answers 304
+    statuses = Counter(int(r["status"]) for r in requests_to(mirror, "www.thestar.com.my"))  # type: ignore[call-overload]
+    assert set(statuses) == {304}, statuses
+    assert queued_urls(redis_client, settings.pages_queue) == []
+
+    # make every article due for its edit re-check, and edit one of them
+    articles = manifest.for_source("thestar")
+    for article in articles:
+        redis_client.zadd(f"{settings.key_prefix}:recent:thestar", {article.url: time.time()})
+        redis_client.hset(f"{settings.key_prefix}:url:{fingerprint(article.url)}",
+                          mapping={"first_fetched": time.time(), "last_fetched": 0})
+    edited = articles[3]
+    page = mirror.root / "www.thestar.com.my" / edited.url.split("/", 3)[3] / "__body"
+    page.write_text(page.read_text().replace("</p>", " (Updated with a correction.)</p>", 1))
+    mirror.reset_stats()
+    crawl(settings, mirror.url, "thestar", entry=["recheck"])
+    statuses = Counter(int(r["status"]) for r in requests_to(mirror, "www.thestar.com.my"))  # type: ignore[call-overload]
+    assert statuses == {304: len(articles) - 1, 200: 1}
+    assert queued_urls(redis_client, settings.pages_queue) == [edited.url]
+
+
+def test_a_refusing_source_is_paused_while_the_others_finish(
+    settings: Settings, mirror: MirrorServer, manifest: Manifest, redis_client: Redis
+) -> None:
+    mirror.set_status("www.dawn.com", 403)
+    crawl(settings, mirror.url, "dawn", "thestar", "koreaherald")
+    state = CrawlState(redis_client, settings.key_prefix)
+    paused = state.paused("dawn")
+    assert paused is not None and paused["reason"] == "http_403"
+    refused = requests_to(mirror, "www.dawn.com")
+    article_paths = {a.url.split("/", 3)[3] for a in manifest.for_source("dawn")}
+    assert not article_paths & {str(r["path"]).lstrip("/") for r in refused}
+    queued = Counter(url.split("/")[2] for url in queued_urls(redis_client, settings.pages_queue))
+    assert queued == {"www.thestar.com.my": len(manifest.for_source("thestar")),
+                      "www.koreaherald.com": len(manifest.for_source("koreaherald"))}
+    mirror.set_status("www.dawn.com", None)
+    crawl(settings, mirror.url, "dawn")  # still paused: nothing fetched
+    assert len(requests_to(mirror, "www.dawn.com")) == len(refused)

@@ -1,0 +1,106 @@
+"""The schedule on the real stack: Celery beat (redbeat) and a crawl worker, no one running
+`ann crawl` — a new item in a mirror feed reaches the indexer's queue by itself."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from redis import Redis
+
+from ann.settings import Settings
+from ann.sources import Registry, load_registry
+from crawler.discovery import feed_entries
+from mirror.generate import generate
+from mirror.server import MirrorServer
+from tests.conftest import service_env
+from tests.integration.test_crawler_fleet import queued_urls
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
+
+
+def _celery(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "crawler.celery_app", *args],
+            env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+
+
+@pytest.fixture
+def scheduled(
+    services: Settings, shared_dir: Path, tmp_path: Path, redis_client: Redis
+) -> Iterator[tuple[Settings, Path, MirrorServer]]:
+    tag = uuid.uuid4().hex[:8]
+    settings = services.model_copy(update={
+        "key_prefix": f"sched-{tag}", "pages_queue": f"pages-{tag}", "crawl_queue": f"crawl-{tag}",
+    })
+    root = tmp_path / "mirror"
+    generate(root, shared_dir, per_site=5)
+    server = MirrorServer(root)
+    server.start()
+    env = {**service_env(settings), "ANN_MIRROR_URL": server.url, "ANN_POLITENESS_SCALE": "0",
+           "ANN_CRAWL_QUEUE": settings.crawl_queue, "ANN_SCHEDULE_TICK_SECONDS": "1"}
+    with ExitStack() as stack:
+        for name, args in {
+            "worker": ["worker", "-Q", settings.crawl_queue, "-c", "2", "--loglevel=INFO",
+                       "--without-gossip",
+                       "--without-mingle", "-n", f"crawl-{tag}@%h"],
+            "beat": ["beat", "--loglevel=INFO"],
+        }.items():
+            process = _celery(args, env, tmp_path / f"{name}.log")
+            stack.callback(process.wait, 30)
+            stack.callback(process.terminate)
+        yield settings, root, server
+    server.stop()
+    redis_client.delete(settings.pages_queue, settings.crawl_queue)
+
+
+def _listed_in_feeds(root: Path, registry: Registry) -> set[str]:
+    """Every article URL the mirror's feeds list now, read from the mirror's files."""
+    listed = set()
+    for source in registry:
+        for feed in source.entry_points.feeds:
+            parts = urlsplit(feed)
+            body = root / parts.netloc / parts.path.strip("/") / "__body"
+            if body.exists():
+                listed |= {entry.url for entry in feed_entries(body.read_bytes(), feed)}
+    return listed
+
+
+def _wait_for(predicate: object, timeout: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if predicate():  # type: ignore[operator]
+            return time.monotonic() - started
+        time.sleep(0.5)
+    raise AssertionError(f"not within {timeout} s")
+
+
+def test_a_new_feed_item_is_fetched_by_the_schedule(
+    scheduled: tuple[Settings, Path, MirrorServer], shared_dir: Path, redis_client: Redis
+) -> None:
+    settings, root, _server = scheduled
+    registry = load_registry()
+    polled = {s.id for s in registry if s.entry_points.feeds}
+
+    def sources_queued() -> set[str]:
+        found = (registry.for_url(u) for u in queued_urls(redis_client, settings.pages_queue))
+        return {source.id for source in found if source}
+
+    _wait_for(lambda: sources_queued() >= polled, 90)  # every feed's first poll is done
+
+    after = generate(root, shared_dir, per_site=5, extra=1)
+    new = {a.url for a in after.articles if a.extra} & _listed_in_feeds(root, registry)
+    assert len(new) >= 5
+    seconds = _wait_for(lambda: set(queued_urls(redis_client, settings.pages_queue)) >= new, 90)
+    urls = queued_urls(redis_client, settings.pages_queue)
+    assert len(urls) == len(set(urls)), "an article was queued twice"
+    print(f"new items reached the queue {seconds:.1f} s after they appeared")
