@@ -6,10 +6,11 @@ Pure functions over bytes so they can be tested on the real feeds and sitemaps i
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -102,3 +103,35 @@ def _safe_iter(sitemap: Sitemap) -> Iterator[dict[str, str]]:
         yield from sitemap
     except SyntaxError:
         return
+
+
+_YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-](0?[1-9]|1[0-2])(?!\d)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def listed_date(listed: Listed) -> date | None:
+    """When a listed page or sitemap was published or last changed, as far as it says."""
+    for value in (listed.published, listed.lastmod):
+        if value:
+            try:
+                return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+            except ValueError:
+                continue
+    return None
+
+
+def covers_since(listed: Listed, since: date) -> bool:
+    """Whether a listed page or sitemap may hold anything from ``since`` on.
+
+    A child sitemap is judged by its lastmod, else by the year (and month) in its URL, as
+    monthly and yearly archive sitemaps are named; what cannot be dated is kept.
+    """
+    dated = listed_date(listed)
+    if dated is not None:
+        return dated >= since
+    if match := _YEAR_MONTH.search(listed.url):
+        year, month = int(match[1]), int(match[2])
+        return (year, month) >= (since.year, since.month)
+    if match := _YEAR.search(listed.url):
+        return int(match[1]) >= since.year
+    return True

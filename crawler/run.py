@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -14,7 +15,10 @@ from crawler.spiders.news import NewsSpider
 
 
 def crawl(
-    source_ids: list[str], settings: Settings, kinds: Iterable[EntryKind] = ENTRY_KINDS
+    source_ids: list[str],
+    settings: Settings,
+    kinds: Iterable[EntryKind] = ENTRY_KINDS,
+    since: date | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Crawl the given sources' entry points of the given kinds concurrently in one reactor;
     return each one's Scrapy stats."""
@@ -26,6 +30,6 @@ def crawl(
     for source_id in source_ids:
         crawler = process.create_crawler(NewsSpider)
         crawlers.append((source_id, crawler))
-        process.crawl(crawler, source_id=source_id, kinds=tuple(kinds))
+        process.crawl(crawler, source_id=source_id, kinds=tuple(kinds), since=since)
     process.start()
     return {sid: dict(c.stats.get_stats()) if c.stats else {} for sid, c in crawlers}

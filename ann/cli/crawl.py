@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 from typing import Annotated
 
 import httpx
@@ -28,6 +29,10 @@ def crawl(
     entry: Annotated[
         list[str] | None,
         typer.Option(help="What to read: feeds, sitemaps, sections (default: all three), recheck"),
+    ] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Backfill: archive sitemaps back to this date"),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a JSON summary per source on stdout")
@@ -54,7 +59,7 @@ def crawl(
         )
         _require_mirror(settings.mirror_url or "")
     started = time.monotonic()
-    stats = run_crawl(ids, settings, kinds)
+    stats = run_crawl(ids, settings, kinds, since.date() if since else None)
     queued = sum(int(s.get("ann/queued_pages", 0)) for s in stats.values())
     if as_json:
         summary = {sid: _summary(s) for sid, s in stats.items()}

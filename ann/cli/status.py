@@ -1,9 +1,14 @@
-"""`ann status`: queue depth, documents per source, and what was dropped or failed, by reason."""
+"""`ann status` and `ann resume`: what each source produced, what failed and why, what is paused.
+
+Crawl figures come from the crawl state in Redis (every crawler process adds to it), index
+figures from the indexer's outcome tallies and from Elasticsearch itself.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Annotated
+import time
+from typing import Annotated, Any
 
 import typer
 from elasticsearch import Elasticsearch, NotFoundError
@@ -12,45 +17,98 @@ from rich.console import Console
 from rich.table import Table
 
 from ann import stack
-from ann.settings import get_settings
+from ann.settings import Settings, get_settings
 from ann.sources import load_registry
+from crawler.state import CrawlState
 from indexer.outcomes import failures_key, read_totals
 
 app = typer.Typer()
 
 
-@app.command()
-def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Queue depth, documents per source, and what the indexer dropped or failed, by reason."""
-    settings = get_settings()
-    redis = Redis.from_url(settings.redis_url)
+def _documents(settings: Settings) -> dict[str, int]:
     es = Elasticsearch(settings.es_url, request_timeout=10)
     try:
         result = es.search(index=settings.index_alias, size=0,
-                           aggs={"s": {"terms": {"field": "source_id", "size": 200}}})
-        docs = {b["key"]: b["doc_count"] for b in result["aggregations"]["s"]["buckets"]}
+                           aggs={"s": {"terms": {"field": "source_id", "size": 500}}})
     except NotFoundError:
-        docs = {}
-    depth = stack.queue_depth(redis, settings.pages_queue)
-    outcomes_by_source = {
-        sid: read_totals(redis, settings.key_prefix, sid) for sid in load_registry().ids()
+        return {}
+    finally:
+        es.close()
+    return {b["key"]: b["doc_count"] for b in result["aggregations"]["s"]["buckets"]}
+
+
+def _crawl(state: CrawlState, source_id: str) -> dict[str, Any]:
+    stats = state.stats(source_id)
+    errors = {k.removeprefix("errors/"): int(v) for k, v in stats.items()
+              if k.startswith(("errors/", "articles/failed/"))}
+    fetched = sum(int(v) for k, v in stats.items() if k.startswith("articles/fetched/"))
+    last = stats.get("last_success")
+    return {
+        "fetched": fetched,
+        "new": int(stats.get("articles/new", 0)),
+        "changed": int(stats.get("articles/changed", 0)),
+        "unchanged": int(stats.get("articles/unchanged", 0)),
+        "not_modified": int(stats.get("articles/not_modified", 0))
+        + int(stats.get("entry/not_modified", 0)),
+        "errors": errors,
+        "last_success": float(last) if last else None,
+        "paused": state.paused(source_id),
     }
+
+
+def _ago(epoch: float | None) -> str:
+    if epoch is None:
+        return "never"
+    seconds = time.time() - epoch
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f}{unit} ago"
+    return f"{seconds:.0f}s ago"
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Per source: what was crawled, what was indexed, what failed and why, what is paused."""
+    settings = get_settings()
+    redis = Redis.from_url(settings.redis_url)
+    state = CrawlState(redis, settings.key_prefix)
+    ids = load_registry().ids()
+    docs = _documents(settings)
+    crawl = {sid: _crawl(state, sid) for sid in ids}
+    index = {sid: read_totals(redis, settings.key_prefix, sid) for sid in ids}
     failures: list[bytes] = redis.lrange(failures_key(settings.key_prefix), 0, 9)  # type: ignore[assignment]
+    depth = stack.queue_depth(redis, settings.pages_queue)
     if as_json:
-        report = {"queue_depth": depth, "documents": docs, "outcomes": outcomes_by_source,
+        report = {"queue_depth": depth, "documents": docs, "crawl": crawl, "index": index,
                   "recent_failures": [json.loads(x) for x in failures]}
         typer.echo(json.dumps(report, indent=2))
         return
-    table = Table(title=f"queue depth: {depth}")
-    for column in ("source", "documents", "new", "updated", "unchanged", "dropped/failed"):
+    table = Table(title=f"indexer queue depth: {depth}")
+    for column in ("source", "docs", "fetched", "new", "changed", "304/same", "crawl errors",
+                   "indexer dropped/failed", "last success"):
         table.add_column(column)
-    for sid, outcomes in outcomes_by_source.items():
+    for sid in ids:
+        c, outcomes = crawl[sid], index[sid]
         bad = {k.removeprefix("indexer/"): v for k, v in outcomes.items()
                if k.startswith(("indexer/dropped", "indexer/failed"))}
-        table.add_row(sid, str(docs.get(sid, 0)), str(outcomes.get("indexer/new", 0)),
-                      str(outcomes.get("indexer/updated", 0)),
-                      str(outcomes.get("indexer/unchanged", 0)),
-                      ", ".join(f"{k}={v}" for k, v in sorted(bad.items())) or "-")
+        paused = c["paused"]
+        last = f"PAUSED: {paused['reason']}" if paused else _ago(c["last_success"])
+        table.add_row(
+            sid, str(docs.get(sid, 0)), str(c["fetched"]), str(c["new"]), str(c["changed"]),
+            f"{c['not_modified']}/{c['unchanged']}",
+            ", ".join(f"{k}={v}" for k, v in sorted(c["errors"].items())) or "-",
+            ", ".join(f"{k}={v}" for k, v in sorted(bad.items())) or "-", last,
+        )
     Console().print(table)
 
 
+@app.command()
+def resume(source: Annotated[str, typer.Argument(help="Source id")]) -> None:
+    """Lift the pause of a source that answered 403 or kept failing."""
+    settings = get_settings()
+    load_registry().get(source)
+    state = CrawlState(Redis.from_url(settings.redis_url), settings.key_prefix)
+    if state.resume(source):
+        typer.echo(f"{source} resumed")
+    else:
+        typer.echo(f"{source} was not paused")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 
 from ann.messages import Discovery, DiscoveryKind, RawPage
 from ann.sources import ENTRY_KINDS, EntryKind, Source, load_registry
-from crawler.discovery import Listed, feed_entries, sitemap_entries
+from crawler.discovery import Listed, covers_since, feed_entries, sitemap_entries
 from crawler.items import FetchedArticle
 from crawler.state import CrawlState, UrlRecord, body_hash, state_for
 
@@ -52,11 +52,17 @@ class NewsSpider(scrapy.Spider):
     custom_settings = {"HTTPERROR_ALLOWED_CODES": [304]}  # noqa: RUF012  (Scrapy's own type)
 
     def __init__(
-        self, source_id: str, kinds: Iterable[EntryKind] = ENTRY_KINDS, **kwargs: Any
+        self,
+        source_id: str,
+        kinds: Iterable[EntryKind] = ENTRY_KINDS,
+        since: date | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(name=f"news:{source_id}", **kwargs)
         self.source: Source = load_registry().get(source_id)
         self.kinds = frozenset(kinds)
+        self.since = since
+        """Backfill: follow archive sitemaps back to this date, keep articles from it on."""
         self._entry_validators: dict[str, tuple[str | None, str | None, str]] = {}
         self._article_failures = 0
 
@@ -131,8 +137,12 @@ class NewsSpider(scrapy.Spider):
             if depth >= MAX_SITEMAP_DEPTH:
                 return
             for listed in sitemap.entries:
-                if self._on_source(listed.url):
-                    yield from self._entry(listed.url, self.parse_sitemap, {"depth": depth + 1})
+                if not self._on_source(listed.url):
+                    continue
+                if self.since and not covers_since(listed, self.since):
+                    self._count("skipped/before_since")
+                    continue
+                yield from self._entry(listed.url, self.parse_sitemap, {"depth": depth + 1})
             return
         for listed in sitemap.entries:
             yield from self._article_request(listed, "sitemap", response.url)
@@ -175,6 +185,9 @@ class NewsSpider(scrapy.Spider):
     ) -> Iterator[scrapy.Request]:
         if not (self._on_source(listed.url) and self.source.article_urls.matches(listed.url)):
             self._count(f"skipped/not_article_url/{kind}")
+            return
+        if self.since and not covers_since(listed, self.since):
+            self._count("skipped/before_since")
             return
         record = self.state.record(listed.url)
         published = _epoch(listed.published)

@@ -13,13 +13,15 @@ from tests.conftest import service_env
 
 def start_crawl(
     settings: Settings, mirror_url: str, sources: Sequence[str], *, scale: float = 0.0,
-    entry: Sequence[str] = (),
+    entry: Sequence[str] = (), since: str | None = None,
 ) -> subprocess.Popen[str]:
     env = {**service_env(settings), "ANN_MIRROR_URL": mirror_url,
            "ANN_POLITENESS_SCALE": str(scale)}
     args = [sys.executable, "-m", "ann", "crawl", *sources, "--no-wait"]
     for kind in entry:
         args += ["--entry", kind]
+    if since:
+        args += ["--since", since]
     return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
 

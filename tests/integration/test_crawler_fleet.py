@@ -10,11 +10,15 @@ import base64
 import itertools
 import json
 import shutil
+import subprocess
+import sys
 import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from redis import Redis
@@ -25,6 +29,7 @@ from crawler.state import CrawlState, fingerprint
 from mirror.generate import generate
 from mirror.manifest import Manifest
 from mirror.server import MirrorServer
+from tests.conftest import service_env
 from tests.integration.fleet import crawl, finish, start_crawl
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
@@ -157,3 +162,35 @@ def test_a_refusing_source_is_paused_while_the_others_finish(
     mirror.set_status("www.dawn.com", None)
     crawl(settings, mirror.url, "dawn")  # still paused: nothing fetched
     assert len(requests_to(mirror, "www.dawn.com")) == len(refused)
+
+    status = json.loads(ann(settings, "status", "--json"))
+    assert status["crawl"]["dawn"]["paused"]["reason"] == "http_403"
+    assert status["crawl"]["dawn"]["errors"]["http_403"] >= 3
+    assert "resumed" in ann(settings, "resume", "dawn")
+    crawl(settings, mirror.url, "dawn")
+    assert len(queued_urls(redis_client, settings.pages_queue)) == sum(queued.values()) + len(
+        manifest.for_source("dawn"))
+
+
+def ann(settings: Settings, *args: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "ann", *args], env=service_env(settings),
+                            capture_output=True, text=True, check=True, timeout=60)
+    return result.stdout
+
+
+def test_backfill_since_a_date_reads_only_the_archive_sitemaps_it_needs(
+    settings: Settings, mirror: MirrorServer, manifest: Manifest, redis_client: Redis
+) -> None:
+    since = date(2024, 6, 1)
+    zone = ZoneInfo("Asia/Singapore")
+    crawl(settings, mirror.url, "straitstimes", entry=["sitemaps"], since=since.isoformat())
+    expected = {
+        a.url for a in manifest.for_source("straitstimes")
+        if datetime.fromisoformat(a.published_at.replace("Z", "+00:00")).astimezone(zone).date()
+        >= since
+    }
+    assert expected and len(expected) < len(manifest.for_source("straitstimes"))
+    assert set(queued_urls(redis_client, settings.pages_queue)) == expected
+    monthly = [str(r["path"]) for r in requests_to(mirror, "www.straitstimes.com")
+               if str(r["path"]).startswith("/sitemap/")]
+    assert monthly and all(int(p.split("/")[2]) >= 2024 for p in monthly)

@@ -5,6 +5,9 @@ Asserted against the mirror's manifest (the ground truth of what the pages say).
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -23,6 +26,7 @@ from mirror.generate import generate
 from mirror.manifest import Manifest
 from mirror.server import MirrorServer
 from search_api.app import create_app
+from tests.conftest import service_env
 from tests.integration.harness import celery_workers, run_crawl, wait_drained
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
@@ -135,3 +139,16 @@ def test_crawling_again_adds_and_rewrites_nothing(run: Run) -> None:
     after = run.es.indices.stats(index=alias)["_all"]["primaries"]["indexing"]["index_total"]
     assert run.es.count(index=alias)["count"] == count_before
     assert after == before
+
+
+def test_status_reports_per_source_counts_equal_to_the_mirror(run: Run) -> None:
+    result = subprocess.run([sys.executable, "-m", "ann", "status", "--json"],
+                            env=service_env(run.settings), capture_output=True, text=True,
+                            check=True, timeout=60)
+    report = json.loads(result.stdout)
+    expected = Counter(a.source_id for a in run.manifest.articles)
+    assert report["documents"] == dict(expected)
+    fetched = {sid: c["fetched"] for sid, c in report["crawl"].items() if c["fetched"]}
+    assert fetched == dict(expected)
+    assert report["queue_depth"] == 0
+    assert all(c["paused"] is None for c in report["crawl"].values())

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from crawler.discovery import feed_entries, sitemap_entries
+from crawler.discovery import Listed, covers_since, feed_entries, sitemap_entries
 
 
 def _corpus(shared_dir: Path) -> tuple[Path, list[dict[str, Any]]]:
@@ -71,3 +72,22 @@ def test_feed_links_are_made_absolute() -> None:
     assert entry.url == "https://www.dawn.com/news/1/a"
     assert entry.title == "A"
     assert entry.published == "2024-01-02T02:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("url", "lastmod", "kept"),
+    [
+        ("https://www.straitstimes.com/sitemap/2024/6/feeds.xml", None, True),
+        ("https://www.straitstimes.com/sitemap/2024/5/feeds.xml", None, False),
+        ("https://www.thestatesman.com/sitemaps/2023-12.xml", None, False),
+        ("https://japannews.yomiuri.co.jp/sitemap-posts-2024.xml", None, True),
+        ("https://japannews.yomiuri.co.jp/sitemap-posts-2023.xml", None, False),
+        ("https://example.com/sitemap-news.xml", None, True),
+        ("https://example.com/sitemap-1.xml", "2024-05-31T23:00:00+08:00", False),
+        ("https://example.com/sitemap-1.xml", "2024-06-01", True),
+    ],
+)
+def test_backfill_keeps_what_may_hold_pages_since_the_date(
+    url: str, lastmod: str | None, kept: bool
+) -> None:
+    assert covers_since(Listed(url=url, lastmod=lastmod), date(2024, 6, 1)) is kept
