@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     """When set, every fetch goes to this offline mirror instead of the live site."""
     politeness_scale: float = Field(default=1.0, alias="ANN_POLITENESS_SCALE", ge=0)
     """Multiplies every source's delay; the offline mirror runs with 0."""
+    url_retention_days: float = Field(default=30, alias="ANN_URL_RETENTION_DAYS", gt=0)
+    """How long a fetched URL is remembered (seen-set and validators) after its last fetch."""
     crawl_queue: str = Field(default="crawl", alias="ANN_CRAWL_QUEUE")
     schedule_tick_seconds: float = Field(default=5.0, alias="ANN_SCHEDULE_TICK_SECONDS", gt=0)
     """How often beat looks for feeds whose adaptive polling interval has run out."""
@@ -40,9 +42,9 @@ class Settings(BaseSettings):
     api_host: str = Field(default="127.0.0.1", alias="ANN_API_HOST")
     api_port: int = Field(default=18000, alias="ANN_API_PORT")
     mirror_port: int = Field(default=18080, alias="ANN_MIRROR_PORT")
-    # WARC archive of every fetch (crawler/extensions/warc.py); an empty ANN_WARC_DIR means off.
     warc_dir: Annotated[Path | None, BeforeValidator(lambda v: v or None)] = Field(
-        default=None, alias="ANN_WARC_DIR")
+        default=REPO_ROOT / "var" / "warc", alias="ANN_WARC_DIR")
+    """WARC archive of every fetch (crawler/extensions/warc.py); ANN_WARC_DIR="" turns it off."""
     warc_max_bytes: int = Field(default=100 * 1024 * 1024, alias="ANN_WARC_MAX_BYTES", ge=1)
     warc_max_seconds: float = Field(default=3600.0, alias="ANN_WARC_MAX_SECONDS", gt=0)
 

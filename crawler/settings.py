@@ -51,6 +51,7 @@ def scrapy_settings(settings: Settings, registry: Registry) -> dict[str, Any]:
         "ANN_REDIS_URL": settings.redis_url,
         "ANN_KEY_PREFIX": settings.key_prefix,
         "ANN_POLITENESS_SCALE": settings.politeness_scale,
+        "ANN_RETENTION_SECONDS": settings.url_retention_days * 86400,
         "ANN_PAGES_QUEUE": settings.pages_queue,
         "ANN_BATCH_SIZE": settings.bulk_batch_size,
         "ANN_BATCH_SECONDS": 2.0,

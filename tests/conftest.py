@@ -96,5 +96,6 @@ def service_env(settings: Settings) -> dict[str, str]:
         "ANN_INDEX_ALIAS": settings.index_alias,
         "ANN_PAGES_QUEUE": settings.pages_queue,
         "ANN_KEY_PREFIX": settings.key_prefix,
+        "ANN_WARC_DIR": "",  # tests that archive set their own directory
         "ANN_SHARED_DIR": str(settings.shared_dir),
     }
