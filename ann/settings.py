@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     """Multiplies every source's delay; the offline mirror runs with 0."""
     url_retention_days: float = Field(default=30, alias="ANN_URL_RETENTION_DAYS", gt=0)
     """How long a fetched URL is remembered (seen-set and validators) after its last fetch."""
+    crawl_log_level: str = Field(default="WARNING", alias="ANN_CRAWL_LOG_LEVEL")
     crawl_queue: str = Field(default="crawl", alias="ANN_CRAWL_QUEUE")
     schedule_tick_seconds: float = Field(default=5.0, alias="ANN_SCHEDULE_TICK_SECONDS", gt=0)
     """How often beat looks for feeds whose adaptive polling interval has run out."""

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -238,8 +239,11 @@ class NewsSpider(scrapy.Spider):
         )
 
     def article_failed(self, failure: Failure) -> None:
-        self._article_failures += 1
         request = getattr(failure, "request", None)
         if request is not None:
             self.state.release(request.url)
+        if isinstance(failure.value, IgnoreRequest):  # robots.txt forbids it: not a failure
+            self._count("skipped/robots")
+            return
+        self._article_failures += 1
         self._count(f"articles/failed/{failure.type.__name__ if failure.type else 'unknown'}")
