@@ -9,22 +9,21 @@ from __future__ import annotations
 
 from celery import Celery
 
+from ann.celery_defaults import AT_LEAST_ONCE
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
 from crawler.schedule import beat_schedule
+
+JOB_TIMEOUT_SECONDS = 3600
 
 
 def create_celery(settings: Settings) -> Celery:
     app = Celery("ann-crawler", broker=settings.redis_url, include=["crawler.tasks"])
     app.conf.update(
-        task_serializer="json",
-        accept_content=["json"],
-        task_ignore_result=True,
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-        worker_prefetch_multiplier=1,
+        **AT_LEAST_ONCE,
         task_default_queue=settings.crawl_queue,
-        broker_connection_retry_on_startup=True,
+        # a crawl job may run for up to an hour: it must not be handed to a second worker
+        broker_transport_options={"visibility_timeout": JOB_TIMEOUT_SECONDS + 600},
         beat_schedule=beat_schedule(
             load_registry(), settings.schedule_tick_seconds, settings.crawl_queue
         ),
@@ -33,7 +32,6 @@ def create_celery(settings: Settings) -> Celery:
         redbeat_redis_url=settings.redis_url,
         redbeat_key_prefix=f"{settings.key_prefix}:redbeat",
         redbeat_lock_timeout=int(settings.schedule_tick_seconds * 6),
-        worker_hijack_root_logger=False,
     )
     return app
 

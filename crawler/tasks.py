@@ -17,12 +17,10 @@ from redis import Redis
 
 from ann.settings import Settings, get_settings
 from ann.sources import Registry, load_registry
-from crawler.celery_app import app
+from crawler.celery_app import JOB_TIMEOUT_SECONDS, app
 from crawler.schedule import FeedCadence
 
 logger = logging.getLogger(__name__)
-
-JOB_TIMEOUT_SECONDS = 3600
 
 
 @lru_cache(maxsize=1)

@@ -13,9 +13,9 @@ from redis import Redis
 from rich.progress import Progress
 
 from ann import stack
-from ann.cli.common import console
+from ann.cli.common import chosen_sources, console
 from ann.settings import Settings, get_settings
-from ann.sources import ALL_ENTRY_KINDS, ENTRY_KINDS, EntryKind, load_registry
+from ann.sources import ALL_ENTRY_KINDS, ENTRY_KINDS, EntryKind
 
 app = typer.Typer()
 
@@ -46,13 +46,7 @@ def crawl(
         raise typer.BadParameter(f"--entry must be among {', '.join(ALL_ENTRY_KINDS)}")
 
     settings = get_settings()
-    registry = load_registry()
-    ids = registry.ids() if all_sources else list(sources or [])
-    if not ids:
-        raise typer.BadParameter("name one or more sources, or pass --all")
-    unknown = [s for s in ids if s not in registry.ids()]
-    if unknown:
-        raise typer.BadParameter(f"unknown source(s) {unknown}; known: {registry.ids()}")
+    ids = chosen_sources(sources, all_sources)
     if not live and settings.mirror_url is None:
         settings = settings.model_copy(
             update={"mirror_url": stack.mirror_url(settings), "politeness_scale": 0.0}

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ann.cli.common import console
+from ann.cli.common import chosen_sources, console
 from ann.livecheck import Fetcher, SourceCheck, check_source
 from ann.settings import get_settings
 from ann.sources import load_registry
@@ -38,12 +38,7 @@ def check_live(
     from crawler.settings import scrapy_settings
 
     registry = load_registry()
-    ids = registry.ids() if all_sources else list(sources or [])
-    if not ids:
-        raise typer.BadParameter("name one or more sources, or pass --all")
-    unknown = [s for s in ids if s not in registry.ids()]
-    if unknown:
-        raise typer.BadParameter(f"unknown source(s) {unknown}; known: {registry.ids()}")
+    ids = chosen_sources(sources, all_sources)
     user_agent: str = scrapy_settings(get_settings(), registry)["USER_AGENT"]
     pause = delay if delay is not None else (0.0 if mirror_url else 1.0)
     fetcher = Fetcher(user_agent, timeout, pause, mirror_url)
