@@ -1,12 +1,14 @@
 """Serve a generated mirror on 127.0.0.1, routing by the ``Host`` header the crawler sends.
 
 Answers conditional requests (ETag / Last-Modified → 304) like real CDNs do, counts every request
-per (host, path) so recrawl tests can assert what was re-fetched, and can fail a host on demand.
+per (host, path) so recrawl tests can assert what was re-fetched, counts the bytes it sends per
+host (``bench/crawl.py``'s recrawl ratio), and can fail a host on demand.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import threading
 import time
@@ -36,11 +38,40 @@ class _Listener(ThreadingHTTPServer):
     daemon_threads = True
 
 
+class _CountingWriter(io.BufferedIOBase):
+    """The handler's output stream, counting what is written: the bytes a crawl costs a site
+    (status line, headers and body) are measured here, where they leave."""
+
+    def __init__(self, inner: io.BufferedIOBase) -> None:
+        super().__init__()
+        self._inner = inner
+        self.written = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]  # bytes only, as sent
+        self._inner.write(data)
+        self.written += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        self._inner.flush()
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                super().close()  # flushes while the socket writer is still open
+            finally:
+                self._inner.close()
+
+
 class MirrorServer:
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0) -> None:
         self.root = root
         self._lock = threading.Lock()
         self._counts: dict[tuple[str, str], int] = {}
+        self._bytes: dict[str, int] = {}
         self._log: list[RequestRecord] = []
         self._faults: dict[str, int] = {}
         self._httpd = _Listener((host, port), _handler_for(self))
@@ -90,15 +121,28 @@ class MirrorServer:
         with self._lock:
             return self._counts.get((host, path), 0)
 
+    # -- response bytes (what a crawl costs the sites; bench/crawl.py's recrawl ratio) --------
+    def add_bytes(self, host: str, n: int) -> None:
+        with self._lock:
+            self._bytes[host] = self._bytes.get(host, 0) + n
+
+    def bytes_sent(self) -> int:
+        """Bytes written in answers to crawl requests (headers and bodies; stats not counted)."""
+        with self._lock:
+            return sum(self._bytes.values())
+
     def stats(self) -> dict[str, object]:
         with self._lock:
             return {"counts": {f"{h}{p}": n for (h, p), n in sorted(self._counts.items())},
-                    "log": [asdict(r) for r in self._log]}
+                    "log": [asdict(r) for r in self._log],
+                    "bytes": dict(sorted(self._bytes.items())),
+                    "bytes_total": sum(self._bytes.values())}
 
     def reset_stats(self) -> None:
         with self._lock:
             self._counts.clear()
             self._log.clear()
+            self._bytes.clear()
 
 
 def _handler_for(server: MirrorServer) -> type[BaseHTTPRequestHandler]:
@@ -108,6 +152,10 @@ def _handler_for(server: MirrorServer) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, format: str, *args: object) -> None:
             return  # the request log lives in server.stats()
+
+        def setup(self) -> None:
+            super().setup()
+            self.wfile = _CountingWriter(self.wfile)
 
         def do_HEAD(self) -> None:
             self._answer(head=True)
@@ -133,7 +181,11 @@ def _handler_for(server: MirrorServer) -> type[BaseHTTPRequestHandler]:
                 return
             status, body, headers = self._resolve(host, path)
             server.record(host, path, status)
+            counter = self.wfile
+            before = counter.written if isinstance(counter, _CountingWriter) else 0
             self._send(status, body, headers, head)
+            if isinstance(counter, _CountingWriter):
+                server.add_bytes(host, counter.written - before)
 
         def _resolve(self, host: str, path: str) -> tuple[int, bytes, dict[str, str]]:
             fault = server.fault(host)
