@@ -67,7 +67,9 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
 
     async def download_request(self, request: Request) -> Response:
         host = urlparse_cached(request).netloc
-        waited = await self._gate.acquire(host, await self._delay(host))
+        delay = await self._delay(host)
+        # no delay (the offline mirror): nothing to share, so no round trip to Redis
+        waited = await self._gate.acquire(host, delay) if delay > 0 else 0.0
         if self._stats is not None and waited:
             self._stats.inc_value("ann/politeness/waited_ms", round(waited * 1000))
         response = await self._fetch(request)

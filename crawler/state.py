@@ -18,11 +18,13 @@ import hashlib
 import json
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from redis import Redis
+from redis.client import Pipeline
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -63,8 +65,27 @@ class UrlRecord:
         return headers
 
 
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A page handed to the indexer: what its record must now say."""
+
+    url: str
+    source_id: str
+    etag: str | None
+    last_modified: str | None
+    body_hash: str
+    published: float
+    new: bool
+
+
 class CrawlState:
-    """One crawler run's view of the shared state."""
+    """One crawler run's view of the shared state.
+
+    Round trips are batched — the records and claims of all the URLs an entry point lists in
+    one pipeline, the records of a whole handed-over batch in another, counters kept in memory
+    and added to Redis with the heartbeat — because per-URL round trips would make a crawler
+    process Redis-bound as soon as Redis is a network hop away.
+    """
 
     def __init__(self, redis: Redis, prefix: str, retention_seconds: float = 30 * 86400) -> None:
         self.redis = redis
@@ -72,48 +93,57 @@ class CrawlState:
         self.run_id = uuid.uuid4().hex[:12]
         self.retention = int(retention_seconds)
         self._claim = redis.register_script(_CLAIM)
+        self._counts: Counter[tuple[str, str]] = Counter()
 
     def _key(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
 
+    def _url_key(self, url: str) -> str:
+        return self._key("url", fingerprint(url))
+
+    def _claim_key(self, url: str) -> str:
+        return self._key("claim", fingerprint(url))
+
     # -- runs -----------------------------------------------------------------------------
     def heartbeat(self) -> None:
         self.redis.set(self._key("alive", self.run_id), "1", ex=HEARTBEAT_SECONDS)
+        self.flush_counts()
 
     def end_run(self) -> None:
+        self.flush_counts()
         self.redis.delete(self._key("alive", self.run_id))
 
     # -- claims ---------------------------------------------------------------------------
     def claim(self, url: str, ttl_seconds: float) -> bool:
         """True if this run may fetch ``url`` now (no live run holds it)."""
-        key = self._key("claim", fingerprint(url))
-        alive_prefix = self._key("alive", "")
-        return bool(self._claim(keys=[key], args=[self.run_id, int(ttl_seconds), alive_prefix]))
+        return self.claim_many([url], ttl_seconds)[0]
+
+    def claim_many(self, urls: list[str], ttl_seconds: float) -> list[bool]:
+        pipe = self.redis.pipeline(transaction=False)
+        args: list[str | int] = [self.run_id, int(ttl_seconds), self._key("alive", "")]
+        for url in urls:
+            self._claim(keys=[self._claim_key(url)], args=args, client=pipe)
+        return [bool(won) for won in pipe.execute()]
 
     def release(self, url: str) -> None:
-        self.redis.delete(self._key("claim", fingerprint(url)))
+        self.redis.delete(self._claim_key(url))
 
     # -- URL records ----------------------------------------------------------------------
     def record(self, url: str) -> UrlRecord | None:
-        raw: dict[bytes, bytes] = self.redis.hgetall(self._key("url", fingerprint(url)))  # type: ignore[assignment]
-        if not raw:
-            return None
-        data = {k.decode(): v.decode() for k, v in raw.items()}
-        return UrlRecord(
-            etag=data.get("etag") or None,
-            last_modified=data.get("last_modified") or None,
-            body_hash=data.get("body_hash") or None,
-            first_fetched=float(data.get("first_fetched", 0)),
-            last_fetched=float(data.get("last_fetched", 0)),
-        )
+        return self.records([url])[0]
 
-    def remember(
-        self, url: str, *, etag: str | None, last_modified: str | None, body_hash: str | None
+    def records(self, urls: list[str]) -> list[UrlRecord | None]:
+        pipe = self.redis.pipeline(transaction=False)
+        for url in urls:
+            pipe.hgetall(self._url_key(url))
+        return [_record(raw) for raw in pipe.execute()]
+
+    def _remember(
+        self, pipe: Pipeline, url: str, *, etag: str | None = None,
+        last_modified: str | None = None, body_hash: str | None = None,
     ) -> None:
-        """Store what a fetch of ``url`` returned and extend the record's life."""
-        key = self._key("url", fingerprint(url))
+        key = self._url_key(url)
         now = time.time()
-        pipe = self.redis.pipeline()
         pipe.hsetnx(key, "first_fetched", now)
         fields: dict[Any, str | float] = {"last_fetched": now}
         if etag is not None or last_modified is not None:
@@ -122,16 +152,34 @@ class CrawlState:
             fields["body_hash"] = body_hash
         pipe.hset(key, mapping=fields)
         pipe.expire(key, self.retention)
+
+    def remember(
+        self, url: str, *, etag: str | None, last_modified: str | None, body_hash: str | None
+    ) -> None:
+        """Store what a fetch of ``url`` returned and extend the record's life."""
+        pipe = self.redis.pipeline(transaction=False)
+        self._remember(pipe, url, etag=etag, last_modified=last_modified, body_hash=body_hash)
         pipe.execute()
 
-    def touch(self, url: str) -> None:
+    def checked(self, url: str) -> None:
         """A 304 or an unchanged body: only the time of the last check changes."""
-        self.remember(url, etag=None, last_modified=None, body_hash=None)
+        pipe = self.redis.pipeline(transaction=False)
+        self._remember(pipe, url)
+        pipe.delete(self._claim_key(url))
+        pipe.execute()
+
+    def commit(self, pages: list[Fetched]) -> None:
+        """Pages are on the indexer's queue: record them, note them for re-checks, let go."""
+        pipe = self.redis.pipeline(transaction=False)
+        for page in pages:
+            self._remember(pipe, page.url, etag=page.etag, last_modified=page.last_modified,
+                           body_hash=page.body_hash)
+            pipe.zadd(self._key("recent", page.source_id), {page.url: page.published}, nx=True)
+            pipe.delete(self._claim_key(page.url))
+            self.count(page.source_id, "articles/new" if page.new else "articles/changed")
+        pipe.execute()
 
     # -- recent articles, for rechecks -------------------------------------------------------
-    def note_recent(self, source_id: str, url: str, published: float) -> None:
-        self.redis.zadd(self._key("recent", source_id), {url: published}, nx=True)
-
     def recent(self, source_id: str, window_seconds: float) -> list[str]:
         key = self._key("recent", source_id)
         oldest = time.time() - window_seconds
@@ -155,7 +203,16 @@ class CrawlState:
 
     # -- per-source crawl statistics --------------------------------------------------------
     def count(self, source_id: str, name: str, n: int = 1) -> None:
-        self.redis.hincrby(self._key("crawl", "stats", source_id), name, n)
+        self._counts[(source_id, name)] += n
+
+    def flush_counts(self) -> None:
+        counts, self._counts = self._counts, Counter()
+        if not counts:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        for (source_id, name), n in counts.items():
+            pipe.hincrby(self._key("crawl", "stats", source_id), name, n)
+        pipe.execute()
 
     def mark_success(self, source_id: str) -> None:
         self.redis.hset(self._key("crawl", "stats", source_id), "last_success", time.time())
@@ -163,6 +220,19 @@ class CrawlState:
     def stats(self, source_id: str) -> dict[str, str]:
         raw: dict[bytes, bytes] = self.redis.hgetall(self._key("crawl", "stats", source_id))  # type: ignore[assignment]
         return {k.decode(): v.decode() for k, v in raw.items()}
+
+
+def _record(raw: dict[bytes, bytes]) -> UrlRecord | None:
+    if not raw:
+        return None
+    data = {k.decode(): v.decode() for k, v in raw.items()}
+    return UrlRecord(
+        etag=data.get("etag") or None,
+        last_modified=data.get("last_modified") or None,
+        body_hash=data.get("body_hash") or None,
+        first_fetched=float(data.get("first_fetched", 0)),
+        last_fetched=float(data.get("last_fetched", 0)),
+    )
 
 
 _STATES: WeakKeyDictionary[Crawler, CrawlState] = WeakKeyDictionary()

@@ -7,15 +7,17 @@ exits 1 when any source has a problem, so it can run from cron or CI on a machin
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from ann.cli.common import chosen_sources, console
-from ann.livecheck import Fetcher, SourceCheck, check_source
 from ann.settings import get_settings
 from ann.sources import load_registry
+
+if TYPE_CHECKING:
+    from ann.livecheck import SourceCheck
 
 app = typer.Typer()
 
@@ -35,6 +37,8 @@ def check_live(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
 ) -> None:
     """Fetch each source's entry points and a few articles; report what matched and parsed."""
+    # imported here: the live check needs the extractor, which other commands should not load
+    from ann.livecheck import Fetcher, check_source
     from crawler.settings import scrapy_settings
 
     registry = load_registry()

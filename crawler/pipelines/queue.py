@@ -16,7 +16,7 @@ from twisted.internet import task
 
 from crawler.handoff import IndexerClient
 from crawler.items import FetchedArticle
-from crawler.state import CrawlState, state_for
+from crawler.state import CrawlState, Fetched, state_for
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -79,15 +79,12 @@ class QueuePipeline:
             return
         batch, self._pending = self._pending, []
         self._client.send([item.page for item in batch])
-        for item in batch:
-            page = item.page
-            self._state.remember(
-                page.url, etag=item.etag, last_modified=item.last_modified,
-                body_hash=item.body_hash,
-            )
-            self._state.note_recent(page.source_id, page.url, item.published)
-            self._state.release(page.url)
-            self._state.count(page.source_id, "articles/new" if item.new else "articles/changed")
+        self._state.commit([
+            Fetched(url=item.page.url, source_id=item.page.source_id, etag=item.etag,
+                    last_modified=item.last_modified, body_hash=item.body_hash,
+                    published=item.published, new=item.new)
+            for item in batch
+        ])
         self._stats.inc_value("ann/queued_pages", len(batch))
         self._stats.inc_value("ann/queued_batches")
         logger.debug("queued %d pages", len(batch))

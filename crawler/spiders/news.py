@@ -111,7 +111,7 @@ class NewsSpider(scrapy.Spider):
         """The entry point's body if it changed since the last read, else None (counted)."""
         if response.status == 304:
             self._count("entry/not_modified")
-            self.state.touch(response.url)
+            self.state.checked(response.url)
             return None
         digest = body_hash(response.body)
         record = self.state.record(response.url)
@@ -126,8 +126,8 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response, via: str) -> Iterator[scrapy.Request]:
         body = self._entry_body(response)
-        for listed in feed_entries(body, response.url) if body else []:
-            yield from self._article_request(listed, "feed", via)
+        if body is not None:
+            yield from self._article_requests(feed_entries(body, response.url), "feed", via)
 
     def parse_sitemap(self, response: Response, depth: int) -> Iterator[scrapy.Request]:
         body = self._entry_body(response)
@@ -145,19 +145,19 @@ class NewsSpider(scrapy.Spider):
                     continue
                 yield from self._entry(listed.url, self.parse_sitemap, {"depth": depth + 1})
             return
-        for listed in sitemap.entries:
-            yield from self._article_request(listed, "sitemap", response.url)
+        yield from self._article_requests(sitemap.entries, "sitemap", response.url)
 
     def parse_section(self, response: Response, links: str) -> Iterator[scrapy.Request]:
         if self._entry_body(response) is None:
             return
-        for href in response.css(links).css("::attr(href)").getall():
-            listed = Listed(url=response.urljoin(href.strip()))
-            yield from self._article_request(listed, "section", response.url)
+        hrefs = response.css(links).css("::attr(href)").getall()
+        listed = [Listed(url=response.urljoin(href.strip())) for href in hrefs]
+        yield from self._article_requests(listed, "section", response.url)
 
     def closed(self, reason: str) -> None:
         # Entry-point validators are kept only after a clean run in which every article fetch
         # succeeded: otherwise the next run would get a 304 and never see the lost articles.
+        self.state.flush_counts()
         if reason != "finished":
             return
         self.state.mark_success(self.source.id)
@@ -175,56 +175,70 @@ class NewsSpider(scrapy.Spider):
 
     def _rechecks(self) -> Iterator[scrapy.Request]:
         window = self.source.recrawl.recheck_window.total_seconds()
-        for url in self.state.recent(self.source.id, window):
-            yield from self._article_request(Listed(url=url), "seed", "recheck")
+        listed = [Listed(url=url) for url in self.state.recent(self.source.id, window)]
+        yield from self._article_requests(listed, "seed", "recheck")
 
     def _on_source(self, url: str) -> bool:
         return self.source.owns(urlsplit(url).hostname or "")
 
-    def _article_request(
-        self, listed: Listed, kind: DiscoveryKind, via: str
-    ) -> Iterator[scrapy.Request]:
+    def _wanted(self, listed: Listed, kind: DiscoveryKind) -> bool:
         if not (self._on_source(listed.url) and self.source.article_urls.matches(listed.url)):
             self._count(f"skipped/not_article_url/{kind}")
-            return
+            return False
         if self.since and not covers_since(listed, self.since):
             self._count("skipped/before_since")
-            return
-        record = self.state.record(listed.url)
-        published = _epoch(listed.published)
-        if record is not None and not self._due_for_recheck(record, published):
-            self._count("skipped/seen")
-            return
-        if not self.state.claim(listed.url, ARTICLE_CLAIM_SECONDS):
-            self._count("skipped/claimed_elsewhere")
-            return
-        discovery = Discovery(
-            kind=kind, via=via, title=listed.title, published=listed.published,
-            lastmod=listed.lastmod,
-        )
-        yield scrapy.Request(
-            listed.url,
-            callback=self.parse_article,
-            errback=self.article_failed,
-            cb_kwargs={"discovery": discovery, "published": published or time.time()},
-            headers=record.validators() if record else {},
-        )
+            return False
+        return True
+
+    def _article_requests(
+        self, entries: Iterable[Listed], kind: DiscoveryKind, via: str
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the listed articles that are new or due for a re-check and that no
+        other process is fetching — their records and claims read in two round trips."""
+        candidates = list({listed.url: listed for listed in entries
+                           if self._wanted(listed, kind)}.values())
+        records = self.state.records([listed.url for listed in candidates])
+        due: list[tuple[Listed, UrlRecord | None]] = []
+        for listed, record in zip(candidates, records, strict=True):
+            if record is not None and not self._due_for_recheck(record, _epoch(listed.published)):
+                self._count("skipped/seen")
+            else:
+                due.append((listed, record))
+        claims = self.state.claim_many([listed.url for listed, _ in due], ARTICLE_CLAIM_SECONDS)
+        for (listed, record), claimed in zip(due, claims, strict=True):
+            if not claimed:
+                self._count("skipped/claimed_elsewhere")
+                continue
+            discovery = Discovery(
+                kind=kind, via=via, title=listed.title, published=listed.published,
+                lastmod=listed.lastmod,
+            )
+            yield scrapy.Request(
+                listed.url,
+                callback=self.parse_article,
+                errback=self.article_failed,
+                cb_kwargs={
+                    "discovery": discovery,
+                    "published": _epoch(listed.published) or time.time(),
+                    "known_hash": record.body_hash if record else None,
+                    "new": record is None,
+                },
+                headers=record.validators() if record else {},
+            )
 
     def parse_article(
-        self, response: Response, discovery: Discovery, published: float
+        self, response: Response, discovery: Discovery, published: float,
+        known_hash: str | None, new: bool,
     ) -> Iterator[FetchedArticle]:
         url = response.request.url if response.request else response.url
         if response.status == 304:
             self._count("articles/not_modified")
-            self.state.touch(url)
-            self.state.release(url)
+            self.state.checked(url)
             return
         digest = body_hash(response.body)
-        record = self.state.record(url)
-        if record is not None and record.body_hash == digest:
+        if digest == known_hash:
             self._count("articles/unchanged")
-            self.state.touch(url)
-            self.state.release(url)
+            self.state.checked(url)
             return
         headers = {name: value for name in KEPT_HEADERS if (value := _header(response, name))}
         page = RawPage(
@@ -235,7 +249,7 @@ class NewsSpider(scrapy.Spider):
         self._count(f"articles/fetched/{discovery.kind}")
         yield FetchedArticle(
             page=page, etag=headers.get("etag"), last_modified=headers.get("last-modified"),
-            body_hash=digest, published=published, new=record is None,
+            body_hash=digest, published=published, new=new,
         )
 
     def article_failed(self, failure: Failure) -> None:
