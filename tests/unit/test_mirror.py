@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import re
 import urllib.request
@@ -187,3 +188,19 @@ def test_json_ld_parses_wherever_a_page_has_it(server: MirrorServer, manifest: M
             kinds |= {str(n.get("@type")) for n in nodes}
     assert {"NewsArticle", "Article", "BlogPosting"} <= kinds
 
+
+
+def test_bytes_sent_counts_status_line_headers_and_body(server: MirrorServer,
+                                                         manifest: Manifest) -> None:
+    article = manifest.articles[0]
+    host = article.url.split("/")[2]
+    path = "/" + article.url.split("/", 3)[3]
+    before = server.bytes_sent()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("GET", path, headers={"Host": host})
+    response = connection.getresponse()
+    body = response.read()
+    head = f"HTTP/1.1 {response.status} {response.reason}\r\n" + "".join(
+        f"{name}: {value}\r\n" for name, value in response.getheaders()) + "\r\n"
+    connection.close()
+    assert server.bytes_sent() - before == len(head.encode("latin-1")) + len(body)
