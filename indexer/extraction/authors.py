@@ -1,0 +1,115 @@
+"""Bylines to a clean list of people.
+
+Bylines arrive as "By A and B", "A, B | Staff Writer", "Written by A (a@x.com)", "PHOTO: AFP",
+author-page URLs, or JSON-LD lists mixing people and organisations. People are kept; roles,
+e-mail addresses, photo credits and prefixes are removed; news agencies are kept only when they
+are the sole byline (a story "By A with AFP" is A's).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+AGENCIES = frozenset({
+    "afp", "agence france-presse", "reuters", "ap", "associated press", "the associated press",
+    "xinhua", "bernama", "kyodo", "kyodo news", "yonhap", "yonhap news agency", "ani", "pti",
+    "ians", "antara", "dpa", "efe", "ann", "asia news network", "bloomberg", "vna", "tass",
+    "anadolu", "upi", "cna", "pna", "afp-jiji", "jiji", "jiji press", "the star", "agencies",
+    "news agencies", "wire", "wires", "staff", "staff reporter", "our correspondent", "unb",
+    "bss", "sns", "statesman news service", "akp", "kpl", "mna", "montsame", "tna", "lna",
+    "ptv", "app", "nna", "vietnam news agency", "philippine news agency",
+})
+_CREDENTIALS = frozenset({
+    "ms", "md", "rd", "rdn", "phd", "mba", "cpa", "rn", "jd", "msc", "bsc", "ma", "ba", "facp",
+    "cfa", "cfp", "esq", "dds", "dmd", "np", "pa-c", "lcsw", "lmft", "pe", "do", "dnp", "mph",
+})
+_ROLE_WORDS = (
+    r"staff|writer|reporter|correspondent|editor|columnist|contributor|journalist|"
+    r"producer|photographer|analyst|intern|bureau chief|chief|senior|special to|desk|"
+    r"news desk|online|digital|team|editorial|sub-editor|记者|記者|기자|特派員|编辑|編集"
+)
+_ROLE_ONLY = re.compile(rf"^(?:(?:the|a|an|our|{_ROLE_WORDS}|and|&|of|for)\s*)+$", re.I)
+_PREFIX = re.compile(
+    r"^\s*(?:(?:written|reported|compiled|edited|story|text|words|posted|published)"
+    r"\s+by|by|from|author|authors|byline|reporting by|von|por|par|oleh)\s*[:：]?\s+",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(
+    r"(?:photos?|pictures?|images?|graphics?|video|illustrations?|credits?)\s*(?:by|:)\s*"
+    r"[^|;,\n]*",
+    re.IGNORECASE,
+)
+_ROLE_SUFFIX = re.compile(r"\s*(?:기자|특파원|선임기자|記者|特派員|编辑委員|编辑|記者ら)$")
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|（[^）]*）|【[^】]*】")
+_SPLIT = re.compile(r"\s*(?:\||;|,|、|，|\band\b|&|\bwith\b|\n|\s[—–]\s)\s*", re.IGNORECASE)
+_AUTHOR_PATH = re.compile(r"/(?:author|authors|profile|people|writer|reporter)s?/([^/?#]+)")
+_NOT_NAME = re.compile(
+    r"https?:|www\.|\.com\b|\d{3,}|[<>{}=@#]|admin|^(?:january|february|march|april|june|"
+    r"july|august|september|october|november|december|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|updated|"
+    r"published|share|follow|view all|more|name|the author|human|unknown|anonymous)\b|^[\W\d_]+$|"
+    r"\b(?:inc|ltd|llc|corp|gmbh|plc|limited|corporation|co\.)(?:\.|\b)",
+    re.IGNORECASE,
+)
+_MAX_WORDS = 6
+
+
+def _from_url(value: str) -> str | None:
+    match = _AUTHOR_PATH.search(urlsplit(value).path)
+    if not match:
+        return None
+    slug = unquote(match.group(1)).replace("-", " ").replace("_", " ").strip()
+    if not slug or any(ch.isdigit() for ch in slug):
+        return None
+    return slug.title()
+
+
+def _clean_part(part: str) -> str | None:
+    part = _ROLE_SUFFIX.sub("", _PREFIX.sub("", part)).strip(" .:-–—'\"“”")
+    if not part or _ROLE_ONLY.match(part) or _NOT_NAME.search(part):
+        return None
+    words = part.split()
+    if len(words) > _MAX_WORDS:
+        return None
+    if part.casefold().replace(".", "") in _CREDENTIALS:
+        return None  # a credential ("MS", "RD") split off "Name, MS, RD"
+    return part
+
+
+def split_byline(raw: str) -> list[str]:
+    """Every person (or agency) named in one byline string, in order."""
+    raw = " ".join(raw.split())
+    if raw.startswith(("http://", "https://", "/")):
+        name = _from_url(raw)
+        return [name] if name else []
+    unbracketed = _PAREN.sub("", raw)
+    raw = unbracketed if unbracketed.strip() else raw.strip("()（）[]【】 ")  # "（法新社）" alone
+    raw = _CREDIT.sub("", _EMAIL.sub("", raw))
+    raw = _PREFIX.sub("", raw)
+    names: list[str] = []
+    for part in _SPLIT.split(raw):
+        name = _clean_part(part)
+        if not name:
+            continue
+        if names and names[-1].casefold() in AGENCIES and name.isupper() and " " not in name:
+            continue  # the dateline of an agency credit: "AFP, MANILA"
+        names.append(name)
+    return names
+
+
+def clean_authors(raws: list[str]) -> list[str]:
+    """Names from several byline strings: deduplicated, agencies only when alone."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for raw in raws:
+        for name in split_byline(raw):
+            key = name.casefold()
+            if key not in seen:
+                seen.add(key)
+                names.append(name)
+    people = [n for n in names if n.casefold() not in AGENCIES]
+    if people:
+        return people
+    return [n for n in names if n.casefold() not in ("staff", "wire", "wires")][:1]

@@ -1,0 +1,175 @@
+"""The article text as paragraphs joined by a blank line, without the page's boilerplate.
+
+When the source's ``body`` hint matches, its paragraphs are read directly (fast and exact);
+otherwise trafilatura's content extraction runs on the already-parsed tree with its metadata
+extraction off. Either way, blocks named by the source's ``drop`` hints and paragraphs that are
+share prompts, newsletter blurbs, "read more" lines, author-bio boxes or bare date stamps are
+removed, and a reporter's name signing the last line is handed to the byline cascade.
+"""
+
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+from functools import lru_cache
+
+import lxml.html
+import trafilatura
+from cssselect import HTMLTranslator, SelectorError
+from lxml.etree import _Element
+
+from indexer.extraction import hints
+
+_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "blockquote", "li", "pre", "figcaption", "td"})
+_CONTAINERS = frozenset({"ul", "ol", "table", "tbody", "tr", "div", "section", "article", "main",
+                         "span", "figure", "body", "font", "center"})
+_BOILERPLATE = re.compile(
+    r"^(?:enjoyed this (?:story|article)|share (?:this|it|on)|click (?:here )?to share|"
+    r"sign up (?:for|to)|subscribe (?:to|now|for)|get (?:the|our) (?:latest|newsletter)|"
+    r"(?:also )?read (?:more|also|next)\b|related(?: stories| articles| news)?\s*[:：]|"
+    r"(?:see|watch) (?:also|more)\s*[:：]|follow us on|download (?:the|our) app|"
+    r"advertisement$|scroll to continue|copyright ©|all rights reserved|"
+    r"(?:about the author|the author is)\b|join our (?:whatsapp|telegram)|"
+    r"for the latest news, follow)",
+    re.IGNORECASE,
+)
+_SILENT = frozenset({"script", "style", "noscript", "aside", "nav", "form", "button", "iframe"})
+_SHORT = 25
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_DATE_WORDS = re.compile(
+    r"\d+|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|"
+    r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|\b(?:am|pm|a\.m\.|p\.m\.|utc|gmt|jst|kst|ist|"
+    r"sgt|myt|wib|pht|ict|pkt|hkt|updated|published|posted|last|on|at)\b|[年月日時分:,./|\-–—()\s]"
+)
+_SIGNATURE = re.compile(r"^[^\W\d_][^\d_,;:!?()]*[^\W\d_]$")
+_TRANSLATOR = HTMLTranslator()
+
+
+@lru_cache(maxsize=256)
+def _xpath(selectors: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``drop`` hints as XPath for trafilatura's ``prune_xpath`` (bad selectors skipped)."""
+    out: list[str] = []
+    for selector in selectors:
+        try:
+            out.append(_TRANSLATOR.css_to_xpath(selector))
+        except (SelectorError, ValueError, SyntaxError):
+            continue
+    return tuple(out)
+
+
+def _is_date_line(paragraph: str) -> bool:
+    """A line that is only a date/time stamp ("17:41 JST, October 13, 2024", "Updated: ...")."""
+    if len(paragraph) > 60 or not _YEAR.search(paragraph):
+        return False
+    return not _DATE_WORDS.sub(" ", paragraph.lower()).strip(" ,.:|-–—/()")
+
+
+def keep(paragraph: str, title: str | None) -> bool:
+    """False for boilerplate lines (short share / newsletter / related prompts), bare date
+    stamps and the title."""
+    if not paragraph or _is_date_line(paragraph):
+        return False
+    if title and paragraph.casefold() == title.casefold():
+        return False
+    return not (len(paragraph.split()) <= _SHORT and _BOILERPLATE.match(paragraph))
+
+
+def _flat(element: _Element) -> str:
+    """A block's text; a ``<br>`` or a nested block separates words, scripts say nothing."""
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag not in _SILENT:
+            if tag == "br" or tag in _BLOCKS:
+                parts.append(" ")
+            parts.append(_flat(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _block_texts(root: _Element) -> list[str]:
+    """One paragraph per block element of a hinted container, in document order."""
+    out: list[str] = []
+
+    def walk(element: _Element) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _SILENT:
+            return
+        if tag in _BLOCKS or not any(isinstance(c.tag, str) and (c.tag in _BLOCKS or c.tag in
+                                                                   _CONTAINERS) for c in element):
+            value = " ".join(_flat(element).split())
+            if value:
+                out.append(value)
+            return
+        if element.text and element.text.strip():
+            out.append(" ".join(element.text.split()))
+        for child in element:
+            walk(child)
+            if child.tail and child.tail.strip():
+                out.append(" ".join(child.tail.split()))
+
+    walk(root)
+    return out
+
+
+def from_hint(
+    tree: lxml.html.HtmlElement, selector: str | None, drop: list[str]
+) -> list[str] | None:
+    """Paragraphs of the hinted body container, or None when the hint does not match."""
+    matches = hints.select(tree, selector)
+    if not matches:
+        return None
+    paragraphs: list[str] = []
+    for match in matches:
+        container = deepcopy(match)
+        for drop_selector in drop:
+            for element in hints.select(container, drop_selector):
+                parent = element.getparent()
+                if parent is not None:
+                    parent.remove(element)
+        paragraphs.extend(_block_texts(container))
+    return paragraphs or None
+
+
+def from_trafilatura(tree: lxml.html.HtmlElement, url: str, drop: list[str]) -> list[str]:
+    """Paragraphs trafilatura keeps (it copies the tree, so ours stays intact)."""
+    document = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=False, include_comments=False, include_tables=True,
+        prune_xpath=list(_xpath(tuple(drop))) or None,
+    )
+    body = getattr(document, "body", None)
+    if body is None:
+        return []
+    for element in body.iter("lb", "cell", "item", "row", "p", "head", "list", "quote", "table"):
+        element.tail = " " + (element.tail or "")  # blocks, breaks and cells separate words
+    paragraphs: list[str] = []
+    for element in body:
+        parts = list(element) if element.tag in ("list", "table") else [element]
+        for part in parts:
+            value = " ".join("".join(part.itertext()).split())
+            if value:
+                paragraphs.append(value)
+        tail = " ".join((element.tail or "").split())
+        if tail:  # text between blocks hangs off the previous block's tail
+            paragraphs.append(tail)
+    if body.text and body.text.strip():
+        paragraphs.insert(0, " ".join(body.text.split()))
+    return paragraphs
+
+
+def split_signature(paragraphs: list[str]) -> tuple[list[str], str | None]:
+    """A reporter's name signing the last line ("Lê Phương") is a byline, not body text."""
+    if len(paragraphs) < 2:
+        return paragraphs, None
+    last = paragraphs[-1]
+    words = last.split()
+    if 2 <= len(words) <= 4 and _SIGNATURE.match(last) and not last.isupper() and all(
+        w[0].isupper() for w in words
+    ):
+        return paragraphs[:-1], last
+    return paragraphs, None
+
+
+def clean(paragraphs: list[str], title: str | None) -> str:
+    """Kept paragraphs joined by a blank line (a paragraph the author repeated stays repeated)."""
+    return "\n\n".join(p for p in paragraphs if keep(p, title))

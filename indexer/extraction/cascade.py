@@ -1,0 +1,172 @@
+"""``extract_article``: one page in, one normalized Article out (or a typed refusal).
+
+The page is decoded and parsed once; metadata is read from JSON-LD and meta tags before anything
+else; the body comes from the source's body hint when it matches, otherwise from trafilatura on
+the same tree. Every field records its origin in ``Article.provenance``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urljoin, urlsplit
+
+from ann.sources import Source, load_registry
+from indexer.article import Article
+from indexer.canonical import canonical_url
+from indexer.extraction import body, fields, hints, hub, pagetype, title
+from indexer.extraction.decode import decode, parse
+from indexer.extraction.errors import ExtractionError
+from indexer.extraction.jsonld import find_article
+from indexer.extraction.language import detect_language
+from indexer.extraction.meta import read_meta
+from indexer.extraction.page import Page
+from indexer.extraction.wordcount import word_count
+
+_MIN_HINTED_WORDS = 20
+_TITLE_META = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title",
+               "headline")
+
+
+def _lookup(url: str) -> Source | None:
+    try:
+        return load_registry().for_url(url)
+    except (OSError, ValueError):
+        return None
+
+
+def _url(page: Page) -> str:
+    """The page's own canonical link when it stays on the same host and is not the home page
+    (hub reprints and broken templates point elsewhere), else the fetched URL; canonicalized."""
+    link = page.meta.canonical
+    if link:
+        try:
+            absolute = urljoin(page.url, link)
+            parts, here = urlsplit(absolute), urlsplit(page.url)
+            if parts.hostname == here.hostname and parts.path not in ("", "/"):
+                page.provenance["url"] = "link:canonical"
+                return canonical_url(absolute)
+        except ValueError:  # a malformed link ("http://[x") is ignored, not fatal
+            pass
+    page.provenance["url"] = "url"
+    return canonical_url(page.url)
+
+
+def _title(page: Page) -> str:
+    structured: list[tuple[str, str]] = []
+    if page.ld and page.ld.headline:
+        structured.append((page.ld.headline, "jsonld"))
+    for key in _TITLE_META:
+        found = page.meta.first(key)
+        if found:
+            structured.append((found[0], f"meta:{key}"))
+    if page.meta.title:
+        structured.append((page.meta.title, "title"))
+    visible = [(t, f"hint:{page.hints.title}")
+               for t in hints.all_texts(page.tree, page.hints.title)[:3]]
+    if not visible:  # no hint, or a hint the page does not match
+        visible = [(t, "h1") for t in title.headings(page.tree)]
+    news = page.ld is not None and "news" in page.ld.type
+    chosen = title.choose(structured, visible, page.url, page.site_names, news=news)
+    if chosen is None:
+        return ""
+    page.provenance["title"] = chosen[1]
+    return chosen[0]
+
+
+def _body(page: Page, headline: str) -> str:
+    paragraphs = body.from_hint(page.tree, page.hints.body, page.hints.drop)
+    origin = f"hint:{page.hints.body}"
+    if paragraphs is None or word_count(" ".join(paragraphs)) < _MIN_HINTED_WORDS:
+        # no hint, or one matching a near-empty block (a stale selector): the generic path
+        paragraphs, origin = body.from_trafilatura(page.tree, page.url, page.hints.drop), \
+            "trafilatura"
+        paragraphs, page.signature = body.split_signature(paragraphs)
+    text = body.clean(paragraphs, headline)
+    if page.ld and page.ld.body and word_count(text) < word_count(page.ld.body) // 2:
+        # the publisher's own articleBody when the page's markup yielded far less (paywall
+        # teaser markup, script-rendered text)
+        text, origin = body.clean(page.ld.body.split("\n"), headline), "jsonld"
+    if text:
+        page.provenance["body"] = origin
+    return text
+
+
+def _extract(
+    html: str | bytes, url: str, source: Source | None, headers: Mapping[str, str] | None
+) -> Article:
+    tree = parse(decode(html, headers))
+    if source is None:
+        source = _lookup(url)
+    page = Page(tree=tree, url=url, meta=read_meta(tree), ld=find_article(tree), source=source)
+    headline = _title(page)
+    text = _body(page, headline)  # before the byline: the last line may sign the article
+    authors = fields.authors(page)
+    published_at = fields.published(page)
+    categories = fields.categories(page)
+    article = Article(
+        url=_url(page),
+        title=headline,
+        authors=authors,
+        published_at=published_at,
+        updated_at=fields.updated(page, published_at),
+        section=categories[0] if categories else None,
+        categories=categories,
+        tags=fields.tags(page),
+        standfirst=fields.standfirst(page),
+        lead_image=fields.lead_image(page),
+        source_id=source.id if source else None,
+        source_name=source.name if source else None,
+        country=source.country if source else None,
+    )
+    article.body = text
+    article.word_count = word_count(article.body)
+    og_type = page.meta.first("og:type")
+    pagetype.check(
+        tree, url, article.word_count,
+        declared_article=(page.ld is not None and page.ld.type != "webpage") or (
+            og_type is not None and og_type[0] == "article"),
+        ld_type=page.ld.type if page.ld else None,
+        og_type=og_type[0] if og_type else None,
+        dated=published_at is not None,
+        stated_date=page.provenance.get("published_at", "htmldate") != "htmldate",
+        listed_url=source is None or source.article_urls.matches(url),
+    )
+    declared = page.meta.lang or (page.ld.language if page.ld else None) or (
+        source.languages[0] if source else None)
+    article.language, page.provenance["language"] = detect_language(
+        article.body or headline, declared)
+    if source is not None and source.hub:
+        _hub_reprint(page, article, source)
+    article.provenance = page.provenance
+    return article
+
+
+def _hub_reprint(page: Page, article: Article, hub_source: Source) -> None:
+    attribution = hints.first_text(page.tree, page.hints.original_paper)
+    name, member, origin = hub.original_paper(attribution, article.authors, load_registry(),
+                                              hub_source)
+    if name is None:
+        return
+    article.original_paper = member.name if member else name
+    article.original_source_id = member.id if member else None
+    page.provenance["original_paper"] = (
+        f"hint:{page.hints.original_paper}" if origin == "hint" else origin)
+    article.authors = [a for a in article.authors if a.casefold() != name.casefold()]
+
+
+def extract_article(
+    html: str | bytes,
+    url: str,
+    source: Source | None = None,
+    *,
+    headers: Mapping[str, str] | None = None,
+) -> Article:
+    """The article on ``html`` fetched from ``url``; raises NotAnArticle / ExtractionError."""
+    try:
+        return _extract(html, url, source, headers)
+    except ExtractionError:
+        raise
+    except RecursionError as error:
+        raise ExtractionError("too_deep") from error
+    except Exception as error:  # the pipeline must get a typed, countable reason, never a crash
+        raise ExtractionError(f"unexpected:{type(error).__name__}") from error

@@ -1,0 +1,226 @@
+"""The metadata cascade, one function per field: JSON-LD → meta tags → source hints → generic.
+
+Each function returns the value and records in ``page.provenance`` which step found it, with the
+meta key or selector (``meta:article:published_time``, ``hint:.byline``) so a wrong value can be
+traced to its origin.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
+
+from htmldate import find_date
+from trafilatura.metadata import extract_author
+
+from indexer.extraction import hints
+from indexer.extraction.authors import clean_authors
+from indexer.extraction.bylines import find_bylines
+from indexer.extraction.dates import from_day, has_time, parse_date, same_day
+from indexer.extraction.page import Page
+
+_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
+                "dcterms.creator", "byl", "og:article:author", "citation_author")
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "datepublished", "publishdate",
+    "publish-date", "publish_date", "published_date", "pubdate", "parsely-pub-date",
+    "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
+    "dcterms.created", "date", "article.published", "article_date_original", "pub_date",
+    "release_date", "originalpublicationdate", "og:published_time", "citation_publication_date",
+)
+_UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
+                 "last-modified", "lastmod", "og:article:modified_time")
+_HOME = frozenset({"home", "homepage", "首页", "首頁", "홈", "ホーム", "trang chủ", "beranda"})
+_SECTION_META = ("article:section", "parsely-section", "og:article:section", "section")
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/\-_]?([01]\d)[/\-_]?([0-3]\d)(?:[/\-_]|\.|$|\d{2})")
+
+
+def _record(page: Page, name: str, origin: str) -> None:
+    page.provenance[name] = origin
+
+
+def _is_site(name: str, page: Page) -> bool:
+    """An organisation byline naming the site itself ("Mainichi", "reolink")."""
+    key = re.sub(r"\W", "", name.casefold())
+    host = re.sub(r"\W", "", (urlsplit(page.url).hostname or "").casefold())
+    return bool(key) and (key in {re.sub(r"\W", "", n.casefold()) for n in page.site_names}
+                          or key in host)
+
+
+def _author_steps(page: Page) -> Iterator[tuple[str, list[str], bool]]:
+    """(origin, raw bylines, may name people) per step; the costly generic steps run last and
+    only when reached."""
+    if page.ld and page.ld.authors:
+        yield "jsonld", page.ld.authors, not page.ld.authors_are_organizations
+    for key in _AUTHOR_META:
+        values = page.meta.all(key)
+        if values:
+            yield f"meta:{key}", values, True
+    if page.hints.authors:
+        yield f"hint:{page.hints.authors}", hints.all_texts(page.tree, page.hints.authors), True
+    byline = extract_author(page.tree)  # trafilatura's byline XPaths
+    if byline:
+        yield "trafilatura", byline.split(";"), True
+    raws, origin = find_bylines(page.tree)
+    if raws:
+        yield origin, raws, True
+    if page.signature:
+        yield "signature", [page.signature], True
+
+
+def authors(page: Page) -> list[str]:
+    """People first; an organisation byline (the paper itself, an organisation-typed JSON-LD
+    author) is kept only when no step names a person. Names the page calls its editors
+    (``meta name=editor``) are not authors."""
+    editors = {e.casefold() for e in clean_authors(page.meta.all("editor"))}
+    fallback: tuple[list[str], str] | None = None
+    for origin, raws, people_possible in _author_steps(page):
+        names = [n for n in clean_authors(raws) if n.casefold() not in editors]
+        people = [n for n in names if people_possible and not _is_site(n, page)]
+        if people:
+            _record(page, "authors", origin)
+            return people
+        if names and fallback is None:
+            fallback = names, origin
+    if fallback is None:
+        return []
+    _record(page, "authors", fallback[1])
+    return fallback[0]
+
+
+def _url_day(page: Page) -> datetime | None:
+    match = _URL_DATE.search(urlsplit(page.url).path)
+    if not match:
+        return None
+    try:
+        day = datetime(int(match.group(1)), int(match.group(2)), int(match.group(3))).date()
+    except ValueError:
+        return None
+    return from_day(day, page.zone)
+
+
+def published(page: Page) -> datetime | None:
+    steps: list[tuple[str | None, str]] = []
+    if page.ld:
+        steps.append((page.ld.published, "jsonld"))
+    for key in _PUBLISHED_META:
+        found = page.meta.first(key)
+        if found:
+            steps.append((found[0], f"meta:{key}"))
+    if page.hints.published:
+        steps.append((hints.first_value(page.tree, page.hints.published),
+                      f"hint:{page.hints.published}"))
+    for element in page.tree.xpath("//time[@datetime][@itemprop='datePublished' or @pubdate]")[:2]:
+        steps.append((element.get("datetime"), "time"))
+    coarse: tuple[datetime, str] | None = None
+    for value, origin in steps:
+        moment = parse_date(value, page.zone)
+        if moment is None:
+            continue
+        if not has_time(value or ""):
+            coarse = coarse or (moment, origin)  # a bare day: a later step may know the hour
+            continue
+        if coarse is None or same_day(coarse[0], moment, page.zone):
+            _record(page, "published_at", origin)
+            return moment
+    if coarse is not None:
+        _record(page, "published_at", coarse[1])
+        return coarse[0]
+    from_url = _url_day(page)
+    if from_url is not None:
+        _record(page, "published_at", "url")
+        return from_url
+    day = find_date(page.tree, extensive_search=True, original_date=True, url=page.url,
+                    outputformat="%Y-%m-%d")
+    if day:
+        moment = parse_date(day, page.zone)
+        if moment is not None:
+            _record(page, "published_at", "htmldate")
+            return moment
+    return None
+
+
+def updated(page: Page, published_at: datetime | None) -> datetime | None:
+    steps = [(page.ld.modified, "jsonld")] if page.ld else []
+    for key in _UPDATED_META:
+        found = page.meta.first(key)
+        if found:
+            steps.append((found[0], f"meta:{key}"))
+    for value, origin in steps:
+        moment = parse_date(value, page.zone)
+        if moment is not None and (published_at is None or moment >= published_at):
+            _record(page, "updated_at", origin)
+            return moment
+    return None
+
+
+def categories(page: Page) -> list[str]:
+    """Sections from JSON-LD, meta and the section hint (breadcrumbs), home links left out."""
+    found: list[tuple[list[str], str]] = []
+    if page.ld and page.ld.section:
+        found.append((page.ld.section, "jsonld"))
+    for key in _SECTION_META:
+        if page.meta.all(key):
+            found.append((page.meta.all(key), f"meta:{key}"))
+    if page.hints.section:
+        found.append((hints.all_texts(page.tree, page.hints.section),
+                      f"hint:{page.hints.section}"))
+    out: list[str] = []
+    for values, origin in found:
+        for value in values:
+            for part in re.split(r"\s*[,;|>›»/]\s*", value):
+                part = part.strip(" >›»·-–—")
+                if part and part.casefold() not in _HOME and part.casefold() not in {
+                    o.casefold() for o in out
+                }:
+                    out.append(part)
+                    page.provenance.setdefault("section", origin)
+    return out[:10]
+
+
+def tags(page: Page) -> list[str]:
+    steps: list[tuple[list[str], str]] = [(page.meta.all("article:tag"), "meta:article:tag")]
+    if page.ld:
+        steps.append((page.ld.keywords, "jsonld"))
+    for key in ("news_keywords", "keywords", "parsely-tags"):
+        values = [p for v in page.meta.all(key) for p in re.split(r"\s*[,;，、]\s*", v)]
+        steps.append((values, f"meta:{key}"))
+    for values, origin in steps:
+        cleaned = list(dict.fromkeys(v.strip() for v in values if v.strip()))
+        if cleaned:
+            _record(page, "tags", origin)
+            return cleaned[:30]
+    return []
+
+
+def lead_image(page: Page) -> str | None:
+    steps = [(page.ld.image, "jsonld")] if page.ld else []
+    for key in ("og:image", "og:image:url", "twitter:image", "twitter:image:src"):
+        found = page.meta.first(key)
+        if found:
+            steps.append((found[0], f"meta:{key}"))
+    for value, origin in steps:
+        if value and not value.startswith("data:"):
+            _record(page, "lead_image", origin)
+            return urljoin(page.url, value)
+    return None
+
+
+def standfirst(page: Page) -> str | None:
+    steps: list[tuple[str | None, str]] = []
+    if page.ld:
+        steps.append((page.ld.description, "jsonld"))
+    for key in ("og:description", "description", "twitter:description", "dc.description"):
+        found = page.meta.first(key)
+        if found:
+            steps.append((found[0], f"meta:{key}"))
+    if page.hints.standfirst:
+        steps.append((hints.first_text(page.tree, page.hints.standfirst),
+                      f"hint:{page.hints.standfirst}"))
+    for value, origin in steps:
+        if value:
+            _record(page, "standfirst", origin)
+            return value
+    return None
