@@ -134,7 +134,6 @@ def run_baseline_child(plan_file: Path, mirror_url: str) -> None:
         "LOG_LEVEL": "INFO",  # as the project crawler logs
         "CONCURRENT_REQUESTS": plan["concurrency"]["CONCURRENT_REQUESTS"],
         "CONCURRENT_REQUESTS_PER_DOMAIN": plan["concurrency"]["CONCURRENT_REQUESTS_PER_DOMAIN"],
-        "DOWNLOAD_SLOTS": plan["concurrency"]["DOWNLOAD_SLOTS"],
         "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
         MIRROR_SETTING: mirror_url,
     })
@@ -331,10 +330,10 @@ class Bench:
         from crawler.settings import scrapy_settings
 
         registry = load_registry()
-        project = scrapy_settings(Settings(mirror_url="http://127.0.0.1:1"), registry)
+        project = scrapy_settings(Settings(mirror_url="http://127.0.0.1:1"))
         plan = {
             "concurrency": {k: project[k] for k in (
-                "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_SLOTS")},
+                "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN")},
             "sources": [{
                 "id": s.id, "sitemaps": list(s.entry_points.sitemaps),
                 "feeds": list(s.entry_points.feeds),

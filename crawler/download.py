@@ -55,6 +55,10 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
         self._robots_delays: dict[str, tuple[float, float]] = {}
         self._stats = crawler.stats
 
+    def _concurrency(self, host: str) -> int:
+        source = self._registry.for_url(f"https://{host}/")
+        return source.politeness.concurrency if source else 1
+
     async def _delay(self, host: str) -> float:
         source = self._registry.for_url(f"https://{host}/")
         configured = source.politeness.delay_seconds if source else 5.0
@@ -68,11 +72,13 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
     async def download_request(self, request: Request) -> Response:
         host = urlparse_cached(request).netloc
         delay = await self._delay(host)
-        # no delay (the offline mirror): nothing to share, so no round trip to Redis
-        waited = await self._gate.acquire(host, delay) if delay > 0 else 0.0
-        if self._stats is not None and waited:
-            self._stats.inc_value("ann/politeness/waited_ms", round(waited * 1000))
-        response = await self._fetch(request)
+        if delay <= 0:  # politeness scaled away (the offline mirror): no round trip to Redis
+            return await self._fetch(request)
+        async with self._gate.request_slot(host, self._concurrency(host)):
+            waited = await self._gate.acquire(host, delay)
+            if self._stats is not None and waited:
+                self._stats.inc_value("ann/politeness/waited_ms", round(waited * 1000))
+            response = await self._fetch(request)
         if response.status in BACKOFF_STATUSES:
             retry_after = retry_after_seconds(response.headers.get(b"Retry-After"))
             await self._gate.back_off(host, retry_after)

@@ -1,14 +1,20 @@
-"""Per-host politeness shared by every crawler process: one request per delay, across them all.
+"""Per-host politeness shared by every crawler process: one request per delay and at most the
+source's concurrency in flight, across them all.
 
-Scrapy's ``DOWNLOAD_DELAY`` is per process, so N processes would hit a site N times as hard.
-Here the next permitted send time of each host lives in Redis and is reserved atomically (by a
-Lua script that reads Redis's own clock, so the machines' clocks need not agree). A 429 or 503
-pushes that time back by the response's ``Retry-After`` (or an exponential backoff).
+Scrapy's ``DOWNLOAD_DELAY`` and slots are per process, so N processes would hit a site N times
+as hard. Here the next permitted send time of each host, and the requests it has in flight,
+live in Redis and are taken atomically (by Lua scripts that read Redis's own clock, so the
+machines' clocks need not agree; a slot left by a crashed process expires after its lease). A
+429 or 503 pushes the send time back by the response's ``Retry-After`` (or an exponential
+backoff).
 """
 
 from __future__ import annotations
 
 import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -36,7 +42,21 @@ if until_ms > current then
 end
 return until_ms
 """
+_ENTER = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
+  return 1
+end
+return 0
+"""
 MAX_BACKOFF_SECONDS = 3600.0
+LEASE_SECONDS = 180.0
+"""A request slot held longer than this (a crashed process) is freed for the others."""
+_SLOT_POLL_SECONDS = 0.02
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -64,6 +84,7 @@ class HostGate:
         self._redis = redis
         self._prefix = prefix
         self._reserve = redis.register_script(_RESERVE)
+        self._enter = redis.register_script(_ENTER)
         self._back_off = redis.register_script(_BACK_OFF)
         self._failures: dict[str, int] = {}
 
@@ -80,6 +101,19 @@ class HostGate:
                 return waited
             await asyncio.sleep(wait_ms / 1000)
             waited += wait_ms / 1000
+
+    @asynccontextmanager
+    async def request_slot(self, host: str, concurrency: int) -> AsyncIterator[None]:
+        """Hold one of the host's ``concurrency`` request slots, shared by all processes."""
+        key = f"{self._prefix}:polite:active:{host}"
+        token = uuid.uuid4().hex
+        args: list[int | str] = [concurrency, int(LEASE_SECONDS * 1000), token]
+        while not await self._enter(keys=[key], args=args):
+            await asyncio.sleep(_SLOT_POLL_SECONDS)
+        try:
+            yield
+        finally:
+            await self._redis.zrem(key, token)
 
     async def back_off(self, host: str, retry_after: float | None) -> float:
         """Hold every process off ``host``: Retry-After if given, else 2^n seconds."""

@@ -25,7 +25,7 @@ def crawl(
     registry = load_registry()
     for source_id in source_ids:
         registry.get(source_id)  # fail early, naming the known ids
-    process = CrawlerProcess(settings=scrapy_settings(settings, registry))
+    process = CrawlerProcess(settings=scrapy_settings(settings))
     crawlers = []
     for source_id in source_ids:
         crawler = process.create_crawler(NewsSpider)

@@ -1,8 +1,9 @@
 """Scrapy settings built from the process's :class:`ann.settings.Settings` and the registry.
 
-Per-host delays are enforced across processes by the download handler
-(:mod:`crawler.download`); Scrapy's own per-process slots only cap each host's concurrency,
-from the source files. Mirror mode swaps in a handler that talks to the offline mirror.
+Per-host delay and concurrency come from the source files and are enforced across processes by
+the download handler (:mod:`crawler.download`), not by Scrapy's per-process slots (which would
+also key on host names, missing ``www.`` and other subdomains of a source's domains). Mirror
+mode swaps in a handler that talks to the offline mirror.
 """
 
 from __future__ import annotations
@@ -10,22 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from ann.settings import Settings
-from ann.sources import Registry
 
 POLITE_HANDLER = "crawler.download.PoliteDownloadHandler"
 MIRROR_HANDLER = "crawler.download.MirrorDownloadHandler"
 
 
-def download_slots(registry: Registry) -> dict[str, dict[str, float]]:
-    """Per-host concurrency; the delay is 0 here because the shared gate enforces it."""
-    slots: dict[str, dict[str, float]] = {}
-    for source in registry:
-        for domain in source.domains:
-            slots[domain] = {"delay": 0.0, "concurrency": source.politeness.concurrency}
-    return slots
-
-
-def scrapy_settings(settings: Settings, registry: Registry) -> dict[str, Any]:
+def scrapy_settings(settings: Settings) -> dict[str, Any]:
     mirror = settings.mirror_url is not None
     values: dict[str, Any] = {
         "BOT_NAME": "ann-crawler",
@@ -41,7 +32,6 @@ def scrapy_settings(settings: Settings, registry: Registry) -> dict[str, Any]:
         "CONCURRENT_ITEMS": 8,
         "DOWNLOAD_TIMEOUT": 30,
         "RETRY_TIMES": 2,
-        "DOWNLOAD_SLOTS": download_slots(registry),
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
             "crawler.middlewares.robots.SharedRobotsTxtMiddleware": 100,

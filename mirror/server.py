@@ -12,6 +12,8 @@ import io
 import json
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -72,6 +74,9 @@ class MirrorServer:
         self._lock = threading.Lock()
         self._counts: dict[tuple[str, str], int] = {}
         self._bytes: dict[str, int] = {}
+        self._latency: dict[str, float] = {}
+        self._in_flight: dict[str, int] = {}
+        self._max_in_flight: dict[str, int] = {}
         self._log: list[RequestRecord] = []
         self._faults: dict[str, int] = {}
         self._httpd = _Listener((host, port), _handler_for(self))
@@ -121,6 +126,32 @@ class MirrorServer:
         with self._lock:
             return self._counts.get((host, path), 0)
 
+    # -- latency and concurrency (politeness tests: how many requests a host serves at once) ---
+    def set_latency(self, host: str, seconds: float) -> None:
+        """Make every answer for ``host`` take at least ``seconds``, like a slow site."""
+        with self._lock:
+            self._latency[host.lower()] = seconds
+
+    @contextmanager
+    def serving(self, host: str) -> Iterator[None]:
+        with self._lock:
+            now = self._in_flight.get(host, 0) + 1
+            self._in_flight[host] = now
+            self._max_in_flight[host] = max(now, self._max_in_flight.get(host, 0))
+            latency = self._latency.get(host, 0.0)
+        try:
+            if latency:
+                time.sleep(latency)
+            yield
+        finally:
+            with self._lock:
+                self._in_flight[host] -= 1
+
+    def max_in_flight(self, host: str) -> int:
+        """The most requests for ``host`` that were being answered at the same moment."""
+        with self._lock:
+            return self._max_in_flight.get(host, 0)
+
     # -- response bytes (what a crawl costs the sites; bench/crawl.py's recrawl ratio) --------
     def add_bytes(self, host: str, n: int) -> None:
         with self._lock:
@@ -143,6 +174,7 @@ class MirrorServer:
             self._counts.clear()
             self._log.clear()
             self._bytes.clear()
+            self._max_in_flight.clear()
 
 
 def _handler_for(server: MirrorServer) -> type[BaseHTTPRequestHandler]:
@@ -179,6 +211,10 @@ def _handler_for(server: MirrorServer) -> type[BaseHTTPRequestHandler]:
                 data = json.dumps(server.stats()).encode()
                 self._send(200, data, {"Content-Type": "application/json"}, head)
                 return
+            with server.serving(host):
+                self._answer_site(host, path, head)
+
+        def _answer_site(self, host: str, path: str, head: bool) -> None:
             status, body, headers = self._resolve(host, path)
             server.record(host, path, status)
             counter = self.wfile

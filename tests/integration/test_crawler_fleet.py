@@ -24,6 +24,7 @@ from redis import Redis
 
 from ann.messages import IndexPagesMessage
 from ann.settings import Settings
+from ann.sources import load_registry
 from crawler.state import CrawlState, fingerprint
 from mirror.generate import generate
 from mirror.manifest import Manifest
@@ -196,3 +197,17 @@ def test_backfill_since_a_date_reads_only_the_archive_sitemaps_it_needs(
     monthly = [str(r["path"]) for r in requests_to(mirror, "www.straitstimes.com")
                if str(r["path"]).startswith("/sitemap/")]
     assert monthly and all(int(p.split("/")[2]) >= 2024 for p in monthly)
+
+
+def test_the_concurrency_limit_holds_across_processes(
+    settings: Settings, mirror: MirrorServer, manifest: Manifest, redis_client: Redis
+) -> None:
+    # a slow site (50 ms an answer) and a tiny delay: only the shared slots keep the two
+    # processes from each having a request in flight at the same moment
+    mirror.set_latency("www.dawn.com", 0.05)
+    processes = [start_crawl(settings, mirror.url, ["dawn"], scale=0.001) for _ in range(2)]
+    for process in processes:
+        finish(process)
+    allowed = load_registry().get("dawn").politeness.concurrency
+    assert mirror.max_in_flight("www.dawn.com") == allowed
+    assert len(queued_urls(redis_client, settings.pages_queue)) == len(manifest.for_source("dawn"))

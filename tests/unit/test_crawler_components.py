@@ -13,25 +13,15 @@ from scrapy.utils.test import get_crawler
 
 from ann.messages import INDEX_PAGES_TASK, Discovery, IndexPagesMessage, RawPage
 from ann.settings import Settings
-from ann.sources import load_registry
 from crawler.download import mirror_target
 from crawler.items import FetchedArticle
 from crawler.pipelines.queue import QueuePipeline
-from crawler.settings import download_slots
 from crawler.state import state_for
 
 
 def test_mirror_target_keeps_path_query_and_host() -> None:
     target, host = mirror_target("https://www.dawn.com/news/1/a?page=2", "http://127.0.0.1:18080")
     assert (target, host) == ("http://127.0.0.1:18080/news/1/a?page=2", "www.dawn.com")
-
-
-def test_scrapy_slots_cap_concurrency_and_leave_delays_to_the_shared_gate() -> None:
-    registry = load_registry()
-    slots = download_slots(registry)
-    for source in registry:
-        for domain in source.domains:
-            assert slots[domain] == {"delay": 0.0, "concurrency": source.politeness.concurrency}
 
 
 def _article(n: int) -> FetchedArticle:
