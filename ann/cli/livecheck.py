@@ -43,7 +43,7 @@ def check_live(
 
     registry = load_registry()
     ids = chosen_sources(sources, all_sources)
-    user_agent: str = scrapy_settings(get_settings(), registry)["USER_AGENT"]
+    user_agent: str = scrapy_settings(get_settings())["USER_AGENT"]
     pause = delay if delay is not None else (0.0 if mirror_url else 1.0)
     fetcher = Fetcher(user_agent, timeout, pause, mirror_url)
     checks: list[SourceCheck] = []
