@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     crawl_queue: str = Field(default="crawl", alias="ANN_CRAWL_QUEUE")
     schedule_tick_seconds: float = Field(default=5.0, alias="ANN_SCHEDULE_TICK_SECONDS", gt=0)
     """How often beat looks for feeds whose adaptive polling interval has run out."""
+    visibility_timeout_seconds: int = Field(default=600, alias="ANN_VISIBILITY_TIMEOUT", ge=5)
+    """How long a batch taken by a worker that died stays invisible before another takes it:
+    longer than the slowest batch (retries included), short enough to recover lost work soon."""
     pages_queue: str = Field(default="pages", alias="ANN_PAGES_QUEUE")
     bulk_batch_size: int = Field(default=50, alias="ANN_BULK_BATCH_SIZE", ge=1, le=5000)
     shared_dir: Path = Field(default=REPO_ROOT.parent / "shared", alias="ANN_SHARED_DIR")

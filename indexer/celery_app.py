@@ -15,15 +15,13 @@ from ann.celery_defaults import AT_LEAST_ONCE
 from ann.messages import INDEX_PAGES_TASK
 from ann.settings import Settings, get_settings
 
-VISIBILITY_TIMEOUT_SECONDS = 600
-"""Longer than the slowest batch (retries included), short enough to recover lost work soon."""
 
 
 def create_celery(settings: Settings) -> Celery:
     app = Celery("ann-indexer", broker=settings.redis_url, include=["indexer.tasks"])
     app.conf.update(
         **AT_LEAST_ONCE,
-        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT_SECONDS},
+        broker_transport_options={"visibility_timeout": settings.visibility_timeout_seconds},
         task_queues=[Queue(settings.pages_queue)],  # type: ignore[no-untyped-call]
         task_default_queue=settings.pages_queue,
         task_routes={INDEX_PAGES_TASK: {"queue": settings.pages_queue}},
