@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     """Multiplies every source's delay; the offline mirror runs with 0."""
     url_retention_days: float = Field(default=30, alias="ANN_URL_RETENTION_DAYS", gt=0)
     """How long a fetched URL is remembered (seen-set and validators) after its last fetch."""
+    heartbeat_seconds: float = Field(default=30, alias="ANN_HEARTBEAT_SECONDS", ge=1)
+    """A killed crawler's claims on URLs are taken over this long after its last heartbeat."""
     crawl_log_level: str = Field(default="WARNING", alias="ANN_CRAWL_LOG_LEVEL")
     crawl_queue: str = Field(default="crawl", alias="ANN_CRAWL_QUEUE")
     schedule_tick_seconds: float = Field(default=5.0, alias="ANN_SCHEDULE_TICK_SECONDS", gt=0)

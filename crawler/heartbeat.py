@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Self
 from scrapy import signals
 from twisted.internet import task
 
-from crawler.state import HEARTBEAT_SECONDS, state_for
+from crawler.state import state_for
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -29,7 +29,7 @@ class HeartbeatExtension:
         return cls(crawler)
 
     def _opened(self) -> None:
-        self._loop.start(HEARTBEAT_SECONDS / 3, now=True)
+        self._loop.start(self._state.heartbeat_seconds / 3, now=True)
 
     def _closed(self) -> None:
         if self._loop.running:

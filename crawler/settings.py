@@ -44,6 +44,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "ANN_KEY_PREFIX": settings.key_prefix,
         "ANN_POLITENESS_SCALE": settings.politeness_scale,
         "ANN_RETENTION_SECONDS": settings.url_retention_days * 86400,
+        "ANN_HEARTBEAT_SECONDS": settings.heartbeat_seconds,
         "ANN_PAGES_QUEUE": settings.pages_queue,
         "ANN_BATCH_SIZE": settings.bulk_batch_size,
         "ANN_BATCH_SECONDS": 2.0,

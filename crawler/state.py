@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 HEARTBEAT_SECONDS = 30
+"""How long a run's heartbeat lives unrenewed: a killed crawler's claims are free after this."""
 _CLAIM = """
 local owner = redis.call('GET', KEYS[1])
 if owner and owner ~= ARGV[1] and redis.call('EXISTS', ARGV[3] .. owner) == 1 then
@@ -87,9 +88,13 @@ class CrawlState:
     process Redis-bound as soon as Redis is a network hop away.
     """
 
-    def __init__(self, redis: Redis, prefix: str, retention_seconds: float = 30 * 86400) -> None:
+    def __init__(
+        self, redis: Redis, prefix: str, retention_seconds: float = 30 * 86400,
+        heartbeat_seconds: float = HEARTBEAT_SECONDS,
+    ) -> None:
         self.redis = redis
         self.prefix = prefix
+        self.heartbeat_seconds = heartbeat_seconds
         self.run_id = uuid.uuid4().hex[:12]
         self.retention = int(retention_seconds)
         self._claim = redis.register_script(_CLAIM)
@@ -106,7 +111,8 @@ class CrawlState:
 
     # -- runs -----------------------------------------------------------------------------
     def heartbeat(self) -> None:
-        self.redis.set(self._key("alive", self.run_id), "1", ex=HEARTBEAT_SECONDS)
+        self.redis.set(self._key("alive", self.run_id), "1",
+                       px=int(self.heartbeat_seconds * 1000))
         self.flush_counts()
 
     def end_run(self) -> None:
@@ -247,6 +253,7 @@ def state_for(crawler: Crawler) -> CrawlState:
             Redis.from_url(settings.get("ANN_REDIS_URL")),
             settings.get("ANN_KEY_PREFIX", "ann"),
             retention_seconds=settings.getfloat("ANN_RETENTION_SECONDS", 30 * 86400),
+            heartbeat_seconds=settings.getfloat("ANN_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS),
         )
         _STATES[crawler] = state
     return state

@@ -1,8 +1,9 @@
 """Thin Celery tasks over the pure pipeline functions.
 
 Failures are sorted three ways: a malformed message is permanent and goes to the dead-letter
-list at once; Elasticsearch or Redis being unreachable is transient and retried with backoff up
-to a cap, then dead-lettered; a page that is not an article is counted inside the pipeline.
+list at once; Elasticsearch being unreachable is transient and retried with backoff up to a cap,
+then dead-lettered; a page that is not an article is counted inside the pipeline. Redis going
+away mid-task costs only the batch's tallies; Celery redelivers what was not acknowledged.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from celery import Task
 from elasticsearch import Elasticsearch, TransportError
 from pydantic import ValidationError
 from redis import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 
 from ann.messages import INDEX_PAGES_TASK, IndexPagesMessage
 from ann.settings import get_settings
@@ -28,7 +29,7 @@ from indexer.pipeline import process_batch
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT = (TransportError, RedisConnectionError)
+TRANSIENT = (TransportError,)
 """Connection errors and timeouts (``TransportError`` covers both): the batch is retried."""
 MAX_RETRIES = 8
 
@@ -73,7 +74,6 @@ def index_pages(self: Task, payload: dict[str, Any]) -> dict[str, int]:
     try:
         res.ensure_index()
         outcome = process_batch(message.pages, res.es, res.alias, res.registry)
-        record(res.redis, res.prefix, outcome)
     except TRANSIENT as error:
         if self.request.retries >= MAX_RETRIES:
             dead_letter(res, payload, f"gave_up/{type(error).__name__}")
@@ -84,4 +84,10 @@ def index_pages(self: Task, payload: dict[str, Any]) -> dict[str, int]:
         logger.exception("batch dead-lettered after an unexpected error")
         dead_letter(res, payload, f"unexpected/{type(error).__name__}")
         return {"dead_lettered": len(message.pages)}
+    try:
+        record(res.redis, res.prefix, outcome)
+    except RedisError:
+        # The documents are written; only this batch's tallies are lost. Retrying would need
+        # the broker that is down, and would re-run a batch that already succeeded.
+        logger.warning("outcome tallies of a written batch lost: Redis unreachable")
     return {f"{sid}/{name}": n for (sid, name), n in outcome.counts.items()}

@@ -14,9 +14,10 @@ from tests.conftest import service_env
 def start_crawl(
     settings: Settings, mirror_url: str, sources: Sequence[str], *, scale: float = 0.0,
     entry: Sequence[str] = (), since: str | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.Popen[str]:
     env = {**service_env(settings), "ANN_MIRROR_URL": mirror_url,
-           "ANN_POLITENESS_SCALE": str(scale)}
+           "ANN_POLITENESS_SCALE": str(scale), **(extra_env or {})}
     args = [sys.executable, "-m", "ann", "crawl", *sources, "--no-wait"]
     for kind in entry:
         args += ["--entry", kind]

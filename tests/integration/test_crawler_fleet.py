@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -211,3 +212,28 @@ def test_the_concurrency_limit_holds_across_processes(
     allowed = load_registry().get("dawn").politeness.concurrency
     assert mirror.max_in_flight("www.dawn.com") == allowed
     assert len(queued_urls(redis_client, settings.pages_queue)) == len(manifest.for_source("dawn"))
+
+
+def test_a_killed_crawler_resumes_without_refetching_what_was_done(
+    settings: Settings, mirror: MirrorServer, manifest: Manifest, redis_client: Redis
+) -> None:
+    heartbeat = {"ANN_HEARTBEAT_SECONDS": "2", "ANN_BULK_BATCH_SIZE": "5"}
+    # 50 ms between requests: the crawl of dawn takes about 3 s, and is killed in the middle
+    first = start_crawl(settings, mirror.url, ["dawn"], scale=0.01, extra_env=heartbeat)
+    deadline = time.monotonic() + 30
+    while len(queued_urls(redis_client, settings.pages_queue)) < 10:
+        assert time.monotonic() < deadline and first.poll() is None, "crawl ended too soon"
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)
+    first.communicate()
+    done = set(queued_urls(redis_client, settings.pages_queue))
+    fetched_before = Counter(str(r["path"]) for r in requests_to(mirror, "www.dawn.com"))
+    time.sleep(2.5)  # the dead run's heartbeat lapses: its claims are free
+    mirror.reset_stats()
+    finish(start_crawl(settings, mirror.url, ["dawn"], scale=0.01, extra_env=heartbeat))
+    refetched = {str(r["path"]) for r in requests_to(mirror, "www.dawn.com")}
+    done_paths = {url.removeprefix("https://www.dawn.com") for url in done}
+    assert done and not done_paths & refetched, "a page already handed over was fetched again"
+    queued = queued_urls(redis_client, settings.pages_queue)
+    assert sorted(set(queued)) == sorted(a.url for a in manifest.for_source("dawn"))
+    assert sum(fetched_before.values()) > len(done)  # the kill really was mid-run
