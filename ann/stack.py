@@ -15,7 +15,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+from elasticsearch import ApiError, Elasticsearch, TransportError
 from redis import Redis
+from redis.exceptions import RedisError
 
 from ann.processes import ProcessManager
 from ann.settings import REPO_ROOT, Settings
@@ -55,6 +57,23 @@ def managed_services(settings: Settings) -> dict[str, dict[str, str]]:
     if "ES_URL" not in os.environ:
         services["elasticsearch"] = {"ES_PORT": str(_port(settings.es_url))}
     return services
+
+
+def reachable(settings: Settings) -> dict[str, bool]:
+    """Which services answer now: callers that start them stop only what was not already up."""
+    status: dict[str, bool] = {}
+    try:
+        status["redis"] = bool(Redis.from_url(settings.redis_url, socket_timeout=1).ping())
+    except RedisError:
+        status["redis"] = False
+    es = Elasticsearch(settings.es_url, request_timeout=2, max_retries=0)
+    try:
+        status["elasticsearch"] = bool(es.cluster.health())
+    except (ApiError, TransportError):
+        status["elasticsearch"] = False
+    finally:
+        es.close()
+    return status
 
 
 def start_services(settings: Settings) -> None:

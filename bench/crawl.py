@@ -578,27 +578,6 @@ class Bench:
                 "P7_rewritten": r.rewritten}
 
 
-def reachable() -> dict[str, bool]:
-    """Which of the local services answer now (those are left running at the end)."""
-    from elasticsearch import Elasticsearch
-    from redis import Redis
-
-    from ann.settings import Settings
-
-    settings = Settings()
-    status = {}
-    try:
-        status["redis"] = bool(Redis.from_url(settings.redis_url, socket_timeout=1).ping())
-    except Exception:
-        status["redis"] = False
-    try:
-        es = Elasticsearch(settings.es_url, request_timeout=2, max_retries=0)
-        status["elasticsearch"] = bool(es.cluster.health())
-    except Exception:
-        status["elasticsearch"] = False
-    return status
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--per-site", type=int, default=50, help="articles per site (P1, P7)")
@@ -616,7 +595,7 @@ def main() -> None:
     from ann.settings import Settings
 
     settings = Settings()
-    before = reachable()
+    before = stack.reachable(settings)
     started = time.monotonic()
     stack.start_services(settings)
     with ExitStack() as cleanup:

@@ -22,21 +22,6 @@ from indexer.mapping import index_name
 TEST_REDIS_DB = 7
 
 
-def _reachable(settings: Settings) -> dict[str, bool]:
-    status = {}
-    try:
-        status["redis"] = bool(Redis.from_url(settings.redis_url, socket_timeout=1).ping())
-    except Exception:
-        status["redis"] = False
-    try:
-        status["elasticsearch"] = bool(
-            Elasticsearch(settings.es_url, request_timeout=2, max_retries=0).cluster.health()
-        )
-    except Exception:
-        status["elasticsearch"] = False
-    return status
-
-
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     directory = Settings().shared_dir
@@ -49,7 +34,7 @@ def shared_dir() -> Path:
 def services() -> Iterator[Settings]:
     """Redis and Elasticsearch, up; yields base settings with an isolated Redis database."""
     base = Settings()
-    before = _reachable(base)
+    before = stack.reachable(base)
     stack.start_services(base)
     redis_url = base.redis_url.rsplit("/", 1)[0] + f"/{TEST_REDIS_DB}"
     prefix = f"test-{uuid.uuid4().hex[:8]}"
