@@ -55,10 +55,7 @@ def _title(page: Page) -> str:
     structured: list[tuple[str, str]] = []
     if page.ld and page.ld.headline:
         structured.append((page.ld.headline, "jsonld"))
-    for key in _TITLE_META:
-        found = page.meta.first(key)
-        if found:
-            structured.append((found[0], f"meta:{key}"))
+    structured.extend(page.meta.candidates(_TITLE_META))
     if page.meta.title:
         structured.append((page.meta.title, "title"))
     visible = [(t, f"hint:{page.hints.title}")

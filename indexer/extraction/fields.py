@@ -35,6 +35,8 @@ _UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc
 _HOME = frozenset({"home", "homepage", "首页", "首頁", "홈", "ホーム", "trang chủ", "beranda"})
 _SECTION_META = ("article:section", "parsely-section", "og:article:section", "section")
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/\-_]?([01]\d)[/\-_]?([0-3]\d)(?:[/\-_]|\.|$|\d{2})")
+_IMAGE_META = ("og:image", "og:image:url", "twitter:image", "twitter:image:src")
+_DESCRIPTION_META = ("og:description", "description", "twitter:description", "dc.description")
 
 
 def _record(page: Page, name: str, origin: str) -> None:
@@ -105,10 +107,7 @@ def published(page: Page) -> datetime | None:
     steps: list[tuple[str | None, str]] = []
     if page.ld:
         steps.append((page.ld.published, "jsonld"))
-    for key in _PUBLISHED_META:
-        found = page.meta.first(key)
-        if found:
-            steps.append((found[0], f"meta:{key}"))
+    steps.extend(page.meta.candidates(_PUBLISHED_META))
     if page.hints.published:
         steps.append((hints.first_value(page.tree, page.hints.published),
                       f"hint:{page.hints.published}"))
@@ -144,10 +143,7 @@ def published(page: Page) -> datetime | None:
 
 def updated(page: Page, published_at: datetime | None) -> datetime | None:
     steps = [(page.ld.modified, "jsonld")] if page.ld else []
-    for key in _UPDATED_META:
-        found = page.meta.first(key)
-        if found:
-            steps.append((found[0], f"meta:{key}"))
+    steps.extend(page.meta.candidates(_UPDATED_META))
     for value, origin in steps:
         moment = parse_date(value, page.zone)
         if moment is not None and (published_at is None or moment >= published_at):
@@ -197,10 +193,7 @@ def tags(page: Page) -> list[str]:
 
 def lead_image(page: Page) -> str | None:
     steps = [(page.ld.image, "jsonld")] if page.ld else []
-    for key in ("og:image", "og:image:url", "twitter:image", "twitter:image:src"):
-        found = page.meta.first(key)
-        if found:
-            steps.append((found[0], f"meta:{key}"))
+    steps.extend(page.meta.candidates(_IMAGE_META))
     for value, origin in steps:
         if value and not value.startswith("data:"):
             _record(page, "lead_image", origin)
@@ -212,10 +205,7 @@ def standfirst(page: Page) -> str | None:
     steps: list[tuple[str | None, str]] = []
     if page.ld:
         steps.append((page.ld.description, "jsonld"))
-    for key in ("og:description", "description", "twitter:description", "dc.description"):
-        found = page.meta.first(key)
-        if found:
-            steps.append((found[0], f"meta:{key}"))
+    steps.extend(page.meta.candidates(_DESCRIPTION_META))
     if page.hints.standfirst:
         steps.append((hints.first_text(page.tree, page.hints.standfirst),
                       f"hint:{page.hints.standfirst}"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -30,6 +31,11 @@ class PageMeta:
                 if value:
                     return value, key
         return None
+
+    def candidates(self, keys: Iterable[str]) -> list[tuple[str, str]]:
+        """Each key's first value, with its provenance (``meta:<key>``), in the keys' order."""
+        found = (self.first(key) for key in keys)
+        return [(value, f"meta:{key}") for value, key in filter(None, found)]
 
     def all(self, key: str) -> list[str]:
         return [v for v in self.values.get(key, ()) if v]
