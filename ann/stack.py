@@ -6,6 +6,7 @@ When ``ES_URL`` / ``REDIS_URL`` are set in the environment the services are some
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -173,8 +174,37 @@ def wait_for(
     raise StackError(f"{what} did not come up; see {procs.log_path(name)}")
 
 
+def unacked(redis: Redis, queue: str) -> int:
+    """Messages of ``queue`` taken by a worker but not yet acknowledged.
+
+    Celery's Redis transport keeps every queue's in-flight messages in one ``unacked`` hash
+    (values ``[message, exchange, routing_key]``): counting the whole hash would make the
+    indexer's queue look busy while a long crawl job of the schedule is running."""
+    count = 0
+    for raw in redis.hvals("unacked"):
+        try:
+            _, _, routing_key = json.loads(raw)
+        except (ValueError, TypeError):
+            continue
+        count += routing_key == queue
+    return count
+
+
 def queue_depth(redis: Redis, queue: str) -> int:
-    """Messages waiting plus messages taken by a worker but not yet acknowledged."""
-    waiting = int(redis.llen(queue))
-    unacked = int(redis.hlen("unacked"))
-    return waiting + unacked
+    """Messages of ``queue`` waiting, plus those taken by a worker but not yet acknowledged."""
+    return int(redis.llen(queue)) + unacked(redis, queue)
+
+
+def wait_drained(
+    redis: Redis, queue: str, timeout: float, on_depth: Callable[[int], None] | None = None
+) -> bool:
+    """Wait until every message of ``queue`` is processed; False if ``timeout`` ran out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        depth = queue_depth(redis, queue)
+        if on_depth is not None:
+            on_depth(depth)
+        if depth == 0:
+            return True
+        time.sleep(0.5)
+    return False

@@ -5,16 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ann.messages import RawPage
+from crawler.state import Fetched
 
 
 @dataclass(frozen=True, slots=True)
 class FetchedArticle:
-    """A new or changed article, with what must be remembered once it is handed over."""
+    """A new or changed article, and what its record must say once it is handed over."""
 
     page: RawPage
-    etag: str | None
-    last_modified: str | None
-    body_hash: str
-    published: float
-    """When the article appeared (the feed's date, else now): starts its recheck window."""
-    new: bool
+    record: Fetched

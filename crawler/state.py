@@ -76,6 +76,7 @@ class Fetched:
     last_modified: str | None
     body_hash: str
     published: float
+    """When the article appeared (the feed's date, else now): starts its recheck window."""
     new: bool
 
 

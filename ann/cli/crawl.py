@@ -61,7 +61,7 @@ def crawl(
     console.print(f"crawled {len(ids)} source(s): {queued} article pages queued "
                   f"in {time.monotonic() - started:.1f} s")
     if wait:
-        _wait_for_indexer(settings, queued)
+        _wait_for_indexer(settings)
 
 
 def _summary(stats: dict[str, object]) -> dict[str, object]:
@@ -86,18 +86,14 @@ def _require_mirror(url: str) -> None:
         ) from None
 
 
-def _wait_for_indexer(settings: Settings, queued: int, timeout: float = 600) -> None:
+def _wait_for_indexer(settings: Settings, timeout: float = 600) -> None:
     redis = Redis.from_url(settings.redis_url)
-    deadline = time.monotonic() + timeout
     with Progress(console=console, transient=True) as progress:
         bar = progress.add_task("indexing", total=None)
-        while time.monotonic() < deadline:
-            depth = stack.queue_depth(redis, settings.pages_queue)
+
+        def show(depth: int) -> None:
             progress.update(bar, description=f"indexing: {depth} batch(es) in the queue")
-            if depth == 0:
-                break
-            time.sleep(0.5)
-        else:
-            console.print("[yellow]the indexer has not drained yet; see `ann status`[/]")
 
-
+        drained = stack.wait_drained(redis, settings.pages_queue, timeout, show)
+    if not drained:
+        console.print("[yellow]the indexer has not drained yet; see `ann status`[/]")

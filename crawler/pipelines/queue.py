@@ -16,7 +16,7 @@ from twisted.internet import task
 
 from crawler.handoff import IndexerClient
 from crawler.items import FetchedArticle
-from crawler.state import CrawlState, Fetched, state_for
+from crawler.state import CrawlState, state_for
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -79,12 +79,7 @@ class QueuePipeline:
             return
         batch, self._pending = self._pending, []
         self._client.send([item.page for item in batch])
-        self._state.commit([
-            Fetched(url=item.page.url, source_id=item.page.source_id, etag=item.etag,
-                    last_modified=item.last_modified, body_hash=item.body_hash,
-                    published=item.published, new=item.new)
-            for item in batch
-        ])
+        self._state.commit([item.record for item in batch])
         self._stats.inc_value("ann/queued_pages", len(batch))
         self._stats.inc_value("ann/queued_batches")
         logger.debug("queued %d pages", len(batch))

@@ -23,7 +23,7 @@ from ann.messages import Discovery, DiscoveryKind, RawPage
 from ann.sources import ENTRY_KINDS, EntryKind, Source, load_registry
 from crawler.discovery import Listed, covers_since, feed_entries, sitemap_entries
 from crawler.items import FetchedArticle
-from crawler.state import CrawlState, UrlRecord, body_hash, state_for
+from crawler.state import CrawlState, Fetched, UrlRecord, body_hash, state_for
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "content-language", "date")
 MAX_SITEMAP_DEPTH = 3
@@ -247,10 +247,11 @@ class NewsSpider(scrapy.Spider):
             body_z=RawPage.pack_body(response.body),
         )
         self._count(f"articles/fetched/{discovery.kind}")
-        yield FetchedArticle(
-            page=page, etag=headers.get("etag"), last_modified=headers.get("last-modified"),
-            body_hash=digest, published=published, new=new,
-        )
+        yield FetchedArticle(page=page, record=Fetched(
+            url=url, source_id=self.source.id, etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"), body_hash=digest, published=published,
+            new=new,
+        ))
 
     def article_failed(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)

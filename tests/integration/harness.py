@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,9 +57,5 @@ def run_crawl(
 
 def wait_drained(settings: Settings, timeout: float = 300) -> None:
     redis = Redis.from_url(settings.redis_url)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if stack.queue_depth(redis, settings.pages_queue) == 0:
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"queue {settings.pages_queue} not drained in {timeout} s")
+    if not stack.wait_drained(redis, settings.pages_queue, timeout):
+        raise AssertionError(f"queue {settings.pages_queue} not drained in {timeout} s")

@@ -24,6 +24,7 @@ from elasticsearch import Elasticsearch
 from redis import Redis
 from redis.exceptions import RedisError
 
+from ann import stack
 from ann.settings import Settings
 from indexer.outcomes import dead_letters_key
 from tests.conftest import service_env
@@ -117,20 +118,8 @@ def wait_until(check: Callable[[], bool], what: str, timeout: float, step: float
 
 
 def pending(redis: Redis, queue: str) -> dict[str, int]:
-    """Messages of *this* queue still waiting or taken but unacknowledged.
-
-    ``stack.queue_depth`` counts the whole Redis ``unacked`` hash, which other test sessions
-    sharing the database add to; here only the entries routed to ``queue`` are counted.
-    """
-    waiting = int(redis.llen(queue))
-    unacked = 0
-    for raw in redis.hvals("unacked"):
-        try:
-            _, _, routing_key = json.loads(raw)
-        except (ValueError, TypeError):
-            continue
-        unacked += routing_key == queue
-    return {"waiting": waiting, "unacked": unacked}
+    """Messages of this queue still waiting, and those taken but unacknowledged."""
+    return {"waiting": int(redis.llen(queue)), "unacked": stack.unacked(redis, queue)}
 
 
 def queued(redis: Redis, queue: str) -> int:

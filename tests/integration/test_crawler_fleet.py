@@ -6,7 +6,6 @@ its own copy of the mirror tree where it changes pages.
 
 from __future__ import annotations
 
-import base64
 import json
 import shutil
 import signal
@@ -23,7 +22,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from redis import Redis
 
-from ann.messages import IndexPagesMessage
 from ann.settings import Settings
 from ann.sources import load_registry
 from crawler.state import CrawlState, fingerprint
@@ -32,6 +30,7 @@ from mirror.manifest import Manifest
 from mirror.server import MirrorServer
 from tests.conftest import service_env
 from tests.integration.fleet import crawl, finish, start_crawl
+from tests.queued import queued_urls
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -62,15 +61,6 @@ def settings(services: Settings, redis_client: Redis) -> Iterator[Settings]:
     tag = uuid.uuid4().hex[:8]
     yield services.model_copy(update={"key_prefix": f"fleet-{tag}", "pages_queue": f"q-{tag}"})
     redis_client.delete(f"q-{tag}")
-
-
-def queued_urls(redis: Redis, queue: str) -> list[str]:
-    """Page URLs of every message on the queue (Celery's JSON body: [args, kwargs, embed])."""
-    urls = []
-    for raw in redis.lrange(queue, 0, -1):  # type: ignore[union-attr]
-        args = json.loads(base64.b64decode(json.loads(raw)["body"]))[0]
-        urls += [page.url for page in IndexPagesMessage.model_validate(args[0]).pages]
-    return urls
 
 
 def requests_to(server: MirrorServer, host: str) -> list[dict[str, object]]:

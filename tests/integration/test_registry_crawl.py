@@ -8,8 +8,6 @@ whose URL rules let other pages through, fails here under its own id.
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
@@ -20,7 +18,6 @@ import pytest
 from protego import Protego
 from redis import Redis
 
-from ann.messages import IndexPagesMessage
 from ann.settings import Settings
 from ann.sources import load_registry
 from mirror.generate import generate
@@ -28,6 +25,7 @@ from mirror.layout import BODY, resource_dir
 from mirror.manifest import Manifest
 from mirror.server import MirrorServer
 from tests.integration.harness import run_crawl
+from tests.queued import queued_messages
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
@@ -46,13 +44,9 @@ class Crawl:
 
 
 def _queued_pages(redis: Redis, queue: str) -> dict[str, set[str]]:
-    """Decode the Celery messages on ``queue``: protocol 2, JSON body ``[args, kwargs, embed]``
-    base64-encoded, whose first argument is an :class:`IndexPagesMessage`."""
+    """Page URLs on ``queue``, by source id."""
     queued: dict[str, set[str]] = defaultdict(set)
-    for raw in redis.lrange(queue, 0, -1):
-        envelope = json.loads(raw)
-        args, _kwargs, _embed = json.loads(base64.b64decode(envelope["body"]))
-        message = IndexPagesMessage.model_validate(args[0])
+    for _task, message in queued_messages(redis, queue):
         for page in message.pages:
             queued[page.source_id].add(page.url)
     return queued

@@ -21,7 +21,7 @@ from crawler.discovery import feed_entries
 from mirror.generate import generate
 from mirror.server import MirrorServer
 from tests.conftest import service_env
-from tests.integration.test_crawler_fleet import queued_urls
+from tests.queued import queued_urls
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 import uuid
 from datetime import UTC, datetime
@@ -11,12 +9,13 @@ from datetime import UTC, datetime
 from redis import Redis
 from scrapy.utils.test import get_crawler
 
-from ann.messages import INDEX_PAGES_TASK, Discovery, IndexPagesMessage, RawPage
+from ann.messages import INDEX_PAGES_TASK, Discovery, RawPage
 from ann.settings import Settings
 from crawler.download import mirror_target
 from crawler.items import FetchedArticle
 from crawler.pipelines.queue import QueuePipeline
-from crawler.state import state_for
+from crawler.state import Fetched, state_for
+from tests.queued import queued_messages
 
 
 def test_mirror_target_keeps_path_query_and_host() -> None:
@@ -29,8 +28,9 @@ def _article(n: int) -> FetchedArticle:
     page = RawPage(url=url, final_url=url, status=200, fetched_at=datetime.now(UTC),
                    source_id="dawn", discovery=Discovery(kind="feed"),
                    body_z=RawPage.pack_body(b"<html/>"))
-    return FetchedArticle(page=page, etag=f'"e{n}"', last_modified=None, body_hash=f"h{n}",
-                          published=time.time(), new=True)
+    record = Fetched(url=url, source_id="dawn", etag=f'"e{n}"', last_modified=None,
+                     body_hash=f"h{n}", published=time.time(), new=True)
+    return FetchedArticle(page=page, record=record)
 
 
 def test_queue_pipeline_sends_full_batches_by_task_name(
@@ -51,11 +51,7 @@ def test_queue_pipeline_sends_full_batches_by_task_name(
     pipeline.close_spider()  # the remainder leaves on close
     record = state.record("https://www.dawn.com/news/2/a")
     assert record is not None and (record.etag, record.body_hash) == ('"e2"', "h2")
-    messages = [json.loads(raw) for raw in redis_client.lrange(queue, 0, -1)]
-    assert [m["headers"]["task"] for m in messages] == [INDEX_PAGES_TASK] * 2
-    sizes = []
-    for message in messages:
-        args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
-        sizes.append(len(IndexPagesMessage.model_validate(args[0]).pages))
-    assert sorted(sizes) == [1, 2]
+    messages = queued_messages(redis_client, queue)
+    assert [task for task, _ in messages] == [INDEX_PAGES_TASK] * 2
+    assert sorted(len(message.pages) for _, message in messages) == [1, 2]
     redis_client.delete(queue)
