@@ -63,7 +63,9 @@ def _title(page: Page) -> str:
     if not visible:  # no hint, or a hint the page does not match
         visible = [(t, "h1") for t in title.headings(page.tree)]
     news = page.ld is not None and "news" in page.ld.type
-    chosen = title.choose(structured, visible, page.url, page.site_names, news=news)
+    chosen = title.choose([(title.repair(t), o) for t, o in structured],
+                          [(title.repair(t), o) for t, o in visible], page.url, page.site_names,
+                          news=news)
     if chosen is None:
         return ""
     page.provenance["title"] = chosen[1]

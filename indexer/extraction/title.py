@@ -11,6 +11,10 @@ hidden blocks) says how readers see it. In order:
    often shorten ``og:title`` for sharing) — except on a news article whose JSON-LD headline
    disagrees with it;
 3. the first metadata title with its site-name segment removed.
+
+Segments that name the site or the section the URL sits in ("… | Opinion" under
+``/story/opinion/``) are cut from either kind, a ``<time>`` printed inside the heading is left
+out, and mojibake in any candidate is undone first.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
+import ftfy
+import ftfy.badness
 import lxml.html
 
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+|\s*[｜|ㅣ]\s*")
@@ -33,6 +39,14 @@ _MAX_LONE_WORDS = 20  # longer is a sentence (a dek or a promo), not a headline
 _PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _QUOTE_PAIRS = {'""': '"', "''": "'", "\u201c\u201d": "\u201c\u201d",
                 "\u2018\u2019": "\u2018\u2019"}
+
+
+def repair(text: str) -> str:
+    """The text with mojibake undone ("JOHNSONâ\x80\x99S" back to "JOHNSON’S"): templates that
+    decode UTF-8 as Latin-1 before writing ``<title>`` are common; ftfy knows the patterns."""
+    if text.isascii() or not ftfy.badness.is_bad(text):
+        return text
+    return ftfy.fix_encoding(text)
 
 
 def normalize(title: str) -> str:
@@ -79,24 +93,39 @@ def _site_words(url: str, site_names: list[str]) -> set[str]:
     return names
 
 
-def strip_site(title: str, url: str, site_names: list[str]) -> str:
-    """``title`` without a leading or trailing segment that names the site."""
+def _section_words(url: str) -> set[str]:
+    """Words of the URL's folders ("/story/opinion/contributors/…/slug"): the section a page
+    sits in, which templates append to titles ("Headline | Opinion"). The last segment is the
+    article's own slug and made of headline words, so it is left out."""
+    folders = [f for f in urlsplit(url).path.split("/") if f][:-1]
+    return {w for folder in folders for w in re.split(r"[\W_]+", folder.casefold())
+            if w and not w.isdigit()}
+
+
+def strip_site(title: str, url: str, site_names: list[str], heading: bool = False) -> str:
+    """``title`` without leading or trailing segments that name the site or the section the URL
+    sits in. A visible ``heading`` loses only trailing segments made wholly of such words: the
+    looser tests suited to ``<title>`` suffixes ("SFist - San Francisco News…") would cut a
+    headline's own "… / Moving Companies in San Francisco"."""
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title
     site = _site_words(url, site_names)
+    section = _section_words(url)
 
     def is_site(part: str) -> bool:
         words = _words(part)
         joined = "".join(words)
-        return bool(words) and (
-            all(w in site for w in words) or joined in site or any(joined in s for s in site)
-            or any(s in joined for s in site if len(s) > 4)
-        )
+        if not words:
+            return False
+        if all(w in site for w in words) or all(w in section for w in words):
+            return True
+        return not heading and (joined in site or any(joined in s for s in site)
+                                or any(s in joined for s in site if len(s) > 4))
 
     while len(parts) > 1 and is_site(parts[-1]):
         parts.pop()
-    while len(parts) > 1 and is_site(parts[0]):
+    while not heading and len(parts) > 1 and is_site(parts[0]):
         parts.pop(0)
     if len(parts) == len(_SEPARATORS.split(title)):
         return title
@@ -122,11 +151,22 @@ def _in_masthead(element: lxml.html.HtmlElement) -> bool:
     return hidden or any(mark in identity for mark in _NOT_HEADLINE)
 
 
+def _text(element: lxml.html.HtmlElement) -> str:
+    """The element's text without its ``<time>`` descendants: a dateline printed inside the
+    heading ("Dec 18 2025 Preparing a transition") is not part of the headline."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag != "time":
+            parts.append(_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def _segments(element: lxml.html.HtmlElement) -> list[str]:
     """The heading's own text and each child's, so "Title<span>Subtitle</span>" is two parts."""
     parts = [element.text or ""]
     for child in element:
-        parts.extend((child.text_content(), child.tail or ""))
+        parts.extend((_text(child) if child.tag != "time" else "", child.tail or ""))
     return [" ".join(p.split()) for p in parts if p.strip()]
 
 
@@ -168,7 +208,8 @@ def choose(
               for i, (t, o) in enumerate(visible) for v in _variants(t)]
     best = max(scored, default=None)
     if best is not None and best[0] > 0:
-        return _verbatim(normalize(_unquote(best[2])), structured, url, site_names), best[3]
+        heading = strip_site(normalize(_unquote(best[2])), url, site_names, heading=True)
+        return _verbatim(heading, structured, url, site_names), best[3]
     site = _site_segments(structured, url, site_names)
     headlines = [(t, o) for t, o in visible if " ".join(_words(t)) not in site
                  and (not structured or _shares_topic(t, structured, site))]
@@ -176,7 +217,8 @@ def choose(
     if _MIN_LONE_WORDS <= len(_words(lone)) <= _MAX_LONE_WORDS and not lone.isupper() and not (
         news and structured and structured[0][1] == "jsonld"
     ):  # a news article's declared headline outranks a heading that disagrees with it
-        return normalize(_variants(lone)[0]), headlines[0][1]
+        return strip_site(normalize(_variants(lone)[0]), url, site_names, heading=True), \
+            headlines[0][1]
     if structured:
         text, origin = _untruncated(structured, url, site_names)
         cleaned = strip_site(text, url, site_names)

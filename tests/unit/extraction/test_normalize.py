@@ -104,6 +104,45 @@ def test_title_site_suffix_is_removed() -> None:
     assert strip_site("Covid-19 - what we know", url, []) == "Covid-19 - what we know"
 
 
+def test_title_section_segment_is_removed() -> None:
+    url = "https://www.example-paper.com/story/opinion/contributors/2025/12/19/meditation-health/"
+    assert strip_site("How meditation rewires brains | Opinion", url, []) == (
+        "How meditation rewires brains")
+    # the article's own slug is not its section
+    assert strip_site("Best Movers / Moving Companies", "https://city.example/moving-companies/",
+                      []) == "Best Movers / Moving Companies"
+
+
+def test_visible_headline_loses_dateline_site_and_section_but_not_its_own_words() -> None:
+    def title_of(h1: str, url: str, head: str = "") -> str:
+        page = (f"<html><head>{head}</head><body><h1>{h1}</h1>"
+                f"<article>{TEXT}</article></body></html>")
+        return extract_article(page, url).title
+
+    dated = ('<a href="/blog/transitions.html"><time datetime="2025-12-18">Dec <span>18</span>'
+             " 2025</time> Preparing a transition</a>")
+    assert title_of(dated, "https://blog.example/blog/transitions.html",
+                    "<meta property='og:title' content='Preparing a transition'>") == (
+        "Preparing a transition")
+    assert title_of("Best UK Art Exhibitions 2025 – Artlyst", "https://www.artlyst.com/features/best/",
+                    "<title>Best UK Art Exhibitions 2025 – Artlyst</title>") == (
+        "Best UK Art Exhibitions 2025")
+    assert title_of("21+ Best Movers / Moving Companies in San Francisco",
+                    "https://sfist.com/san-francisco-movers/",
+                    "<meta property='og:site_name' content='SFist - San Francisco News'>"
+                    "<title>21+ Best Movers / Moving Companies in San Francisco</title>") == (
+        "21+ Best Movers / Moving Companies in San Francisco")
+
+
+def test_title_mojibake_is_repaired() -> None:
+    # UTF-8 read as Latin-1 by the site's template: "Investorâ\x80\x99s"
+    broken = "A DIY Investor’s Guide | JOHNSON’S®".encode().decode("latin-1")
+    page = (f"<html><head><title>{broken}</title></head>"
+            f"<body><article>{TEXT}</article></body></html>")
+    assert extract_article(page, "https://www.johnsonsbaby.com/tips/guide").title == (
+        "A DIY Investor’s Guide")
+
+
 def test_word_count_is_cjk_aware() -> None:
     assert word_count("外国专家表示") == 6
     assert word_count("Talks resume in Seoul") == 4
