@@ -2,7 +2,9 @@
 
 When the source's ``body`` hint matches, its paragraphs are read directly (fast and exact);
 otherwise trafilatura's content extraction runs on the already-parsed tree with its metadata
-extraction off. Either way, blocks named by the source's ``drop`` hints and paragraphs that are
+extraction off. A page rendered from data rather than markup gets its text from the page's
+hydration payload (``from_payload``): the longest string there, HTML or plain, that is about the
+headline. Either way, blocks named by the source's ``drop`` hints and paragraphs that are
 share prompts, newsletter blurbs, "read more" lines, author-bio boxes or bare date stamps are
 removed, and a reporter's name signing the last line is handed to the byline cascade.
 """
@@ -16,9 +18,10 @@ from functools import lru_cache
 import lxml.html
 import trafilatura
 from cssselect import HTMLTranslator, SelectorError
-from lxml.etree import _Element
+from lxml.etree import ParserError, _Element
 
-from indexer.extraction import hints
+from indexer.extraction import hints, payload
+from indexer.extraction.wordcount import word_count
 
 _BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "blockquote", "li", "pre", "figcaption", "td"})
 _CONTAINERS = frozenset({"ul", "ol", "table", "tbody", "tr", "div", "section", "article", "main",
@@ -42,6 +45,14 @@ _DATE_WORDS = re.compile(
     r"sgt|myt|wib|pht|ict|pkt|hkt|updated|published|posted|last|on|at)\b|[年月日時分:,./|\-–—()\s]"
 )
 _SIGNATURE = re.compile(r"^[^\W\d_][^\d_,;:!?()]*[^\W\d_]$")
+_PLACEHOLDER = re.compile(r"^(?:\$\$|\{\{|%%|\[\[)[\w.\-]+(?:\$\$|\}\}|%%|\]\])$")
+_HTML_TAG = re.compile(r"<[a-zA-Z/][^<>]{0,300}>")
+_TERM = re.compile(r"[^\W\d_]+")
+_UNSPACED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+                       r"\uac00-\ud7af\uf900-\ufaff]")
+_PAYLOAD_CANDIDATES = 5
+_MIN_PAYLOAD_WORDS = 50
+_MIN_SHARED_TERMS = 0.3
 _TRANSLATOR = HTMLTranslator()
 
 
@@ -66,9 +77,9 @@ def _is_date_line(paragraph: str) -> bool:
 
 def keep(paragraph: str, title: str | None) -> bool:
     """False for boilerplate lines (short share / newsletter / related prompts), bare date
-    stamps and the title."""
-    if not paragraph or _is_date_line(paragraph):
-        return False
+    stamps, template placeholders and the title."""
+    if not paragraph or _is_date_line(paragraph) or _PLACEHOLDER.match(paragraph):
+        return False  # a template placeholder ("$$ARTICLEAD$$") is an unfilled ad slot
     if title and paragraph.casefold() == title.casefold():
         return False
     return not (len(paragraph.split()) <= _SHORT and _BOILERPLATE.match(paragraph))
@@ -154,6 +165,72 @@ def from_trafilatura(tree: lxml.html.HtmlElement, url: str, drop: list[str]) -> 
             paragraphs.append(tail)
     if body.text and body.text.strip():
         paragraphs.insert(0, " ".join(body.text.split()))
+    return paragraphs
+
+
+def _paragraphs(value: str) -> list[str]:
+    """A payload string's paragraphs: block by block when it is HTML, line by line otherwise."""
+    if not _HTML_TAG.search(value):
+        return [" ".join(line.split()) for line in value.splitlines() if line.strip()]
+    try:
+        return _block_texts(lxml.html.fragment_fromstring(value, create_parent="div"))
+    except (ParserError, ValueError):
+        return []
+
+
+def _terms(text: str) -> set[str]:
+    """Words of three letters or more; in scripts whose words are short or unspaced (CJK,
+    hangul, kana) every pair of letters, so that "한동훈" still matches "한동훈을"."""
+    out: set[str] = set()
+    for word in _TERM.findall(text.casefold()):
+        if _UNSPACED.search(word):
+            out.update(word[i:i + 2] for i in range(len(word) - 1))
+        elif len(word) >= 3:
+            out.add(word)
+    return out
+
+
+def _about(text: str, headline: str) -> bool:
+    """Whether a text shares enough of the headline's terms to be its article (a payload also
+    carries other stories' summaries, legal pages and translated interface copy)."""
+    wanted = _terms(headline)
+    return bool(wanted) and len(wanted & _terms(text)) >= _MIN_SHARED_TERMS * len(wanted)
+
+
+def _choose(strings: list[str], headline: str) -> tuple[str, list[str]] | None:
+    """Of the few longest payload strings, the one with most words that is about the headline,
+    with its paragraphs; none under ``_MIN_PAYLOAD_WORDS``."""
+    best: tuple[str, list[str]] | None = None
+    most = _MIN_PAYLOAD_WORDS - 1
+    for value in strings[:_PAYLOAD_CANDIDATES]:
+        paragraphs = _paragraphs(value)
+        text = " ".join(paragraphs)
+        words = word_count(text)
+        if words > most and _about(text, headline):
+            best, most = (value, paragraphs), words
+    return best
+
+
+def from_payload(
+    tree: lxml.html.HtmlElement, headline: str, url: str, drop: list[str]
+) -> list[str]:
+    """The article's paragraphs from the page's hydration payload (see ``payload``). HTML
+    there goes through trafilatura like any page (captions, bylines and ad slots out) unless
+    that keeps under half of its blocks."""
+    chosen = _choose(payload.strings(tree), headline)
+    if chosen is None:
+        return []
+    value, blocks = chosen
+    if not _HTML_TAG.search(value):
+        return blocks
+    try:
+        document = lxml.html.document_fromstring(f"<html><body><article>{value}</article></body>"
+                                                 "</html>")
+    except (ParserError, ValueError):
+        return blocks
+    paragraphs = from_trafilatura(document, url, drop)
+    if word_count(" ".join(paragraphs)) < word_count(" ".join(blocks)) // 2:
+        return blocks
     return paragraphs
 
 

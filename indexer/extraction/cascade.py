@@ -85,6 +85,12 @@ def _body(page: Page, headline: str) -> str:
         # the publisher's own articleBody when the page's markup yielded far less (paywall
         # teaser markup, script-rendered text)
         text, origin = body.clean(page.ld.body.split("\n"), headline), "jsonld"
+    from_data = body.clean(body.from_payload(page.tree, headline, page.url, page.hints.drop),
+                           headline)
+    if word_count(text) < word_count(from_data) // 2:
+        # a page rendered from its hydration data (Next.js and the like) carries the text only
+        # in a script payload
+        text, origin = from_data, "payload"
     if text:
         page.provenance["body"] = origin
     return text
