@@ -57,6 +57,9 @@ MAPPINGS: dict[str, Any] = {
         "original_source_id": {"type": "keyword"},
         "discovered_via": {"type": "keyword"},
         "content_hash": {"type": "keyword"},
+        "cluster_id": {"type": "keyword"},
+        "lsh_bands": {"type": "keyword", "doc_values": False},
+        "minhash": {"type": "long", "index": False, "doc_values": False},
         "provenance": {"type": "object", "enabled": False},
     },
 }
@@ -69,9 +72,11 @@ def index_name(alias: str, version: int = MAPPING_VERSION) -> str:
 
 
 def ensure_index(es: Elasticsearch, alias: str) -> str:
-    """Create the current versioned index and point the alias at it, unless already there."""
+    """Create the current versioned index and point the alias at it; an existing one gets the
+    fields added since it was created (adding fields needs no new version)."""
     name = index_name(alias)
     if es.indices.exists(index=name):
+        es.indices.put_mapping(index=name, properties=MAPPINGS["properties"])
         return name
     try:
         es.indices.create(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -32,6 +34,7 @@ logger = logging.getLogger(__name__)
 TRANSIENT = (TransportError,)
 """Connection errors and timeouts (``TransportError`` covers both): the batch is retried."""
 MAX_RETRIES = 8
+CLUSTER_LOCK_SECONDS = 120
 
 
 class WorkerResources:
@@ -57,6 +60,29 @@ def resources() -> WorkerResources:
     return WorkerResources()
 
 
+@contextmanager
+def cluster_lock(res: WorkerResources) -> Iterator[None]:
+    """The workers' shared lock around clustering and writing (see ``process_batch``).
+
+    Best effort: with Redis unreachable the batch is clustered unlocked (a reprint indexed at
+    that moment by another worker may start a cluster of its own) rather than lost."""
+    lock = res.redis.lock(f"{res.prefix}:indexer:cluster-lock:{res.alias}",
+                          timeout=CLUSTER_LOCK_SECONDS, blocking_timeout=CLUSTER_LOCK_SECONDS)
+    try:
+        held = bool(lock.acquire())
+    except RedisError:
+        logger.warning("clustering without the lock: Redis unreachable")
+        held = False
+    try:
+        yield
+    finally:
+        if held:
+            try:
+                lock.release()
+            except RedisError:  # expired or Redis gone: the timeout frees it anyway
+                logger.warning("cluster lock not released cleanly")
+
+
 def dead_letter(res: WorkerResources, payload: Any, reason: str) -> None:
     entry = json.dumps({"reason": reason, "payload": payload})
     res.redis.lpush(dead_letters_key(res.prefix), entry)
@@ -73,7 +99,8 @@ def index_pages(self: Task, payload: dict[str, Any]) -> dict[str, int]:
         return {"dead_lettered": 1}
     try:
         res.ensure_index()
-        outcome = process_batch(message.pages, res.es, res.alias, res.registry)
+        outcome = process_batch(message.pages, res.es, res.alias, res.registry,
+                                cluster_lock(res))
     except TRANSIENT as error:
         if self.request.retries >= MAX_RETRIES:
             dead_letter(res, payload, f"gave_up/{type(error).__name__}")

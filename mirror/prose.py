@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import ftfy
+
 _STOPWORD_TEXT = (
     "the a an and or of to in on for with at by from as is are was were be been it its that this "
     "these those he she they we you i his her their our not but if so than then there what which "
@@ -67,6 +69,8 @@ def _clean_title(title: str) -> str:
 
 
 def _raw_documents(shared_dir: Path) -> list[tuple[str, str, list[str]]]:
+    """(origin, title, paragraphs) of every source text, mojibake ("WireGuardÂ®") repaired: a
+    mirror page's text is the truth the extractor is held to, and the extractor repairs it."""
     found: list[tuple[str, str, list[str]]] = []
     truth = shared_dir / "devset" / "wcxb-dev-articles" / "ground-truth"
     for path in sorted(truth.glob("*.json")):
@@ -83,7 +87,8 @@ def _raw_documents(shared_dir: Path) -> list[tuple[str, str, list[str]]]:
                 paragraphs.extend(section.get("paragraphs") or [])
             origin = f"fundus/{path.parent.name}/{path.stem}/{key}"
             found.append((origin, str(entry.get("title") or ""), paragraphs))
-    return found
+    return [(origin, ftfy.fix_encoding(title), [ftfy.fix_encoding(p) for p in paragraphs])
+            for origin, title, paragraphs in found]
 
 
 def load_documents(shared_dir: Path, *, max_paragraphs: int = 10) -> list[Document]:

@@ -152,3 +152,16 @@ def test_status_reports_per_source_counts_equal_to_the_mirror(run: Run) -> None:
     assert fetched == dict(expected)
     assert report["queue_depth"] == 0
     assert all(c["paused"] is None for c in report["crawl"].values())
+
+
+def test_hub_reprints_share_a_cluster_with_their_original_and_nothing_else_does(run: Run) -> None:
+    docs = {a.url: _doc(run, a.url) for a in run.manifest.articles}
+    expected: dict[str, set[str]] = {}
+    for article in run.manifest.articles:
+        root = article.original_url or article.url
+        expected.setdefault(root, set()).add(article.url)
+    clusters: dict[str, set[str]] = {}
+    for url, doc in docs.items():
+        clusters.setdefault(str(doc["cluster_id"]), set()).add(url)
+    assert sorted(map(sorted, clusters.values())) == sorted(map(sorted, expected.values()))
+    assert any(len(urls) > 1 for urls in clusters.values())

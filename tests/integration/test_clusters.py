@@ -1,0 +1,103 @@
+"""Near-duplicate clusters on the real Elasticsearch node: who joins whom, and who does not."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from ann.settings import Settings
+from indexer.clusters import assign_clusters, shingles, signature, similarity
+from indexer.mapping import ensure_index
+from indexer.outcomes import BatchOutcome
+from indexer.pipeline import index_stage
+
+pytestmark = pytest.mark.integration
+
+DAY = datetime(2026, 3, 5, 8, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def stories(shared_dir: Path) -> list[str]:
+    """Real article texts: the dev set's ground-truth bodies, long enough to shingle by words."""
+    texts = []
+    truth = shared_dir / "devset" / "wcxb-dev-articles" / "ground-truth"
+    for path in sorted(truth.glob("*.json")):
+        body = json.loads(path.read_text(encoding="utf-8")).get("main_content") or ""
+        if len(body.split()) > 300:
+            texts.append(body)
+        if len(texts) == 4:
+            return texts
+    pytest.fail("the dev set has fewer than four long articles")
+
+
+@pytest.fixture
+def alias(isolated: Settings, es: Elasticsearch) -> Iterator[str]:
+    ensure_index(es, isolated.index_alias)
+    yield isolated.index_alias
+
+
+def _doc(doc_id: str, body: str, title: str = "Untitled", when: datetime = DAY) -> dict[str, Any]:
+    return {"id": doc_id, "url": f"https://paper.example/{doc_id}", "title": title,
+            "body": body, "published_at": when.isoformat(), "indexed_at": when.isoformat(),
+            "source_id": "thestar", "content_hash": doc_id}
+
+
+def _index(es: Elasticsearch, alias: str, docs: list[dict[str, Any]]) -> dict[str, str]:
+    assign_clusters(es, alias, docs)
+    outcome = BatchOutcome()
+    index_stage(es, alias, docs, outcome)
+    es.indices.refresh(index=alias)
+    assert not outcome.failures
+    return {d["id"]: d["cluster_id"] for d in docs}
+
+
+def _edited(text: str) -> str:
+    """The text as a reprint carries it: a credit line added, its last paragraph cut."""
+    paragraphs = text.split("\n")
+    return "\n".join(["This story first appeared in The Star.", *paragraphs[:-1]])
+
+
+def test_a_reprint_joins_the_original_across_batches_and_within_one(
+    es: Elasticsearch, alias: str, stories: list[str]
+) -> None:
+    first = _index(es, alias, [_doc("a1", stories[0]), _doc("b1", stories[1])])
+    assert first == {"a1": "a1", "b1": "b1"}
+    later = _index(es, alias, [
+        _doc("a2", _edited(stories[0]), when=DAY + timedelta(hours=6)),
+        _doc("c1", stories[2]), _doc("c2", _edited(stories[2])),
+    ])
+    assert later == {"a2": "a1", "c1": "c1", "c2": "c1"}
+
+
+def test_the_same_text_outside_the_window_or_a_different_one_stays_apart(
+    es: Elasticsearch, alias: str, stories: list[str]
+) -> None:
+    _index(es, alias, [_doc("a1", stories[0])])
+    later = _index(es, alias, [
+        _doc("a9", stories[0], when=DAY + timedelta(days=40)), _doc("d1", stories[3]),
+    ])
+    assert later == {"a9": "a9", "d1": "d1"}
+
+
+def test_a_long_identical_headline_joins_even_when_the_teaser_is_short(
+    es: Elasticsearch, alias: str, stories: list[str]
+) -> None:
+    title = "Floods force thousands from their homes across the northern provinces"
+    _index(es, alias, [_doc("a1", stories[0], title=title)])
+    teaser = stories[0].split("\n")[0]
+    assert _index(es, alias, [_doc("h1", teaser, title=title)]) == {"h1": "a1"}
+    assert _index(es, alias, [_doc("e1", stories[1], title="Editorial")]) == {"e1": "e1"}
+
+
+def test_text_without_spaces_is_shingled_by_characters() -> None:
+    chinese = "外国专家表示中国经济持续恢复向好为世界经济增长注入动力" * 3
+    assert all(len(s.decode()) == 5 for s in shingles(chinese))
+    edited = chinese.replace("动力", "活力", 1)
+    assert similarity(signature(chinese), signature(edited)) > 0.7
+    assert signature("") == []
