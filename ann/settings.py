@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     state_dir: Path = Field(default=REPO_ROOT / "var", alias="ANN_STATE_DIR")
     api_host: str = Field(default="127.0.0.1", alias="ANN_API_HOST")
     api_port: int = Field(default=18000, alias="ANN_API_PORT")
+    api_es_timeout_seconds: float = Field(default=5.0, alias="ANN_API_ES_TIMEOUT", gt=0)
+    """How long the API waits for Elasticsearch before answering 503: a slow query or a hung
+    node must not hold a request (and its worker) indefinitely."""
+    api_stale_after_hours: float = Field(default=24.0, alias="ANN_API_STALE_AFTER_HOURS", gt=0)
+    """``GET /sources`` calls a source stale when nothing of it was indexed for this long."""
     mirror_port: int = Field(default=18080, alias="ANN_MIRROR_PORT")
     warc_dir: Annotated[Path | None, BeforeValidator(lambda v: v or None)] = Field(
         default=REPO_ROOT / "var" / "warc", alias="ANN_WARC_DIR")

@@ -1,33 +1,51 @@
 """The application factory: routes, middleware and the Elasticsearch client's lifespan, explicit.
 
-One ``AsyncElasticsearch`` client is opened at start-up and closed at shutdown; routes receive it
-through typed application state (see :mod:`search_api.routes`).
+One Elasticsearch client (inside :class:`~search_api.backend.Backend`) is opened at start-up and
+closed at shutdown; routes receive it through typed application state (see
+:mod:`search_api.state`). Metrics live in a registry of this application's own, so that several
+applications in one process (the tests) count apart.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
-from elasticsearch import AsyncElasticsearch
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from ann.settings import Settings, get_settings
-from search_api.routes import router
+from ann.sources import load_registry
+from search_api.backend import Backend, BackendUnavailable
+from search_api.metrics import ApiMetrics
+from search_api.middleware import MetricsMiddleware
+from search_api.routes import articles, search, sources, system
 from search_api.state import ApiState
+
+
+async def _unavailable(request: Request, error: Exception) -> JSONResponse:
+    """Every route fails the same way when Elasticsearch cannot answer."""
+    return JSONResponse({"detail": str(error)}, status_code=503)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    metrics = ApiMetrics.create()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        es = AsyncElasticsearch(settings.es_url, request_timeout=10)
-        app.state.api = ApiState(es=es, alias=settings.index_alias)
+        backend = Backend.connect(settings, metrics)
+        app.state.api = ApiState(
+            backend=backend,
+            registry=load_registry(),
+            metrics=metrics,
+            stale_after=timedelta(hours=settings.api_stale_after_hours),
+        )
         try:
             yield
         finally:
-            await es.close()
+            await backend.close()
 
     app = FastAPI(
         title="ANN search",
@@ -35,5 +53,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Full-text and faceted search over the Asia News Network papers.",
         lifespan=lifespan,
     )
-    app.include_router(router)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_exception_handler(BackendUnavailable, _unavailable)
+    app.include_router(search.router)
+    app.include_router(articles.router)
+    app.include_router(sources.router)
+    app.include_router(system.router)
     return app

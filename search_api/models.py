@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -22,6 +22,12 @@ class ArticleSummary(BaseModel):
     language: str | None = None
     original_paper: str | None = None
     highlights: dict[str, list[str]] = Field(default_factory=dict)
+
+    @classmethod
+    def from_hit(cls, hit: dict[str, Any]) -> ArticleSummary:
+        return cls.model_validate(
+            {**hit["_source"], "id": hit["_id"], "highlights": hit.get("highlight", {})}
+        )
 
 
 class Article(ArticleSummary):
@@ -46,7 +52,41 @@ class SearchResponse(BaseModel):
     size: int
     took_ms: int
     hits: list[ArticleSummary]
-    facets: dict[str, list[FacetValue]]
+    facets: dict[str, list[FacetValue]] = Field(
+        description="Per facet, its values and counts; empty on pages asked for by cursor"
+    )
+    next_cursor: str | None = Field(
+        default=None, description="Pass as 'cursor' for the next page; null on the last page"
+    )
+
+
+class SimilarResponse(BaseModel):
+    id: str = Field(description="The article the hits are similar to (never among them)")
+    took_ms: int
+    hits: list[ArticleSummary]
+
+
+SourceHealth = Literal["ok", "stale", "empty"]
+
+
+class SourceStatus(BaseModel):
+    id: str
+    name: str
+    country: str | None = None
+    languages: list[str]
+    domains: list[str]
+    hub: bool
+    documents: int
+    newest_published_at: datetime | None = None
+    newest_indexed_at: datetime | None = None
+    health: SourceHealth = Field(
+        description="empty: nothing indexed; stale: nothing indexed for stale_after_hours; ok"
+    )
+
+
+class SourcesResponse(BaseModel):
+    stale_after_hours: float
+    sources: list[SourceStatus]
 
 
 class Health(BaseModel):

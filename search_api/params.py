@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 MAX_QUERY_LENGTH = 500
 MAX_PAGE_SIZE = 100
 MAX_RESULT_WINDOW = 10_000
+MAX_CURSOR_LENGTH = 1024
 
 
 class Sort(StrEnum):
@@ -35,13 +36,19 @@ class SearchParams(BaseModel):
     sort: Sort = Sort.relevance
     page: int = Field(default=1, ge=1)
     size: int = Field(default=10, ge=0, le=MAX_PAGE_SIZE)
+    cursor: str | None = Field(
+        default=None, max_length=MAX_CURSOR_LENGTH,
+        description="The next_cursor of the previous page: continues after its last hit",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> SearchParams:
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValueError("'from' must not be after 'to'")
-        if self.page * self.size > MAX_RESULT_WINDOW:
+        if self.cursor is not None and self.page != 1:
+            raise ValueError("use either 'page' or 'cursor', not both")
+        if self.cursor is None and self.page * self.size > MAX_RESULT_WINDOW:
             raise ValueError(
-                f"page * size must stay within {MAX_RESULT_WINDOW}; narrow the query instead"
+                f"page * size must stay within {MAX_RESULT_WINDOW}; page on with 'cursor' instead"
             )
         return self

@@ -4,6 +4,10 @@ User text only ever reaches ``simple_query_string`` (which cannot fail on syntax
 ``query_string``. Facets follow multi-select semantics: the facet filters go in ``post_filter``
 and each facet's aggregation applies every filter but its own, so picking "dawn" still shows how
 many hits each other source has.
+
+Paging is by page number (``from``) for the first pages and by ``search_after`` beyond: every sort
+ends with the ``id`` keyword as tiebreaker, so the sort values of a hit name one position in the
+result list and a cursor made of them continues exactly after it.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from search_api.params import SearchParams, Sort
+
+SortValue = str | int | float
 
 TEXT_FIELDS = [
     "title^4", "title.en^3", "title.cjk^3", "standfirst^2", "standfirst.en^2",
@@ -76,6 +82,15 @@ def _aggregations(facet_filters: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return aggs
 
 
+SORT_VALUE_TYPES: dict[Sort, tuple[tuple[type, ...], ...]] = {
+    Sort.relevance: ((float, int), (int,), (str,)),
+    Sort.newest: ((int,), (str,)),
+    Sort.oldest: ((int,), (str,)),
+}
+"""What Elasticsearch returns per clause of :func:`_sort` (score, epoch milliseconds, id): a
+cursor is only accepted when its values have these types, so nothing else reaches the request."""
+
+
 def _sort(sort: Sort) -> list[Any]:
     if sort is Sort.newest:
         return [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
@@ -84,14 +99,18 @@ def _sort(sort: Sort) -> list[Any]:
     return ["_score", {"published_at": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
 
 
-def build_search(params: SearchParams) -> dict[str, Any]:
+def build_search(
+    params: SearchParams, search_after: list[SortValue] | None = None
+) -> dict[str, Any]:
+    """The request for one page: by page number, or after ``search_after`` (a decoded cursor).
+
+    A cursor page asks for one hit more than it shows, to know whether another page follows, and
+    leaves the facets out: they are the same on every page and the client has them from the first.
+    """
     facet_filters = _facet_filters(params)
     body: dict[str, Any] = {
         "query": _query(params),
-        "aggs": _aggregations(facet_filters),
         "sort": _sort(params.sort),
-        "from": (params.page - 1) * params.size,
-        "size": params.size,
         "track_total_hits": True,
         "_source": {"excludes": ["body", "provenance"]},
         "highlight": {
@@ -101,6 +120,13 @@ def build_search(params: SearchParams) -> dict[str, Any]:
             "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "require_field_match": False,
         },
     }
+    if search_after is None:
+        body["aggs"] = _aggregations(facet_filters)
+        body["from"] = (params.page - 1) * params.size
+        body["size"] = params.size
+    else:
+        body["search_after"] = search_after
+        body["size"] = params.size + 1
     if facet_filters:
         body["post_filter"] = {"bool": {"filter": list(facet_filters.values())}}
     return body

@@ -1,19 +1,31 @@
-"""Typed application state shared by the routes."""
+"""Typed application state shared by the routes, built once in the application's lifespan."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated
 
-from elasticsearch import AsyncElasticsearch
-from fastapi import Request
+from fastapi import Depends, Request
+
+from ann.sources import Registry
+from search_api.backend import Backend
+from search_api.metrics import ApiMetrics
 
 
 @dataclass(frozen=True, slots=True)
 class ApiState:
-    es: AsyncElasticsearch
-    alias: str
+    backend: Backend
+    registry: Registry
+    metrics: ApiMetrics
+    stale_after: timedelta
+    """A source with nothing indexed for this long is reported stale by ``GET /sources``."""
 
 
 def api_state(request: Request) -> ApiState:
     state: ApiState = request.app.state.api
     return state
+
+
+State = Annotated[ApiState, Depends(api_state)]
+"""What a route declares to receive the state: ``async def route(state: State)``."""

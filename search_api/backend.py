@@ -1,0 +1,110 @@
+"""Every Elasticsearch call the API makes, in one place: timed, bounded, its failures translated.
+
+Routes never handle a transport exception themselves: an unreachable, failing or slow backend
+becomes :class:`BackendUnavailable`, which the application answers with a 503 saying what went
+wrong, so every route fails the same way. Each call waits at most the configured timeout
+(``ANN_API_ES_TIMEOUT``) and is not retried after a timeout: a client that gave up waits for
+nobody, and a query that was slow once would only be slow again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from elasticsearch import (
+    ApiError,
+    AsyncElasticsearch,
+    ConnectionTimeout,
+    NotFoundError,
+    TransportError,
+)
+
+from ann.settings import Settings
+from search_api.metrics import ApiMetrics
+
+
+class BackendUnavailable(Exception):
+    """Elasticsearch could not answer; the message is safe to show to the client."""
+
+
+class IndexMissing(BackendUnavailable):
+    """The alias points nowhere yet: nothing was ever indexed."""
+
+
+class Backend:
+    def __init__(
+        self, es: AsyncElasticsearch, alias: str, metrics: ApiMetrics, timeout_seconds: float
+    ) -> None:
+        self.es = es
+        self.alias = alias
+        self.metrics = metrics
+        self.timeout_seconds = timeout_seconds
+
+    @classmethod
+    def connect(cls, settings: Settings, metrics: ApiMetrics) -> Backend:
+        timeout = settings.api_es_timeout_seconds
+        es = AsyncElasticsearch(
+            settings.es_url, request_timeout=timeout, retry_on_timeout=False, max_retries=1
+        )
+        return cls(es, settings.index_alias, metrics, timeout)
+
+    async def close(self) -> None:
+        await self.es.close()
+
+    @contextmanager
+    def _call(self, operation: str) -> Iterator[None]:
+        """Time the call; a NotFoundError passes through for the caller to interpret."""
+        try:
+            with self.metrics.backend_call(operation):
+                yield
+        except NotFoundError:
+            raise
+        except ConnectionTimeout as error:
+            raise BackendUnavailable(
+                f"search backend did not answer within {self.timeout_seconds:g} s"
+            ) from error
+        except (ApiError, TransportError) as error:
+            raise BackendUnavailable(
+                f"search backend unavailable: {type(error).__name__}"
+            ) from error
+
+    async def search(self, body: dict[str, Any], operation: str = "search") -> dict[str, Any]:
+        try:
+            with self._call(operation):
+                response = await self.es.search(index=self.alias, body=body)
+        except NotFoundError as error:
+            raise IndexMissing("the index does not exist yet: crawl something first") from error
+        result: dict[str, Any] = response.body
+        return result
+
+    async def get(self, doc_id: str, excludes: tuple[str, ...] = ()) -> dict[str, Any] | None:
+        """The stored document with its ``_id`` and ``_source``, or None when there is none."""
+        try:
+            with self._call("get"):
+                response = await self.es.get(
+                    index=self.alias, id=doc_id, source_excludes=list(excludes) or None
+                )
+        except NotFoundError:
+            return None
+        doc: dict[str, Any] = response.body
+        return doc
+
+    async def exists(self, doc_id: str) -> bool:
+        with self._call("exists"):
+            return bool(await self.es.exists(index=self.alias, id=doc_id))
+
+    async def count(self) -> int:
+        """Documents in the index; 0 while it does not exist."""
+        try:
+            with self._call("count"):
+                response = await self.es.count(index=self.alias)
+        except NotFoundError:
+            return 0
+        return int(response["count"])
+
+    async def cluster_status(self) -> str:
+        with self._call("cluster_health"):
+            response = await self.es.cluster.health()
+        return str(response["status"])

@@ -1,0 +1,82 @@
+"""Opaque cursors for ``search_after`` paging: the last hit's sort values, bound to their query.
+
+A cursor is URL-safe base64 of a small JSON object: a format version, the sort it was made for, a
+fingerprint of the query and filters, and the sort values. Clients only pass it back, it is not a
+secret; decoding checks every part, so a cursor from another query or sort, or an edited one, is a
+clear 422 instead of a wrong page or an Elasticsearch error.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import math
+from typing import Any
+
+from search_api.params import SearchParams
+from search_api.query import SORT_VALUE_TYPES, SortValue
+
+CURSOR_VERSION = 1
+_QUERY_FIELDS = {"q", "source", "country", "category", "author", "language", "date_from", "date_to"}
+_LONG = (-(2**63), 2**63 - 1)
+_MALFORMED = "cursor is malformed: pass back the next_cursor of a previous page unchanged"
+
+
+class CursorError(ValueError):
+    """The cursor cannot continue this search; the message says why."""
+
+
+def fingerprint(params: SearchParams) -> str:
+    """Identifies the result list (query and filters), not the page or its size."""
+    data = params.model_dump(mode="json", include=_QUERY_FIELDS)
+    canonical = {k: sorted(v) if isinstance(v, list) else v for k, v in data.items()}
+    encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()[:16]
+
+
+def encode_cursor(params: SearchParams, values: list[SortValue]) -> str:
+    """The cursor that continues ``params``' result list after the hit with sort ``values``."""
+    data = {"v": CURSOR_VERSION, "s": params.sort.value, "f": fingerprint(params), "a": values}
+    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _load(token: str) -> Any:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        return json.loads(raw.decode("utf-8"))
+    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+        raise CursorError(_MALFORMED) from error
+
+
+def _valid_value(value: object, types: tuple[type, ...]) -> bool:
+    if isinstance(value, bool) or not isinstance(value, types):
+        return False
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, int):
+        return _LONG[0] <= value <= _LONG[1]
+    return True
+
+
+def decode_cursor(params: SearchParams) -> list[SortValue] | None:
+    """The ``search_after`` values of ``params.cursor`` (None without one), or a CursorError."""
+    if params.cursor is None:
+        return None
+    data = _load(params.cursor)
+    if not isinstance(data, dict) or set(data) != {"v", "s", "f", "a"}:
+        raise CursorError(_MALFORMED)
+    if data["v"] != CURSOR_VERSION:
+        raise CursorError("cursor is from another version of the API: start again without one")
+    if data["s"] != params.sort.value:
+        raise CursorError(f"cursor was made for sort={data['s']}, not sort={params.sort.value}")
+    if data["f"] != fingerprint(params):
+        raise CursorError("cursor belongs to another query or other filters: start again")
+    values, types = data["a"], SORT_VALUE_TYPES[params.sort]
+    if not isinstance(values, list) or len(values) != len(types):
+        raise CursorError(_MALFORMED)
+    if not all(_valid_value(v, t) for v, t in zip(values, types, strict=True)):
+        raise CursorError(_MALFORMED)
+    return values

@@ -1,0 +1,81 @@
+"""The API's Prometheus metrics, in a registry of the application's own.
+
+prometheus-client's default registry is process-global: a second application in one process (every
+test builds its own) would fail on registering the same names again, and would mix its numbers
+with the first's. Each :class:`ApiMetrics` therefore owns a ``CollectorRegistry``, and
+``GET /metrics`` exposes exactly that one.
+
+Routes are labelled by their template (``/articles/{article_id}``), never by the raw path, so the
+number of series stays bounded whatever clients request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from time import perf_counter
+
+from elasticsearch import NotFoundError
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+UNMATCHED_ROUTE = "<unmatched>"
+"""The route label of requests that matched no route (a 404 from the router)."""
+
+_REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+_BACKEND_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiMetrics:
+    registry: CollectorRegistry
+    requests: Counter
+    request_seconds: Histogram
+    backend_seconds: Histogram
+
+    @classmethod
+    def create(cls) -> ApiMetrics:
+        registry = CollectorRegistry(auto_describe=True)
+        labels = ("method", "route", "status")
+        return cls(
+            registry=registry,
+            requests=Counter(
+                "ann_api_requests", "HTTP requests answered, by route template and status",
+                labels, registry=registry,
+            ),
+            request_seconds=Histogram(
+                "ann_api_request_duration_seconds",
+                "Time to answer an HTTP request, by route template and status",
+                labels, buckets=_REQUEST_BUCKETS, registry=registry,
+            ),
+            backend_seconds=Histogram(
+                "ann_api_elasticsearch_duration_seconds",
+                "Time of each Elasticsearch call the API makes, by operation and outcome",
+                ("operation", "outcome"), buckets=_BACKEND_BUCKETS, registry=registry,
+            ),
+        )
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        labels = {"method": method, "route": route, "status": str(status)}
+        self.requests.labels(**labels).inc()
+        self.request_seconds.labels(**labels).observe(seconds)
+
+    @contextmanager
+    def backend_call(self, operation: str) -> Iterator[None]:
+        """Time one Elasticsearch call; its outcome is ``ok``, ``not_found`` or ``error``."""
+        start = perf_counter()
+        outcome = "error"
+        try:
+            yield
+            outcome = "ok"
+        except NotFoundError:
+            outcome = "not_found"
+            raise
+        finally:
+            self.backend_seconds.labels(operation=operation, outcome=outcome).observe(
+                perf_counter() - start
+            )
+
+    def exposition(self) -> bytes:
+        """The text format Prometheus scrapes."""
+        return generate_latest(self.registry)

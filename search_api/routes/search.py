@@ -1,0 +1,102 @@
+"""``GET /search``: full-text and faceted search, paged by page number or by cursor."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from search_api.cursor import CursorError, decode_cursor, encode_cursor
+from search_api.models import ArticleSummary, FacetValue, SearchResponse
+from search_api.params import MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchParams, Sort
+from search_api.query import FACETS, SortValue, build_search
+from search_api.state import State
+
+router = APIRouter()
+
+
+def search_params(
+    q: Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH)] = None,
+    source: Annotated[list[str] | None, Query()] = None,
+    country: Annotated[list[str] | None, Query()] = None,
+    category: Annotated[list[str] | None, Query()] = None,
+    author: Annotated[list[str] | None, Query()] = None,
+    language: Annotated[list[str] | None, Query()] = None,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+    sort: Sort = Sort.relevance,
+    page: Annotated[int, Query(ge=1)] = 1,
+    size: Annotated[int, Query(ge=0, le=MAX_PAGE_SIZE)] = 10,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+) -> SearchParams:
+    try:
+        return SearchParams.model_validate({
+            "q": q, "source": source or [], "country": country or [],
+            "category": category or [], "author": author or [], "language": language or [],
+            "from": date_from, "to": date_to, "sort": sort, "page": page, "size": size,
+            "cursor": cursor,
+        })
+    except ValidationError as error:
+        raise RequestValidationError(error.errors()) from error
+
+
+Params = Annotated[SearchParams, Depends(search_params)]
+
+
+def search_after(params: Params) -> list[SortValue] | None:
+    """The decoded cursor: a malformed or foreign one is a 422 like any other bad parameter."""
+    try:
+        return decode_cursor(params)
+    except CursorError as error:
+        raise RequestValidationError([{
+            "type": "value_error", "loc": ("query", "cursor"), "msg": str(error),
+            "input": params.cursor,
+        }]) from error
+
+
+def _facets(aggregations: dict[str, Any]) -> dict[str, list[FacetValue]]:
+    facets: dict[str, list[FacetValue]] = {}
+    for name in [*FACETS, "month"]:
+        buckets = aggregations[name]["values"]["buckets"]
+        facets[name] = [
+            FacetValue(value=str(b.get("key_as_string", b["key"])), count=b["doc_count"])
+            for b in buckets
+        ]
+    return facets
+
+
+def _next_cursor(
+    params: SearchParams, after: list[SortValue] | None, hits: list[dict[str, Any]], total: int
+) -> str | None:
+    """A cursor after the page's last hit, when another page follows.
+
+    A cursor page fetched one hit more than it shows (see :func:`build_search`); a numbered page
+    knows its position, and the total is exact (``track_total_hits``).
+    """
+    shown = hits[: params.size]
+    if not shown:
+        return None
+    more = len(hits) > params.size if after is not None else params.page * params.size < total
+    return encode_cursor(params, shown[-1]["sort"]) if more else None
+
+
+@router.get("/search", response_model=SearchResponse, summary="Search articles")
+async def search(
+    state: State, params: Params,
+    after: Annotated[list[SortValue] | None, Depends(search_after)],
+) -> SearchResponse:
+    result = await state.backend.search(build_search(params, after))
+    hits = result["hits"]["hits"]
+    total = result["hits"]["total"]["value"]
+    return SearchResponse(
+        total=total,
+        page=params.page,
+        size=params.size,
+        took_ms=result["took"],
+        hits=[ArticleSummary.from_hit(h) for h in hits[: params.size]],
+        facets=_facets(result["aggregations"]) if after is None else {},
+        next_cursor=_next_cursor(params, after, hits, total),
+    )
