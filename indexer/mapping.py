@@ -8,9 +8,12 @@ analysis plugin (``deploy/elasticsearch/analysis``). A mapping change ships as a
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch
+
+logger = logging.getLogger(__name__)
 
 MAPPING_VERSION = 1
 
@@ -73,11 +76,19 @@ def index_name(alias: str, version: int = MAPPING_VERSION) -> str:
 
 def ensure_index(es: Elasticsearch, alias: str) -> str:
     """Create the current versioned index and point the alias at it; an existing one gets the
-    fields added since it was created (adding fields needs no new version)."""
+    fields added since it was created (adding fields needs no new version).
+
+    An alias still on an older version is written to as it is until ``ann reindex`` moves it:
+    creating the new index here would give the alias two write indices."""
     name = index_name(alias)
     if es.indices.exists(index=name):
         es.indices.put_mapping(index=name, properties=MAPPINGS["properties"])
         return name
+    if es.indices.exists_alias(name=alias):
+        current = next(iter(es.indices.get_alias(name=alias)))
+        logger.warning("alias %s is on %s, this code's mapping is %s: run `ann reindex`",
+                       alias, current, name)
+        return current
     try:
         es.indices.create(
             index=name,
