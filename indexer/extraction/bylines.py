@@ -1,16 +1,27 @@
-"""Visible bylines on pages whose metadata names no author.
+"""Visible bylines on pages whose metadata names no author (or only an editor).
 
-Three generic shapes cover most templates: schema.org microdata (``itemprop=author`` with a
-nested ``name``), a link to the author's page (``/author/jane-doe``), and a short "By Jane Doe" /
-"Written by" line. Only short texts qualify, so a sentence that starts with "By" is not a name.
+Four generic shapes cover most templates: schema.org microdata (``itemprop=author`` with a
+nested ``name``), a link to the author's page (``/author/jane-doe``), a short "By Jane Doe" /
+"Written by" line, and the line under the headline (an element classed as the author's, or a news
+agency's credit such as "AFP, MANILA"). Only short texts qualify, so a sentence that starts with
+"By" is not a name. Pages that carry several stories put other stories' bylines in teaser
+cards; a byline inside a link that also wraps a heading (not the author's page) is a card's.
+
+The same pages label their editors ("Editor: Jane Doe", "Penyunting: ..."); ``find_editors``
+reads those labels so that the cascade can tell an editor filed as the metadata author from the
+reporter.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
+from functools import partial
 
 import lxml.html
 from lxml.etree import XPath
+
+from indexer.extraction.authors import AGENCIES, split_byline
 
 _MICRODATA = XPath(
     "//*[@itemprop='author']//*[@itemprop='name'] | //*[@itemprop='author'][not(*)]"
@@ -26,6 +37,24 @@ _BY_TEXT = XPath(
 _BY_LINE = re.compile(r"^(?:written\s+)?by\s*[:：]?\s*(.{2,60})$|^author\s*[:：]\s*(.{2,60})$",
                       re.IGNORECASE)
 _LABEL = re.compile(r"^(?:written by|author|by)\s*[:：]?$", re.IGNORECASE)
+_CARD = XPath(
+    "ancestor::a[@href][.//h1 or .//h2 or .//h3 or .//h4 or .//h5 or .//h6]"
+    "[not(contains(@href, '/author') or contains(@href, '/profile/') or "
+    "contains(@href, '/writer/'))]"
+)
+_AFTER = XPath("following::*[position() <= 40]")
+_AUTHOR_CLASS = re.compile(r"author|byline|writer|reporter", re.IGNORECASE)
+_BODY_WORDS = 20  # a paragraph this long means the story's text has begun
+_EDITOR_LABELS = ("Edited by", "edited by", "EDITED BY", "Editor", "editor", "EDITOR",
+                  "Penyunting", "PENYUNTING", "Redaktur", "REDAKTUR",
+                  "责任编辑", "責任編輯", "编辑", "編輯")
+_EDITOR_TEXT = XPath("//text()[" + " or ".join(
+    f"starts-with(normalize-space(), '{label}')" for label in _EDITOR_LABELS) + "]")
+_EDITOR_LINE = re.compile(
+    r"^(?:edited\s+by\s*[:：]?|(?:editors?|penyunting|redaktur|责任编辑|責任編輯|编辑|編輯)\s*[:：])"
+    r"\s*(.{2,60})$", re.IGNORECASE)
+_EDITOR_LABEL = re.compile(r"^(?:edited\s+by|(?:editors?|penyunting|redaktur|责任编辑|責任編輯|"
+                           r"编辑|編輯)\s*[:：])$", re.IGNORECASE)
 _MAX = 5
 
 
@@ -37,24 +66,123 @@ def _short(text: str) -> bool:
     return 2 <= len(text) <= 60 and len(text.split()) <= 6
 
 
-def find_bylines(tree: lxml.html.HtmlElement) -> tuple[list[str], str]:
-    """Raw byline strings and the shape that found them (for provenance)."""
-    found = [t for t in (_text(e) for e in _MICRODATA(tree)[:_MAX]) if _short(t)]
-    if found:
-        return found, "microdata"
-    found = [t for t in (_text(e) for e in _AUTHOR_LINK(tree)[:_MAX]) if _short(t)]
-    if found:
-        return found, "link:author"
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _editor_line(text: str) -> bool:
+    return bool(_EDITOR_LINE.match(text) or _EDITOR_LABEL.match(text))
+
+
+def _credits_editor(element: lxml.html.HtmlElement) -> bool:
+    """Whether the element is an editor's credit ("Editor : <a class=author>Jane</a>")."""
+    parent = element.getparent()
+    lines = [element.text_content()] + ([parent.text_content()] if parent is not None else [])
+    return any(_editor_line(" ".join(line.split())) for line in lines)
+
+
+def _named(elements: list[lxml.html.HtmlElement]) -> list[str]:
+    """Short texts of the first few elements that are not an editor's credit."""
+    kept = (e for e in elements[:_MAX * 2] if not _credits_editor(e))
+    return [t for t in (_text(e) for e in kept) if _short(t)][:_MAX]
+
+
+def _microdata(tree: lxml.html.HtmlElement) -> list[str]:
+    return _named(_MICRODATA(tree))
+
+
+def _author_links(tree: lxml.html.HtmlElement) -> list[str]:
+    return _named(_AUTHOR_LINK(tree))
+
+
+def _by_line(tree: lxml.html.HtmlElement) -> list[str]:
     for node in _BY_TEXT(tree)[:20]:
+        parent = node.getparent()
+        if parent is None or _CARD(parent):
+            continue  # another story's teaser card
+        line = " ".join(parent.text_content().split())
+        match = _BY_LINE.match(line)
+        if match:
+            return [match.group(1) or match.group(2)]
+        if _LABEL.match(line):
+            following = parent.getnext()
+            if following is not None and _short(_text(following)):
+                return [_text(following)]
+    return []
+
+
+def _headline(
+    tree: lxml.html.HtmlElement, headlines: Collection[str]
+) -> lxml.html.HtmlElement | None:
+    """The heading that shows the story's headline (one of the page's declared titles, or a
+    part of one: the ``<title>`` adds the site's name)."""
+    wanted = [_fold(h) for h in headlines if h]
+    for heading in tree.iter("h1", "h2"):
+        text = _fold(heading.text_content())
+        if len(text) >= 10 and any(text == w or text in w for w in wanted):
+            return heading
+    return None
+
+
+def _credit(element: lxml.html.HtmlElement, text: str) -> bool:
+    """A byline element: classed as the author's, or a news agency's credit ("AFP, MANILA")."""
+    names = split_byline(text)
+    if not names or _credits_editor(element):
+        return False
+    classed = _AUTHOR_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}")
+    return bool(classed) or all(n.casefold() in AGENCIES for n in names)
+
+
+def _under_headline(tree: lxml.html.HtmlElement, headlines: Collection[str]) -> list[str]:
+    """The byline between the headline and the story's first paragraph."""
+    heading = _headline(tree, headlines)
+    if heading is None:
+        return []
+    for element in _AFTER(heading):
+        parts = [t for t in element.itertext() if t.strip()]
+        text = " ".join(" ".join(parts).split())
+        if element.tag == "p" and len(text.split()) >= _BODY_WORDS:
+            break
+        if len(parts) == 1 and _short(text) and _credit(element, text):
+            return [text]  # one text of its own: a name, not a name run into a date
+    return []
+
+
+_SHAPES: tuple[tuple[str, Callable[[lxml.html.HtmlElement], list[str]]], ...] = (
+    ("microdata", _microdata), ("link:author", _author_links), ("byline", _by_line),
+)
+
+
+def find_bylines(
+    tree: lxml.html.HtmlElement, headlines: Collection[str] = ()
+) -> tuple[list[str], str]:
+    """Raw byline strings of the first shape that finds any, and the shape (for provenance);
+    ``headlines`` (the page's declared titles) locate the line under the headline. An editor's
+    credit is not a byline."""
+    under: Callable[[lxml.html.HtmlElement], list[str]] = partial(_under_headline,
+                                                                  headlines=headlines)
+    for origin, shape in (*_SHAPES, ("headline:byline", under)):
+        found = shape(tree)
+        if found:
+            return found, origin
+    return [], ""
+
+
+def find_editors(tree: lxml.html.HtmlElement) -> list[str]:
+    """Raw names the page's visible text labels as its editors: "Editor: Jane Doe", "Edited by
+    Jane Doe", or such a label followed by the name's own element. A role word without a colon
+    ("Senior Editor") is a job title, not a label, and is left alone."""
+    found: list[str] = []
+    for node in _EDITOR_TEXT(tree)[:20]:
         parent = node.getparent()
         if parent is None:
             continue
         line = " ".join(parent.text_content().split())
-        match = _BY_LINE.match(line)
+        match = _EDITOR_LINE.match(line)
         if match:
-            return [match.group(1) or match.group(2)], "byline"
-        if _LABEL.match(line):
+            found.append(match.group(1))
+        elif _EDITOR_LABEL.match(line):
             following = parent.getnext()
             if following is not None and _short(_text(following)):
-                return [_text(following)], "byline"
-    return [], ""
+                found.append(_text(following))
+    return found

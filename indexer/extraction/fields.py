@@ -17,7 +17,7 @@ from trafilatura.metadata import extract_author
 
 from indexer.extraction import hints
 from indexer.extraction.authors import clean_authors
-from indexer.extraction.bylines import find_bylines
+from indexer.extraction.bylines import find_bylines, find_editors
 from indexer.extraction.dates import from_day, has_time, parse_date, same_day
 from indexer.extraction.page import Page
 
@@ -36,6 +36,7 @@ _HOME = frozenset({"home", "homepage", "首页", "首頁", "홈", "ホーム", "
 _SECTION_META = ("article:section", "parsely-section", "og:article:section", "section")
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/\-_]?([01]\d)[/\-_]?([0-3]\d)(?:[/\-_]|\.|$|\d{2})")
 _IMAGE_META = ("og:image", "og:image:url", "twitter:image", "twitter:image:src")
+_UNSEEN = ("jsonld", "meta:", "trafilatura")  # steps that cannot see an "Editor:" label
 _DESCRIPTION_META = ("og:description", "description", "twitter:description", "dc.description")
 
 
@@ -65,7 +66,10 @@ def _author_steps(page: Page) -> Iterator[tuple[str, list[str], bool]]:
     byline = extract_author(page.tree)  # trafilatura's byline XPaths
     if byline:
         yield "trafilatura", byline.split(";"), True
-    raws, origin = find_bylines(page.tree)
+    headlines = [page.ld.headline] if page.ld and page.ld.headline else []
+    headlines.extend(value for value, _ in page.meta.candidates(("og:title",)))
+    headlines.extend([page.meta.title] if page.meta.title else [])
+    raws, origin = find_bylines(page.tree, headlines)
     if raws:
         yield origin, raws, True
     if page.signature:
@@ -75,11 +79,16 @@ def _author_steps(page: Page) -> Iterator[tuple[str, list[str], bool]]:
 def authors(page: Page) -> list[str]:
     """People first; an organisation byline (the paper itself, an organisation-typed JSON-LD
     author) is kept only when no step names a person. Names the page calls its editors
-    (``meta name=editor``) are not authors."""
+    (``meta name=editor``) are not authors. Nor are names its visible text labels as editors
+    ("Editor: Jane Roe") when they come from metadata or trafilatura's class guesses: some
+    CMSs file the desk editor as the article's author, while a visible byline naming the same
+    person is believed (a writer may edit too)."""
     editors = {e.casefold() for e in clean_authors(page.meta.all("editor"))}
+    labelled = editors | {e.casefold() for e in clean_authors(find_editors(page.tree))}
     fallback: tuple[list[str], str] | None = None
     for origin, raws, people_possible in _author_steps(page):
-        names = [n for n in clean_authors(raws) if n.casefold() not in editors]
+        unwanted = labelled if origin.startswith(_UNSEEN) else editors
+        names = [n for n in clean_authors(raws) if n.casefold() not in unwanted]
         people = [n for n in names if people_possible and not _is_site(n, page)]
         if people:
             _record(page, "authors", origin)
