@@ -7,6 +7,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from search_api.params import COPIES_SHOWN
+
+
+class Copy(BaseModel):
+    """Another page of the same story (a hub reprint, a member's republication)."""
+
+    id: str
+    url: str
+    source_id: str | None = None
+    source_name: str | None = None
+    published_at: datetime | None = None
+
 
 class ArticleSummary(BaseModel):
     id: str
@@ -22,11 +34,17 @@ class ArticleSummary(BaseModel):
     language: str | None = None
     original_paper: str | None = None
     highlights: dict[str, list[str]] = Field(default_factory=dict)
+    copies: list[Copy] = Field(
+        default_factory=list, description="With collapse=true: other pages of the same story"
+    )
 
     @classmethod
     def from_hit(cls, hit: dict[str, Any]) -> ArticleSummary:
+        inner = hit.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("hits", [])
+        copies = [{**h["_source"], "id": h["_id"]} for h in inner if h["_id"] != hit["_id"]]
         return cls.model_validate(
-            {**hit["_source"], "id": hit["_id"], "highlights": hit.get("highlight", {})}
+            {**hit["_source"], "id": hit["_id"], "highlights": hit.get("highlight", {}),
+             "copies": copies[:COPIES_SHOWN]}
         )
 
 
@@ -57,6 +75,9 @@ class SearchResponse(BaseModel):
     )
     next_cursor: str | None = Field(
         default=None, description="Pass as 'cursor' for the next page; null on the last page"
+    )
+    stories: int | None = Field(
+        default=None, description="With collapse=true: how many distinct stories match (approx.)"
     )
 
 

@@ -11,6 +11,7 @@ MAX_QUERY_LENGTH = 500
 MAX_PAGE_SIZE = 100
 MAX_RESULT_WINDOW = 10_000
 MAX_CURSOR_LENGTH = 1024
+COPIES_SHOWN = 5
 
 
 class Sort(StrEnum):
@@ -40,6 +41,10 @@ class SearchParams(BaseModel):
         default=None, max_length=MAX_CURSOR_LENGTH,
         description="The next_cursor of the previous page: continues after its last hit",
     )
+    collapse: bool = Field(
+        default=False,
+        description="One hit per story: near-duplicates (hub reprints…) listed under its copies",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> SearchParams:
@@ -47,6 +52,10 @@ class SearchParams(BaseModel):
             raise ValueError("'from' must not be after 'to'")
         if self.cursor is not None and self.page != 1:
             raise ValueError("use either 'page' or 'cursor', not both")
+        if self.cursor is not None and self.collapse:
+            # Elasticsearch pages collapsed results by search_after only when sorted by the
+            # collapse field itself
+            raise ValueError("collapsed results page by 'page', not by 'cursor'")
         if self.cursor is None and self.page * self.size > MAX_RESULT_WINDOW:
             raise ValueError(
                 f"page * size must stay within {MAX_RESULT_WINDOW}; page on with 'cursor' instead"

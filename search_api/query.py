@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from search_api.params import SearchParams, Sort
+from search_api.params import COPIES_SHOWN, SearchParams, Sort
 
 SortValue = str | int | float
 
@@ -31,6 +31,7 @@ FACETS: dict[str, str] = {
 }
 FACET_SIZE = 50
 HIGHLIGHT_FIELDS = ("title", "body", "standfirst")
+COPY_FIELDS = ["url", "source_id", "source_name", "published_at"]
 
 
 def _facet_filters(params: SearchParams) -> dict[str, dict[str, Any]]:
@@ -129,4 +130,11 @@ def build_search(
         body["size"] = params.size + 1
     if facet_filters:
         body["post_filter"] = {"bool": {"filter": list(facet_filters.values())}}
+    if params.collapse:
+        body["collapse"] = {"field": "cluster_id", "inner_hits": {
+            "name": "copies", "size": COPIES_SHOWN + 1, "_source": COPY_FIELDS,
+            "sort": [{"published_at": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
+        }}
+        body["aggs"] = {**body.get("aggs", {}),
+                        "stories": {"cardinality": {"field": "cluster_id"}}}
     return body

@@ -31,13 +31,14 @@ def search_params(
     page: Annotated[int, Query(ge=1)] = 1,
     size: Annotated[int, Query(ge=0, le=MAX_PAGE_SIZE)] = 10,
     cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+    collapse: bool = False,
 ) -> SearchParams:
     try:
         return SearchParams.model_validate({
             "q": q, "source": source or [], "country": country or [],
             "category": category or [], "author": author or [], "language": language or [],
             "from": date_from, "to": date_to, "sort": sort, "page": page, "size": size,
-            "cursor": cursor,
+            "cursor": cursor, "collapse": collapse,
         })
     except ValidationError as error:
         raise RequestValidationError(error.errors()) from error
@@ -77,7 +78,7 @@ def _next_cursor(
     knows its position, and the total is exact (``track_total_hits``).
     """
     shown = hits[: params.size]
-    if not shown:
+    if not shown or params.collapse:
         return None
     more = len(hits) > params.size if after is not None else params.page * params.size < total
     return encode_cursor(params, shown[-1]["sort"]) if more else None
@@ -99,4 +100,5 @@ async def search(
         hits=[ArticleSummary.from_hit(h) for h in hits[: params.size]],
         facets=_facets(result["aggregations"]) if after is None else {},
         next_cursor=_next_cursor(params, after, hits, total),
+        stories=result["aggregations"]["stories"]["value"] if params.collapse else None,
     )

@@ -165,3 +165,18 @@ def test_hub_reprints_share_a_cluster_with_their_original_and_nothing_else_does(
         clusters.setdefault(str(doc["cluster_id"]), set()).add(url)
     assert sorted(map(sorted, clusters.values())) == sorted(map(sorted, expected.values()))
     assert any(len(urls) > 1 for urls in clusters.values())
+
+
+def test_collapsed_search_shows_a_reprinted_story_once_with_its_copies(run: Run) -> None:
+    reprint = next(a for a in run.manifest.articles if a.original_url)
+    query = {"q": f'"{reprint.title}"', "size": 20}
+    both = run.api.get("/search", params=query).json()
+    pair = {reprint.url, reprint.original_url}
+    assert pair <= {h["url"] for h in both["hits"]}
+    folded = run.api.get("/search", params={**query, "collapse": "true"}).json()
+    story = [h for h in folded["hits"] if h["url"] in pair]
+    assert len(story) == 1, folded["hits"]
+    assert [c["url"] for c in story[0]["copies"]] == list(pair - {story[0]["url"]})
+    assert folded["stories"] == len(folded["hits"]) and folded["next_cursor"] is None
+    refused = run.api.get("/search", params={"collapse": "true", "cursor": "x"})
+    assert refused.status_code == 422 and "collapse" in refused.text
