@@ -43,11 +43,11 @@ class ProcessManager:
         running = self.pid(name)
         if running is not None:
             return running
-        log = self.log_path(name).open("ab")
-        process = subprocess.Popen(
-            argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env={**os.environ, **(env or {})}, start_new_session=True,
-        )
+        with self.log_path(name).open("ab") as log:  # the child keeps its own descriptor
+            process = subprocess.Popen(
+                argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                env={**os.environ, **(env or {})}, start_new_session=True,
+            )
         self._pidfile(name).write_text(str(process.pid))
         return process.pid
 

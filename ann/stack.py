@@ -132,9 +132,10 @@ def start_scheduler(procs: ProcessManager, settings: Settings, mirror: str | Non
          "--without-gossip", "--without-mingle"],
         env=env,
     )
-    procs.start(
+    procs.start(  # respawned: beat exits when Redis drops it (see ann/respawn.py)
         BEAT_PROCESS,
-        [sys.executable, "-m", "celery", "-A", "crawler.celery_app", "beat", "--loglevel=INFO"],
+        [sys.executable, "-m", "ann.respawn", "--",
+         sys.executable, "-m", "celery", "-A", "crawler.celery_app", "beat", "--loglevel=INFO"],
         env=env,
     )
 
