@@ -45,11 +45,13 @@ _CARD = XPath(
 _AFTER = XPath("following::*[position() <= 40]")
 _AUTHOR_CLASS = re.compile(r"author|byline|writer|reporter", re.IGNORECASE)
 _BODY_WORDS = 20  # a paragraph this long means the story's text has begun
-_EDITOR_LABELS = ("Edited by", "edited by", "EDITED BY", "Editor", "editor", "EDITOR",
-                  "Penyunting", "PENYUNTING", "Redaktur", "REDAKTUR",
-                  "责任编辑", "責任編輯", "编辑", "編輯")
-_EDITOR_TEXT = XPath("//text()[" + " or ".join(
-    f"starts-with(normalize-space(), '{label}')" for label in _EDITOR_LABELS) + "]")
+_EDITOR_TEXT = XPath(  # cheap substring tests; ``_EDITOR_START`` then reads the label
+    "//text()[contains(., 'dit') or contains(., 'DIT') or contains(., 'enyunting') or "
+    "contains(., 'ENYUNTING') or contains(., 'edaktur') or contains(., 'EDAKTUR') or "
+    "contains(., '编辑') or contains(., '編輯')]"
+)
+_EDITOR_START = re.compile(r"^\s*(?:edit|penyunting|redaktur|责任编辑|責任編輯|编辑|編輯)",
+                           re.IGNORECASE)
 _EDITOR_LINE = re.compile(
     r"^(?:edited\s+by\s*[:：]?|(?:editors?|penyunting|redaktur|责任编辑|責任編輯|编辑|編輯)\s*[:：])"
     r"\s*(.{2,60})$", re.IGNORECASE)
@@ -173,7 +175,7 @@ def find_editors(tree: lxml.html.HtmlElement) -> list[str]:
     Jane Doe", or such a label followed by the name's own element. A role word without a colon
     ("Senior Editor") is a job title, not a label, and is left alone."""
     found: list[str] = []
-    for node in _EDITOR_TEXT(tree)[:20]:
+    for node in [n for n in _EDITOR_TEXT(tree) if _EDITOR_START.match(n)][:20]:
         parent = node.getparent()
         if parent is None:
             continue
