@@ -47,12 +47,8 @@ _DATE_WORDS = re.compile(
 _SIGNATURE = re.compile(r"^[^\W\d_][^\d_,;:!?()]*[^\W\d_]$")
 _PLACEHOLDER = re.compile(r"^(?:\$\$|\{\{|%%|\[\[)[\w.\-]+(?:\$\$|\}\}|%%|\]\])$")
 _HTML_TAG = re.compile(r"<[a-zA-Z/][^<>]{0,300}>")
-_TERM = re.compile(r"[^\W\d_]+")
-_UNSPACED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
-                       r"\uac00-\ud7af\uf900-\ufaff]")
 _PAYLOAD_CANDIDATES = 5
 _MIN_PAYLOAD_WORDS = 50
-_MIN_SHARED_TERMS = 0.3
 _TRANSLATOR = HTMLTranslator()
 
 
@@ -178,25 +174,6 @@ def _paragraphs(value: str) -> list[str]:
         return []
 
 
-def _terms(text: str) -> set[str]:
-    """Words of three letters or more; in scripts whose words are short or unspaced (CJK,
-    hangul, kana) every pair of letters, so that "한동훈" still matches "한동훈을"."""
-    out: set[str] = set()
-    for word in _TERM.findall(text.casefold()):
-        if _UNSPACED.search(word):
-            out.update(word[i:i + 2] for i in range(len(word) - 1))
-        elif len(word) >= 3:
-            out.add(word)
-    return out
-
-
-def _about(text: str, headline: str) -> bool:
-    """Whether a text shares enough of the headline's terms to be its article (a payload also
-    carries other stories' summaries, legal pages and translated interface copy)."""
-    wanted = _terms(headline)
-    return bool(wanted) and len(wanted & _terms(text)) >= _MIN_SHARED_TERMS * len(wanted)
-
-
 def _choose(strings: list[str], headline: str) -> tuple[str, list[str]] | None:
     """Of the few longest payload strings, the one with most words that is about the headline,
     with its paragraphs; none under ``_MIN_PAYLOAD_WORDS``."""
@@ -206,7 +183,7 @@ def _choose(strings: list[str], headline: str) -> tuple[str, list[str]] | None:
         paragraphs = _paragraphs(value)
         text = " ".join(paragraphs)
         words = word_count(text)
-        if words > most and _about(text, headline):
+        if words > most and payload.about(text, headline):
             best, most = (value, paragraphs), words
     return best
 

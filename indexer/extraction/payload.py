@@ -6,12 +6,14 @@ React Server Components ("Flight") rows in ``self.__next_f.push`` scripts, a Pag
 server-rendered HTML then holds no article text at all. This module only decodes those payloads,
 Flight rows with the ``nextflight`` library (it joins rows split across pushes and reads the
 byte-counted text rows that carry HTML), JSON scripts with ``json``; which string is the article
-is the body step's choice (``body.from_payload``).
+is the body step's choice (``body.from_payload``), helped by ``about``: a payload also carries
+other stories' summaries, legal pages and interface copy.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +23,10 @@ from nextflight import FlightExtractor
 _FLIGHT = "self.__next_f.push("
 _MIN_CHARS = 200  # shorter strings are labels, captions, URLs: never a whole article
 _MAX_NODES = 100_000  # a bound on the walk, so a huge state dump costs little
+_TERM = re.compile(r"[^\W\d_]+")
+_UNSPACED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+                       r"\uac00-\ud7af\uf900-\ufaff]")
+_MIN_SHARED_TERMS = 0.3
 
 
 def _walk(data: Any) -> Iterator[str]:
@@ -73,3 +79,22 @@ def strings(tree: lxml.html.HtmlElement) -> list[str]:
     if flight:
         found.extend(_flight(flight))
     return sorted(set(found), key=len, reverse=True)
+
+
+def _terms(text: str) -> set[str]:
+    """Words of three letters or more; in scripts whose words are short or unspaced (CJK,
+    hangul, kana) every pair of letters, so that "한동훈" still matches "한동훈을"."""
+    out: set[str] = set()
+    for word in _TERM.findall(text.casefold()):
+        if _UNSPACED.search(word):
+            out.update(word[i:i + 2] for i in range(len(word) - 1))
+        elif len(word) >= 3:
+            out.add(word)
+    return out
+
+
+def about(text: str, headline: str) -> bool:
+    """Whether a text shares enough of the headline's terms to be its article (a payload also
+    carries other stories' summaries, legal pages and translated interface copy)."""
+    wanted = _terms(headline)
+    return bool(wanted) and len(wanted & _terms(text)) >= _MIN_SHARED_TERMS * len(wanted)

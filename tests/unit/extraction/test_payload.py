@@ -8,7 +8,7 @@ import lxml.html
 
 from indexer.extraction import extract_article
 from indexer.extraction.body import from_payload, keep
-from indexer.extraction.payload import strings
+from indexer.extraction.payload import about, strings
 
 HEADLINE = "Harbour authority approves the new ferry terminal"
 SENTENCE = ("The harbour authority approved the new ferry terminal on Monday after a long review "
@@ -80,3 +80,11 @@ def test_template_placeholders_are_not_paragraphs() -> None:
     assert not keep("$$ARTICLEAD$$", None)
     assert not keep("{{ad_slot}}", None)
     assert keep("$5 million", None)
+
+
+def test_about_matches_headline_terms_across_scripts() -> None:
+    assert about(SENTENCE, HEADLINE)
+    assert not about(OTHER, HEADLINE)
+    assert about("국민의힘은 한동훈을 제명했다. 장동혁 대표가 밝혔다.", "장동혁, 한동훈 제명했지만")
+    assert not about("오늘 날씨는 맑고 바람이 분다.", "장동혁, 한동훈 제명했지만")
+    assert not about(SENTENCE, "")
