@@ -26,6 +26,8 @@ import numpy as np
 from datasketch import MinHash
 from elasticsearch import Elasticsearch
 
+FIELDS = ("cluster_id", "lsh_bands", "minhash")
+"""What this stage adds to a document (``to_document`` makes the rest)."""
 PERMUTATIONS = 64
 BANDS, ROWS = 16, 4  # 16 × 4 = 64: pairs above ~0.5 Jaccard collide in some band
 SAME_STORY = 0.7  # estimated Jaccard of the bodies' shingles

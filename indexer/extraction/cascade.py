@@ -51,7 +51,7 @@ def _url(page: Page) -> str:
     return canonical_url(page.url)
 
 
-def _title(page: Page) -> str:
+def _title(page: Page, sections: list[str]) -> str:
     structured: list[tuple[str, str]] = []
     if page.ld and page.ld.headline:
         structured.append((page.ld.headline, "jsonld"))
@@ -69,7 +69,7 @@ def _title(page: Page) -> str:
     if chosen is None:
         return ""
     page.provenance["title"] = chosen[1]
-    return chosen[0]
+    return title.strip_sections(chosen[0], sections)
 
 
 def _body(page: Page, headline: str) -> str:
@@ -103,11 +103,11 @@ def _extract(
     if source is None:
         source = _lookup(url)
     page = Page(tree=tree, url=url, meta=read_meta(tree), ld=find_article(tree), source=source)
-    headline = _title(page)
+    categories = fields.categories(page)
+    headline = _title(page, categories)
     text = _body(page, headline)  # before the byline: the last line may sign the article
     authors = fields.authors(page)
     published_at = fields.published(page)
-    categories = fields.categories(page)
     article = Article(
         url=_url(page),
         title=headline,

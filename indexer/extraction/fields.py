@@ -33,7 +33,8 @@ _PUBLISHED_META = (
 _UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
                  "last-modified", "lastmod", "og:article:modified_time")
 _HOME = frozenset({"home", "homepage", "首页", "首頁", "홈", "ホーム", "trang chủ", "beranda"})
-_SECTION_META = ("article:section", "parsely-section", "og:article:section", "section")
+_SECTION_META = ("article:section", "parsely-section", "og:article:section", "section",
+                 "content_category")
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/\-_]?([01]\d)[/\-_]?([0-3]\d)(?:[/\-_]|\.|$|\d{2})")
 _IMAGE_META = ("og:image", "og:image:url", "twitter:image", "twitter:image:src")
 _UNSEEN = ("jsonld", "meta:", "trafilatura")  # steps that cannot see an "Editor:" label

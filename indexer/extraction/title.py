@@ -137,6 +137,21 @@ def strip_site(title: str, url: str, site_names: list[str], heading: bool = Fals
     return title[start:end].strip() if start >= 0 and separators else title
 
 
+def strip_sections(title: str, sections: list[str]) -> str:
+    """``title`` without a trailing segment naming one of the page's declared sections, however
+    it is attached ("…커졌다-정치" under ``content_category`` 정치, "… | Opinion")."""
+    for _ in range(2):  # "Headline - Politics - National"
+        for name in sections:
+            match = re.search(r"\s*[-|–—:ㅣ｜]\s*" + re.escape(name) + r"\s*$", title,
+                              re.IGNORECASE)
+            if match and len(_words(title[:match.start()])) >= _MIN_LONE_WORDS - 1:
+                title = title[:match.start()]
+                break
+        else:
+            return title
+    return title
+
+
 def _in_masthead(element: lxml.html.HtmlElement) -> bool:
     """A logo heading: inside the page header / navigation, or a link to the home page."""
     ancestors = list(element.iterancestors())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ann.messages import Discovery, RawPage
+from indexer import clusters
 from indexer.article import Article
 from indexer.canonical import canonical_url, document_id
 from indexer.documents import content_hash, to_document
@@ -19,7 +20,8 @@ def _page() -> RawPage:
 
 def test_every_document_field_is_mapped() -> None:
     article = Article(url="https://www.dawn.com/news/1/a", title="A")
-    assert set(to_document(article, _page())) == set(MAPPINGS["properties"])
+    fields = set(to_document(article, _page())) | set(clusters.FIELDS)
+    assert fields == set(MAPPINGS["properties"])
 
 
 def test_content_hash_ignores_when_the_page_was_fetched() -> None:

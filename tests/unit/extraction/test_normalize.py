@@ -134,6 +134,16 @@ def test_visible_headline_loses_dateline_site_and_section_but_not_its_own_words(
         "21+ Best Movers / Moving Companies in San Francisco")
 
 
+def test_title_loses_a_declared_section_however_it_is_attached() -> None:
+    page = ("<html><head><meta name='content_category' content='정치'>"
+            "<meta property='og:title' content='장동혁, 한동훈 제명했지만 부담 커졌다"
+            "-정치ㅣ한국일보'>"
+            "<meta property='og:site_name' content='한국일보'>"
+            f"</head><body><article>{TEXT}</article></body></html>")
+    article = extract_article(page, "https://www.hankookilbo.com/news/article/A1")
+    assert (article.title, article.section) == ("장동혁, 한동훈 제명했지만 부담 커졌다", "정치")
+
+
 def test_title_mojibake_is_repaired() -> None:
     # UTF-8 read as Latin-1 by the site's template: "Investorâ\x80\x99s"
     broken = "A DIY Investor’s Guide | JOHNSON’S®".encode().decode("latin-1")
