@@ -77,11 +77,13 @@ class Runs:
     def rate(self) -> float:
         return self.docs / statistics.median(self.seconds)
 
-    def rates(self) -> list[float]:
+    def rates(self) -> list[int]:
         return [round(self.docs / s) for s in self.seconds]
 
 
 class IndexBench:
+    """The pages, their documents extracted once, the variants, and the indices they write."""
+
     def __init__(self, es: Elasticsearch, registry: Registry, pages: list[RawPage],
                  batch: int) -> None:
         self.es = es
