@@ -39,6 +39,7 @@ import io
 import json
 import os
 import pstats
+import shutil
 import signal
 import socket
 import subprocess
@@ -372,6 +373,7 @@ def main() -> None:
         log(f"indexed {docs} mirror articles into {alias} "
             f"({time.monotonic() - started:.0f} s so far)")
         workdir = Path(tempfile.mkdtemp(prefix="bench-api-"))
+        cleanup.callback(shutil.rmtree, workdir, True)
         server = ApiServer(settings, alias, workdir / "uvicorn.log")
         cleanup.callback(server.stop)
         log(f"API at {server.url} (pid {server.process.pid})")
