@@ -12,6 +12,8 @@ facets only) is then sent, with one ``httpx`` client per side:
 * **Elasticsearch** — ``POST /<alias>/_search`` with the body the API builds for the same
   parameters (``search_api.query.build_search``), serialized once beforehand.
 
+After ``--warmup`` seconds of both sides answering the query set over and over:
+
 1. *Sequential* (one client, keep-alive): ``--rounds`` rounds over all queries, each query sent
    to both sides back to back, who goes first alternating. P4_p50_ratio = p50 API ÷ p50 ES.
 2. *16 concurrent clients* (asyncio, closed loop): each client cycles through the queries from
@@ -29,6 +31,7 @@ are removed at the end. The last line printed is one JSON object:
 ``{"P4_p50_ratio": ..., "P4_p99_ms_16": ..., ...}``.
 
     .venv/bin/python bench/api.py [--per-site 90] [--rounds 30] [--per-client 100] [--seconds 30]
+                             [--warmup 10] [--profile]
 """
 
 from __future__ import annotations
@@ -235,6 +238,20 @@ class ApiBench:
                 totals.append(total)
         return totals
 
+    def warm_up(self, seconds: float) -> int:
+        """Both sides, every query, over and over for ``seconds``: a node the bench has just
+        started runs its first minutes' queries several times slower (cold JIT)."""
+        deadline, sent = time.monotonic() + seconds, 0
+        headers = {"Content-Type": "application/json"}
+        with httpx.Client(timeout=30) as client:
+            while time.monotonic() < deadline:
+                for params, body in zip(QUERIES, self.bodies, strict=True):
+                    client.get(f"{self.api_url}/search", params=params).raise_for_status()
+                    client.post(self.search_url, content=body,
+                                headers=headers).raise_for_status()
+                    sent += 2
+        return sent
+
     def _cpu(self) -> dict[str, float]:
         return self.meter.read() if self.meter else {}
 
@@ -356,6 +373,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients")
     parser.add_argument("--per-client", type=int, default=100, help="requests per client")
     parser.add_argument("--seconds", type=float, default=30, help="time bound of a load phase")
+    parser.add_argument("--warmup", type=float, default=10, help="seconds of warm-up queries")
     parser.add_argument("--profile", action="store_true",
                         help="then profile a second API process (cProfile) and print where "
                              "its time goes")
@@ -381,6 +399,7 @@ def main() -> None:
                          CpuMeter(server.process.pid, settings.es_url))
         totals = bench.check()
         log(f"{len(QUERIES)} queries, hits per query {totals}")
+        log(f"warm-up: {bench.warm_up(args.warmup)} requests in {args.warmup:.0f} s")
         seq = bench.sequential(args.rounds)
         log(f"sequential: {len(seq.api)} requests per side")
         conc, errors = bench.concurrent(args.clients, args.per_client, args.seconds)
