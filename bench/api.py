@@ -445,7 +445,7 @@ def main() -> None:
         "p50_ms_api": ms(p50_api), "p50_ms_es": ms(p50_es),
         "p50_ms_api_16": ms(percentile(conc.api, 50)),
         "p99_ms_es_16": ms(percentile(conc.es, 99)),
-        "errors_16": errors, "docs": docs, "others_cores_max": round(max(others), 2),
+        "errors_16": errors, "docs": docs, "others_cores_max": round(max(0.0, *others), 2),
     }))
 
 
