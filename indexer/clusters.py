@@ -9,25 +9,34 @@ a story is reprinted within days, while a template paragraph recurs for years. A
 long headline in that window also joins a cluster: a hub teaser may carry only the first
 paragraphs of the member's text.
 
-The first document of a story names the cluster (its own id); later ones join it. Documents of
-one batch are clustered against each other too, in order, so the result does not depend on how
-the crawler batched the pages.
+Clustering runs after indexing, not inside it: a document is written with its own id (or the
+cluster it already had) as ``cluster_id`` and without ``clustered_at``; :func:`cluster_pending`
+then takes the unclustered documents in the order they were indexed, after a refresh, so it sees
+every copy written before — including those written by other workers at the same moment, which a
+search made while indexing would miss. One run at a time (``indexer.tasks.cluster_index``), so
+the first copy of a story always names the cluster and later ones join it; documents of one run
+are compared with each other too. A document rewritten meanwhile is skipped (sequence-number
+check) and taken by the next run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 from datasketch import MinHash
-from elasticsearch import Elasticsearch
+from elasticsearch import Elasticsearch, helpers
 
-FIELDS = ("cluster_id", "lsh_bands", "minhash")
-"""What this stage adds to a document (``to_document`` makes the rest)."""
+logger = logging.getLogger(__name__)
+
+FIELDS = ("lsh_bands", "minhash", "clustered_at")
+"""What clustering adds to a document (``to_document`` makes the rest, ``cluster_id`` included)."""
+RUN_SIZE = 500
 PERMUTATIONS = 64
 BANDS, ROWS = 16, 4  # 16 × 4 = 64: pairs above ~0.5 Jaccard collide in some band
 SAME_STORY = 0.7  # estimated Jaccard of the bodies' shingles
@@ -131,7 +140,10 @@ def _candidates(es: Elasticsearch, alias: str, docs: list[dict[str, Any]]) -> li
             "size": _MAX_CANDIDATES,
             "_source": ["cluster_id", "minhash", "lsh_bands", "published_at"],
             "query": {"bool": {
-                "filter": [{"terms": {"lsh_bands": doc["lsh_bands"]}}, *_window_filter(doc)],
+                # clustered documents only: the unclustered ones are later in the queue, and
+                # will join this one
+                "filter": [{"terms": {"lsh_bands": doc["lsh_bands"]}},
+                           {"exists": {"field": "clustered_at"}}, *_window_filter(doc)],
                 "must_not": [{"ids": {"values": [doc["id"]]}}],
             }},
             "sort": [{"indexed_at": "asc"}],
@@ -151,7 +163,7 @@ def _candidates(es: Elasticsearch, alias: str, docs: list[dict[str, Any]]) -> li
     return found
 
 
-def assign_clusters(es: Elasticsearch, alias: str, docs: list[dict[str, Any]]) -> None:
+def _assign(es: Elasticsearch, alias: str, docs: list[dict[str, Any]]) -> None:
     """Set ``minhash``, ``lsh_bands`` and ``cluster_id`` on each document, in place."""
     for doc in docs:
         doc["minhash"] = signature(doc.get("body") or "")
@@ -166,3 +178,35 @@ def assign_clusters(es: Elasticsearch, alias: str, docs: list[dict[str, Any]]) -
         doc["cluster_id"] = match.cluster_id if match else doc["id"]
         earlier.append(_Known(doc["id"], doc["cluster_id"], doc["minhash"],
                               frozenset(doc["lsh_bands"]), _published(doc)))
+
+
+def cluster_pending(es: Elasticsearch, alias: str, size: int = RUN_SIZE) -> tuple[int, int]:
+    """Cluster up to ``size`` unclustered documents, oldest first: (clustered, joined a story).
+
+    Call it until it returns fewer than ``size``; it must not run twice at once (see above)."""
+    es.indices.refresh(index=alias)
+    hits = es.search(
+        index=alias, size=size, seq_no_primary_term=True,
+        query={"bool": {"must_not": [{"exists": {"field": "clustered_at"}}]}},
+        sort=[{"indexed_at": {"order": "asc", "missing": "_first"}}, {"id": "asc"}],
+        source_includes=["title", "body", "published_at"],
+    )["hits"]["hits"]
+    docs = [{**hit["_source"], "id": hit["_id"]} for hit in hits]
+    if not docs:
+        return 0, 0
+    _assign(es, alias, docs)
+    now = datetime.now(UTC).isoformat()
+    actions = (
+        {"_op_type": "update", "_index": hit["_index"], "_id": hit["_id"],
+         "if_seq_no": hit["_seq_no"], "if_primary_term": hit["_primary_term"],
+         "doc": {"cluster_id": doc["cluster_id"], "lsh_bands": doc["lsh_bands"],
+                 "minhash": doc["minhash"], "clustered_at": now}}
+        for hit, doc in zip(hits, docs, strict=True)
+    )
+    _, errors = helpers.bulk(es, actions, raise_on_error=False)
+    for error in errors:  # type: ignore[union-attr]
+        item = error.get("update", {})
+        if item.get("status") != 409:  # 409: rewritten since it was read, the next run takes it
+            logger.warning("clustering %s failed: %s", item.get("_id"), item.get("error"))
+    es.indices.refresh(index=alias)
+    return len(docs), sum(doc["cluster_id"] != doc["id"] for doc in docs)

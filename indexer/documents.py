@@ -26,6 +26,7 @@ def to_document(article: Article, page: RawPage) -> dict[str, Any]:
     doc = article.model_dump(mode="json")
     doc["id"] = document_id(article.url)
     doc["content_hash"] = content_hash(article)
+    doc["cluster_id"] = doc["id"]  # until clustering says otherwise (indexer/clusters.py)
     doc["fetched_at"] = page.fetched_at.isoformat()
     doc["indexed_at"] = datetime.now(UTC).isoformat()
     doc["discovered_via"] = page.discovery.kind

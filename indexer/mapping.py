@@ -63,6 +63,7 @@ MAPPINGS: dict[str, Any] = {
         "cluster_id": {"type": "keyword"},
         "lsh_bands": {"type": "keyword", "doc_values": False},
         "minhash": {"type": "long", "index": False, "doc_values": False},
+        "clustered_at": {"type": "date"},
         "provenance": {"type": "object", "enabled": False},
     },
 }

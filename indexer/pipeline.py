@@ -1,5 +1,5 @@
-"""One batch of crawled pages through the stages: extract → normalize → dedup → cluster → bulk
-index.
+"""One batch of crawled pages through the stages: extract → normalize → dedup → bulk index
+(near-duplicate clustering follows, in its own task: indexer/clusters.py).
 
 Each stage is a plain function with early returns, every outcome counted (STYLE.md habit 5/6).
 Permanent problems with a page (not an article, unparseable) are counted and recorded; transient
@@ -10,14 +10,12 @@ safe, because documents are keyed by canonical URL and unchanged ones are skippe
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
 from ann.messages import RawPage
 from ann.sources import Registry
-from indexer.clusters import assign_clusters
 from indexer.documents import to_document
 from indexer.extraction import ExtractionError, NotAnArticle, extract_article
 from indexer.outcomes import BatchOutcome
@@ -69,11 +67,12 @@ def dedup_stage(
     changed = []
     for doc_id, doc in unique.items():
         previous = stored.get(doc_id, {})
-        # a document indexed before clustering existed is rewritten once to get its cluster
-        if previous.get("content_hash") == doc["content_hash"] and previous.get("cluster_id"):
+        if previous.get("content_hash") == doc["content_hash"]:
             outcome.count(doc["source_id"], "unchanged")
         else:
             outcome.count(doc["source_id"], "updated" if doc_id in stored else "new")
+            # an edit keeps its story until clustering looks at it again
+            doc["cluster_id"] = previous.get("cluster_id") or doc["cluster_id"]
             changed.append(doc)
     return changed
 
@@ -98,21 +97,12 @@ def index_stage(
 
 
 def process_batch(
-    pages: list[RawPage], es: Elasticsearch, alias: str, registry: Registry,
-    cluster_lock: AbstractContextManager[object] | None = None,
+    pages: list[RawPage], es: Elasticsearch, alias: str, registry: Registry
 ) -> BatchOutcome:
-    """Extract and dedup freely; cluster and write under ``cluster_lock`` when given.
-
-    Search sees a write only after a refresh, so two workers clustering at once would each
-    miss the other's copy of a story: the lock (shared by all workers) makes clustering, the
-    write and a refresh one step. Extraction, the costly part, stays parallel.
-    """
+    """Extract, dedup and write; clustering follows in its own task (indexer/clusters.py)."""
     outcome = BatchOutcome()
     documents = list(extract_stage(pages, registry, outcome))
     changed = dedup_stage(es, alias, documents, outcome)
     if changed:
-        with cluster_lock or nullcontext():
-            assign_clusters(es, alias, changed)
-            index_stage(es, alias, changed, outcome)
-            es.indices.refresh(index=alias)
+        index_stage(es, alias, changed, outcome)
     return outcome

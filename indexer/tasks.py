@@ -8,10 +8,9 @@ away mid-task costs only the batch's tallies; Celery redelivers what was not ack
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -25,6 +24,7 @@ from ann.messages import INDEX_PAGES_TASK, IndexPagesMessage
 from ann.settings import get_settings
 from ann.sources import Registry, load_registry
 from indexer.celery_app import app
+from indexer.clusters import RUN_SIZE, cluster_pending
 from indexer.mapping import ensure_index
 from indexer.outcomes import dead_letters_key, record
 from indexer.pipeline import process_batch
@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 TRANSIENT = (TransportError,)
 """Connection errors and timeouts (``TransportError`` covers both): the batch is retried."""
 MAX_RETRIES = 8
-CLUSTER_LOCK_SECONDS = 120
+CLUSTER_LOCK_SECONDS = 300
+CLUSTER_TASK = "indexer.cluster_index"
 
 
 class WorkerResources:
@@ -60,29 +61,6 @@ def resources() -> WorkerResources:
     return WorkerResources()
 
 
-@contextmanager
-def cluster_lock(res: WorkerResources) -> Iterator[None]:
-    """The workers' shared lock around clustering and writing (see ``process_batch``).
-
-    Best effort: with Redis unreachable the batch is clustered unlocked (a reprint indexed at
-    that moment by another worker may start a cluster of its own) rather than lost."""
-    lock = res.redis.lock(f"{res.prefix}:indexer:cluster-lock:{res.alias}",
-                          timeout=CLUSTER_LOCK_SECONDS, blocking_timeout=CLUSTER_LOCK_SECONDS)
-    try:
-        held = bool(lock.acquire())
-    except RedisError:
-        logger.warning("clustering without the lock: Redis unreachable")
-        held = False
-    try:
-        yield
-    finally:
-        if held:
-            try:
-                lock.release()
-            except RedisError:  # expired or Redis gone: the timeout frees it anyway
-                logger.warning("cluster lock not released cleanly")
-
-
 def dead_letter(res: WorkerResources, payload: Any, reason: str) -> None:
     entry = json.dumps({"reason": reason, "payload": payload})
     res.redis.lpush(dead_letters_key(res.prefix), entry)
@@ -99,8 +77,7 @@ def index_pages(self: Task, payload: dict[str, Any]) -> dict[str, int]:
         return {"dead_lettered": 1}
     try:
         res.ensure_index()
-        outcome = process_batch(message.pages, res.es, res.alias, res.registry,
-                                cluster_lock(res))
+        outcome = process_batch(message.pages, res.es, res.alias, res.registry)
     except TRANSIENT as error:
         if self.request.retries >= MAX_RETRIES:
             dead_letter(res, payload, f"gave_up/{type(error).__name__}")
@@ -113,8 +90,57 @@ def index_pages(self: Task, payload: dict[str, Any]) -> dict[str, int]:
         return {"dead_lettered": len(message.pages)}
     try:
         record(res.redis, res.prefix, outcome)
+        if outcome.total("indexed"):
+            request_clustering(res)
     except RedisError:
-        # The documents are written; only this batch's tallies are lost. Retrying would need
+        # The documents are written; only this batch's tallies are lost (and its clustering
+        # request: the next batch's run takes every unclustered document). Retrying would need
         # the broker that is down, and would re-run a batch that already succeeded.
         logger.warning("outcome tallies of a written batch lost: Redis unreachable")
     return {f"{sid}/{name}": n for (sid, name), n in outcome.counts.items()}
+
+
+def _pending_key(res: WorkerResources) -> str:
+    return f"{res.prefix}:indexer:cluster-pending:{res.alias}"
+
+
+def request_clustering(res: WorkerResources, countdown: float = 0) -> None:
+    """Note that documents await clustering, and ask for a run (one at a time, see below)."""
+    res.redis.set(_pending_key(res), 1)
+    cluster_index.apply_async(queue=get_settings().pages_queue, countdown=countdown)
+
+
+@app.task(name=CLUSTER_TASK, bind=True, autoretry_for=TRANSIENT, retry_backoff=True,
+          retry_backoff_max=60, max_retries=MAX_RETRIES)  # type: ignore[untyped-decorator]
+def cluster_index(self: Task) -> dict[str, int]:
+    """Cluster every unclustered document; one run at a time across all workers.
+
+    A request arriving while another run holds the lock only leaves the pending flag; the
+    running one loops while the flag is set and, after letting go of the lock, asks for one
+    more run if a request slipped in between. The documents themselves are found in the index
+    (no ``clustered_at``), so a lost request costs only delay.
+    """
+    res = resources()
+    lock = res.redis.lock(f"{res.prefix}:indexer:cluster-lock:{res.alias}",
+                          timeout=CLUSTER_LOCK_SECONDS)
+    if not lock.acquire(blocking=False):
+        return {"clustered": 0, "running_elsewhere": 1}
+    clustered = joined = 0
+    try:
+        while res.redis.delete(_pending_key(res)):
+            res.ensure_index()
+            while True:
+                n, j = cluster_pending(res.es, res.alias)
+                clustered, joined = clustered + n, joined + j
+                if n < RUN_SIZE:
+                    break
+                lock.extend(CLUSTER_LOCK_SECONDS, replace_ttl=True)
+    except TRANSIENT:
+        res.redis.set(_pending_key(res), 1)  # the retry must find the request still there
+        raise
+    finally:
+        with contextlib.suppress(RedisError):
+            lock.release()
+    if res.redis.exists(_pending_key(res)):
+        cluster_index.apply_async(queue=get_settings().pages_queue)
+    return {"clustered": clustered, "joined": joined}

@@ -12,7 +12,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from ann.settings import Settings
-from indexer.clusters import assign_clusters, shingles, signature, similarity
+from indexer.clusters import cluster_pending, shingles, signature, similarity
 from indexer.mapping import ensure_index
 from indexer.outcomes import BatchOutcome
 from indexer.pipeline import index_stage
@@ -44,17 +44,20 @@ def alias(isolated: Settings, es: Elasticsearch) -> Iterator[str]:
 
 def _doc(doc_id: str, body: str, title: str = "Untitled", when: datetime = DAY) -> dict[str, Any]:
     return {"id": doc_id, "url": f"https://paper.example/{doc_id}", "title": title,
-            "body": body, "published_at": when.isoformat(), "indexed_at": when.isoformat(),
-            "source_id": "thestar", "content_hash": doc_id}
+            "body": body, "published_at": when.isoformat(),
+            "indexed_at": datetime.now(UTC).isoformat(), "source_id": "thestar",
+            "content_hash": doc_id, "cluster_id": doc_id}
 
 
 def _index(es: Elasticsearch, alias: str, docs: list[dict[str, Any]]) -> dict[str, str]:
-    assign_clusters(es, alias, docs)
+    """Write ``docs`` as one indexer batch, cluster, and return each one's cluster."""
     outcome = BatchOutcome()
     index_stage(es, alias, docs, outcome)
-    es.indices.refresh(index=alias)
     assert not outcome.failures
-    return {d["id"]: d["cluster_id"] for d in docs}
+    assert cluster_pending(es, alias)[0] == len(docs)
+    assert cluster_pending(es, alias) == (0, 0)  # nothing left, nothing clustered twice
+    found = es.mget(index=alias, ids=[d["id"] for d in docs])["docs"]
+    return {d["_id"]: d["_source"]["cluster_id"] for d in found}
 
 
 def _edited(text: str) -> str:
@@ -63,7 +66,7 @@ def _edited(text: str) -> str:
     return "\n".join(["This story first appeared in The Star.", *paragraphs[:-1]])
 
 
-def test_a_reprint_joins_the_original_across_batches_and_within_one(
+def test_a_reprint_joins_the_original_across_runs_and_within_one(
     es: Elasticsearch, alias: str, stories: list[str]
 ) -> None:
     first = _index(es, alias, [_doc("a1", stories[0]), _doc("b1", stories[1])])
