@@ -15,7 +15,7 @@ router = APIRouter()
 MAX_ID_LENGTH = 64
 
 
-def article_id(article_id: Annotated[str, Path()]) -> str:
+async def article_id(article_id: Annotated[str, Path()]) -> str:
     """Ids are hex hashes: anything else is refused before it reaches Elasticsearch."""
     if not article_id.isalnum() or len(article_id) > MAX_ID_LENGTH:
         raise HTTPException(

@@ -18,7 +18,7 @@ from search_api.state import State
 router = APIRouter()
 
 
-def search_params(
+async def search_params(
     q: Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH)] = None,
     source: Annotated[list[str] | None, Query()] = None,
     country: Annotated[list[str] | None, Query()] = None,
@@ -47,7 +47,7 @@ def search_params(
 Params = Annotated[SearchParams, Depends(search_params)]
 
 
-def search_after(params: Params) -> list[SortValue] | None:
+async def search_after(params: Params) -> list[SortValue] | None:
     """The decoded cursor: a malformed or foreign one is a 422 like any other bad parameter."""
     try:
         return decode_cursor(params)
