@@ -16,23 +16,22 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import urlsplit
 
 import trafilatura
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _corpus as corpus
 
 from ann.settings import get_settings
 from ann.sources import Source, load_registry
 from indexer.extraction import ExtractionError, extract_article
-from mirror.generate import generate
-from mirror.layout import BODY, resource_dir
 
 Page = tuple[bytes | str, str, Source | None]
 
@@ -47,16 +46,8 @@ def _evaluate_module(shared: Path) -> ModuleType:
 
 def mirror_pages(shared: Path, per_site: int) -> list[Page]:
     registry = load_registry()
-    pages: list[Page] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        manifest = generate(root, shared, per_site=per_site)
-        for truth in manifest.articles:
-            parts = urlsplit(truth.url)
-            folder = resource_dir(root, parts.hostname or "", parts.path)
-            assert folder is not None
-            pages.append(((folder / BODY).read_bytes(), truth.url, registry.get(truth.source_id)))
-    return pages
+    return [(page.body(), page.url, registry.get(page.source_id))
+            for page in corpus.mirror_pages(shared, per_site)]
 
 
 def ours(page: Page) -> str:

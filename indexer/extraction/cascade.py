@@ -72,28 +72,40 @@ def _title(page: Page, sections: list[str]) -> str:
     return title.strip_sections(chosen[0], sections)
 
 
-def _body(page: Page, headline: str) -> str:
+def _has_words(paragraphs: list[str], needed: int) -> bool:
+    """At least ``needed`` words, counting only as far as needed."""
+    for paragraph in paragraphs:
+        needed -= word_count(paragraph)
+        if needed <= 0:
+            return True
+    return False
+
+
+def _body(page: Page, headline: str) -> tuple[str, int]:
+    """The body text and its word count."""
     paragraphs = body.from_hint(page.tree, page.hints.body, page.hints.drop)
     origin = f"hint:{page.hints.body}"
-    if paragraphs is None or word_count(" ".join(paragraphs)) < _MIN_HINTED_WORDS:
+    if paragraphs is None or not _has_words(paragraphs, _MIN_HINTED_WORDS):
         # no hint, or one matching a near-empty block (a stale selector): the generic path
         paragraphs, origin = body.from_trafilatura(page.tree, page.url, page.hints.drop), \
             "trafilatura"
         paragraphs, page.signature = body.split_signature(paragraphs)
     text = body.clean(paragraphs, headline)
-    if page.ld and page.ld.body and word_count(text) < word_count(page.ld.body) // 2:
+    words = word_count(text)
+    if page.ld and page.ld.body and words < word_count(page.ld.body) // 2:
         # the publisher's own articleBody when the page's markup yielded far less (paywall
         # teaser markup, script-rendered text)
         text, origin = body.clean(page.ld.body.split("\n"), headline), "jsonld"
-    from_data = body.clean(body.from_payload(page.tree, headline, page.url, page.hints.drop),
-                           headline)
-    if word_count(text) < word_count(from_data) // 2:
+        words = word_count(text)
+    in_data = body.from_payload(page.tree, headline, page.url, page.hints.drop)
+    from_data = body.clean(in_data, headline) if in_data else ""
+    if from_data and words < word_count(from_data) // 2:
         # a page rendered from its hydration data (Next.js and the like) carries the text only
         # in a script payload
-        text, origin = from_data, "payload"
+        text, origin, words = from_data, "payload", word_count(from_data)
     if text:
         page.provenance["body"] = origin
-    return text
+    return text, words
 
 
 def _extract(
@@ -105,7 +117,7 @@ def _extract(
     page = Page(tree=tree, url=url, meta=read_meta(tree), ld=find_article(tree), source=source)
     categories = fields.categories(page)
     headline = _title(page, categories)
-    text = _body(page, headline)  # before the byline: the last line may sign the article
+    text, words = _body(page, headline)  # before the byline: the last line may sign it
     authors = fields.authors(page)
     published_at = fields.published(page)
     article = Article(
@@ -123,8 +135,7 @@ def _extract(
         source_name=source.name if source else None,
         country=source.country if source else None,
     )
-    article.body = text
-    article.word_count = word_count(article.body)
+    article.body, article.word_count = text, words
     og_type = page.meta.first("og:type")
     pagetype.check(
         tree, url, article.word_count,
