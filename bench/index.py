@@ -8,9 +8,8 @@ hands them over (``RawPage``), extracted once, before any clock starts, by the p
 * **project** (P3's numerator) — ``indexer.pipeline.process_batch`` per batch of
   ``ANN_BULK_BATCH_SIZE`` pages, as a worker runs it for one message, with only its extract stage
   replaced by a look-up of the already-extracted documents: whatever the pipeline does after
-  extraction (today: dedup ``mget``, near-duplicate clustering with its ``msearch``,
-  ``streaming_bulk``, a refresh) runs as it is, nothing of it re-implemented here. No
-  ``cluster_lock`` is passed (a worker's uncontended Redis lock costs two round trips a batch).
+  extraction (today: dedup ``mget``, ``streaming_bulk``) runs as it is, nothing of it
+  re-implemented here.
 * **raw** (the baseline) — ``elasticsearch.helpers.bulk(es, actions)`` with its defaults (chunks
   of 500) over the final documents the project writes (those of the warm-up project run, with
   every field the pipeline adds), nothing else.
@@ -19,6 +18,9 @@ hands them over (``RawPage``), extracted once, before any clock starts, by the p
 * **full path** (for the record) — ``process_batch`` unchanged, extraction included.
 * **redelivery** (for the record) — *project* again over an index the project already filled
   (outside the clock): every document ``unchanged``, nothing may be written.
+* **clustering** (for the record) — ``indexer.clusters.cluster_pending`` until done, over an
+  index the project already filled (outside the clock): the near-duplicate stage, which runs after
+  indexing in its own task and updates every document once.
 
 Medians of docs/s over ``--rounds``; each run makes and deletes its own index
 (``bench-index-<tag>-*``); the services are started only when down, and then stopped again.
@@ -54,7 +56,7 @@ from elasticsearch import Elasticsearch, helpers
 from ann.messages import RawPage
 from ann.settings import Settings
 from ann.sources import Registry, load_registry
-from indexer import pipeline
+from indexer import clusters, pipeline
 from indexer.outcomes import BatchOutcome
 
 log = logger("index")
@@ -140,6 +142,14 @@ class IndexBench:
         assert not errors, errors
         return written
 
+    def cluster(self, alias: str) -> int:
+        clustered = 0
+        while True:
+            n, _ = clusters.cluster_pending(self.es, alias)
+            clustered += n
+            if n < clusters.RUN_SIZE:
+                return clustered
+
     def full(self, alias: str) -> int:
         indexed = 0
         for chunk in batches(self.pages, self.batch):
@@ -160,7 +170,7 @@ class IndexBench:
             started = time.perf_counter()
             written = variant(alias)
             seconds = time.perf_counter() - started
-            expected = 0 if prefill else self.docs
+            expected = 0 if name == "redelivery" else self.docs
             assert written == expected, f"{name}: wrote {written}, expected {expected}"
             self.es.indices.refresh(index=alias)
             count = self.es.count(index=alias)["count"]
@@ -181,7 +191,7 @@ class IndexBench:
     def run(self, rounds: int) -> dict[str, Runs]:
         variants: dict[str, Callable[[str], int]] = {
             "project": self.project, "raw": self.raw, "project_one_batch": self.project_one_batch,
-            "full": self.full, "redelivery": self.project,
+            "full": self.full, "redelivery": self.project, "cluster": self.cluster,
         }
         runs = {name: Runs(self.docs) for name in variants}
         names = list(variants)
@@ -192,7 +202,7 @@ class IndexBench:
                 order.reverse()
             for name in order:
                 runs[name].seconds.append(
-                    self.once(name, variants[name], prefill=name == "redelivery"))
+                    self.once(name, variants[name], prefill=name in ("redelivery", "cluster")))
             log(f"round {r + 1}/{rounds}: " + ", ".join(
                 f"{n} {self.docs / runs[n].seconds[-1]:.0f}/s" for n in names))
         return runs
@@ -273,6 +283,7 @@ def main() -> None:
         ("project (after extraction), one batch", runs["project_one_batch"]),
         (f"full path process_batch, batches of {settings.bulk_batch_size}", runs["full"]),
         ("project redelivery (all unchanged)", runs["redelivery"]),
+        ("clustering after indexing (its own task)", runs["cluster"]),
     ]
     print(f"{docs} documents, {args.rounds} rounds, median docs/s (ratio to raw bulk)")
     for label, r in rows:
@@ -285,6 +296,7 @@ def main() -> None:
         "P3_one_batch": round(runs["project_one_batch"].rate / raw, 3),
         "P3_full_path": round(runs["full"].rate / raw, 3),
         "raw_docs_s": round(raw), "project_docs_s": round(runs["project"].rate),
+        "cluster_docs_s": round(runs["cluster"].rate),
         "docs": docs,
     }))
 
