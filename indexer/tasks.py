@@ -104,10 +104,10 @@ def _pending_key(res: WorkerResources) -> str:
     return f"{res.prefix}:indexer:cluster-pending:{res.alias}"
 
 
-def request_clustering(res: WorkerResources, countdown: float = 0) -> None:
+def request_clustering(res: WorkerResources) -> None:
     """Note that documents await clustering, and ask for a run (one at a time, see below)."""
     res.redis.set(_pending_key(res), 1)
-    cluster_index.apply_async(queue=get_settings().pages_queue, countdown=countdown)
+    cluster_index.apply_async(queue=get_settings().pages_queue)
 
 
 @app.task(name=CLUSTER_TASK, bind=True, autoretry_for=TRANSIENT, retry_backoff=True,

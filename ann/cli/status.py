@@ -25,16 +25,21 @@ from indexer.outcomes import failures_key, read_totals
 app = typer.Typer()
 
 
-def _documents(settings: Settings) -> dict[str, int]:
+def _documents(settings: Settings) -> tuple[dict[str, int], int]:
+    """Documents per source, and how many still wait for near-duplicate clustering."""
     es = Elasticsearch(settings.es_url, request_timeout=10)
     try:
-        result = es.search(index=settings.index_alias, size=0,
-                           aggs={"s": {"terms": {"field": "source_id", "size": 500}}})
+        result = es.search(index=settings.index_alias, size=0, aggs={
+            "s": {"terms": {"field": "source_id", "size": 500}},
+            "unclustered": {"missing": {"field": "clustered_at"}},
+        })
     except NotFoundError:
-        return {}
+        return {}, 0
     finally:
         es.close()
-    return {b["key"]: b["doc_count"] for b in result["aggregations"]["s"]["buckets"]}
+    aggs = result["aggregations"]
+    return ({b["key"]: b["doc_count"] for b in aggs["s"]["buckets"]},
+            aggs["unclustered"]["doc_count"])
 
 
 def _crawl(state: CrawlState, source_id: str) -> dict[str, Any]:
@@ -73,17 +78,19 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     redis = Redis.from_url(settings.redis_url)
     state = CrawlState(redis, settings.key_prefix)
     ids = load_registry().ids()
-    docs = _documents(settings)
+    docs, unclustered = _documents(settings)
     crawl = {sid: _crawl(state, sid) for sid in ids}
     index = {sid: read_totals(redis, settings.key_prefix, sid) for sid in ids}
     failures: list[bytes] = redis.lrange(failures_key(settings.key_prefix), 0, 9)  # type: ignore[assignment]
     depth = stack.queue_depth(redis, settings.pages_queue)
     if as_json:
-        report = {"queue_depth": depth, "documents": docs, "crawl": crawl, "index": index,
+        report = {"queue_depth": depth, "documents": docs, "unclustered": unclustered,
+                  "crawl": crawl, "index": index,
                   "recent_failures": [json.loads(x) for x in failures]}
         typer.echo(json.dumps(report, indent=2))
         return
-    table = Table(title=f"indexer queue depth: {depth}")
+    table = Table(title=f"indexer queue depth: {depth}; documents awaiting clustering: "
+                        f"{unclustered}")
     for column in ("source", "docs", "fetched", "new", "changed", "304/same", "crawl errors",
                    "indexer dropped/failed", "last success"):
         table.add_column(column)

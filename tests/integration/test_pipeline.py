@@ -150,7 +150,7 @@ def test_status_reports_per_source_counts_equal_to_the_mirror(run: Run) -> None:
     assert report["documents"] == dict(expected)
     fetched = {sid: c["fetched"] for sid, c in report["crawl"].items() if c["fetched"]}
     assert fetched == dict(expected)
-    assert report["queue_depth"] == 0
+    assert report["queue_depth"] == 0 and report["unclustered"] == 0
     assert all(c["paused"] is None for c in report["crawl"].values())
 
 
