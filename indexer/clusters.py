@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 FIELDS = ("lsh_bands", "minhash", "clustered_at")
 """What clustering adds to a document (``to_document`` makes the rest, ``cluster_id`` included)."""
 RUN_SIZE = 500
+UNCLUSTERED: dict[str, Any] = {"bool": {"must_not": [{"exists": {"field": "clustered_at"}}]}}
+"""The documents clustering has not seen yet (new, rewritten, or indexed before it existed)."""
 PERMUTATIONS = 64
 BANDS, ROWS = 16, 4  # 16 × 4 = 64: pairs above ~0.5 Jaccard collide in some band
 SAME_STORY = 0.7  # estimated Jaccard of the bodies' shingles
@@ -187,7 +189,7 @@ def cluster_pending(es: Elasticsearch, alias: str, size: int = RUN_SIZE) -> tupl
     es.indices.refresh(index=alias)
     hits = es.search(
         index=alias, size=size, seq_no_primary_term=True,
-        query={"bool": {"must_not": [{"exists": {"field": "clustered_at"}}]}},
+        query=UNCLUSTERED,
         sort=[{"indexed_at": {"order": "asc", "missing": "_first"}}, {"id": "asc"}],
         source_includes=["title", "body", "published_at"],
     )["hits"]["hits"]

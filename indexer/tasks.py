@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from celery import Task
+from celery.signals import worker_ready
 from elasticsearch import Elasticsearch, TransportError
 from pydantic import ValidationError
 from redis import Redis
@@ -24,7 +25,7 @@ from ann.messages import INDEX_PAGES_TASK, IndexPagesMessage
 from ann.settings import get_settings
 from ann.sources import Registry, load_registry
 from indexer.celery_app import app
-from indexer.clusters import RUN_SIZE, cluster_pending
+from indexer.clusters import RUN_SIZE, UNCLUSTERED, cluster_pending
 from indexer.mapping import ensure_index
 from indexer.outcomes import dead_letters_key, record
 from indexer.pipeline import process_batch
@@ -98,6 +99,20 @@ def index_pages(self: Task, payload: dict[str, Any]) -> dict[str, int]:
         # the broker that is down, and would re-run a batch that already succeeded.
         logger.warning("outcome tallies of a written batch lost: Redis unreachable")
     return {f"{sid}/{name}": n for (sid, name), n in outcome.counts.items()}
+
+
+@worker_ready.connect  # type: ignore[untyped-decorator]
+def upgrade_on_start(**_: object) -> None:
+    """Each worker, when it starts, adds the fields the mapping gained to an existing index and
+    asks for clustering if documents await it: an index filled by an earlier version (or by a
+    run whose requests were lost) is brought up to date without waiting for new articles."""
+    res = resources()
+    try:
+        res.ensure_index()
+        if res.es.count(index=res.alias, query=UNCLUSTERED)["count"]:
+            request_clustering(res)
+    except (*TRANSIENT, RedisError):
+        logger.warning("index upgrade at start skipped: Elasticsearch or Redis unreachable")
 
 
 def _pending_key(res: WorkerResources) -> str:

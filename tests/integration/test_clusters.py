@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,10 +13,12 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from ann.settings import Settings
+from indexer import clusters
 from indexer.clusters import cluster_pending, shingles, signature, similarity
-from indexer.mapping import ensure_index
+from indexer.mapping import MAPPINGS, SETTINGS, ensure_index, index_name
 from indexer.outcomes import BatchOutcome
 from indexer.pipeline import index_stage
+from tests.integration.harness import celery_workers
 
 pytestmark = pytest.mark.integration
 
@@ -104,3 +107,27 @@ def test_text_without_spaces_is_shingled_by_characters() -> None:
     edited = chinese.replace("动力", "活力", 1)
     assert similarity(signature(chinese), signature(edited)) > 0.7
     assert signature("") == []
+
+
+def test_a_starting_worker_upgrades_an_index_made_before_clustering(
+    es: Elasticsearch, isolated: Settings, stories: list[str], tmp_path: Path
+) -> None:
+    alias = isolated.index_alias
+    before = {k: v for k, v in MAPPINGS["properties"].items()
+              if k not in ("cluster_id", *clusters.FIELDS)}
+    es.indices.create(index=index_name(alias), settings=SETTINGS,
+                      mappings={**MAPPINGS, "properties": before},
+                      aliases={alias: {"is_write_index": True}})
+    for doc in (_doc("a1", stories[0]), _doc("a2", _edited(stories[0])), _doc("b1", stories[1])):
+        doc.pop("cluster_id")
+        es.index(index=alias, id=doc["id"], document=doc)
+    es.indices.refresh(index=alias)
+
+    with celery_workers(isolated, tmp_path / "worker.log", concurrency=1):
+        deadline = time.monotonic() + 60
+        while es.count(index=alias, query=clusters.UNCLUSTERED)["count"] and (
+                time.monotonic() < deadline):
+            time.sleep(0.5)
+    found = {d["_id"]: d["_source"].get("cluster_id")
+             for d in es.mget(index=alias, ids=["a1", "a2", "b1"])["docs"]}
+    assert found == {"a1": "a1", "a2": "a1", "b1": "b1"}, (tmp_path / "worker.log").read_text()
