@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     node must not hold a request (and its worker) indefinitely."""
     api_stale_after_hours: float = Field(default=24.0, alias="ANN_API_STALE_AFTER_HOURS", gt=0)
     """``GET /sources`` calls a source stale when nothing of it was indexed for this long."""
+    api_rate_limit: str = Field(default="6000/minute", alias="ANN_API_RATE_LIMIT")
+    """Requests per client address ("6000/minute", "50/second"); empty for no limit."""
     mirror_port: int = Field(default=18080, alias="ANN_MIRROR_PORT")
     warc_dir: Annotated[Path | None, BeforeValidator(lambda v: v or None)] = Field(
         default=REPO_ROOT / "var" / "warc", alias="ANN_WARC_DIR")

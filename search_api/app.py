@@ -14,12 +14,14 @@ from datetime import timedelta
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from limits import parse as parse_limit
 
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
 from search_api.backend import Backend, BackendUnavailable
 from search_api.metrics import ApiMetrics
 from search_api.middleware import MetricsMiddleware
+from search_api.ratelimit import RateLimitMiddleware
 from search_api.routes import articles, search, sources, system
 from search_api.state import ApiState
 
@@ -53,7 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Full-text and faceted search over the Asia News Network papers.",
         lifespan=lifespan,
     )
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    if settings.api_rate_limit:  # parsed now: a malformed limit stops the start, not a request
+        app.add_middleware(RateLimitMiddleware, limit=parse_limit(settings.api_rate_limit))
+    app.add_middleware(MetricsMiddleware, metrics=metrics)  # outermost: 429s are counted too
     app.add_exception_handler(BackendUnavailable, _unavailable)
     app.include_router(search.router)
     app.include_router(articles.router)
