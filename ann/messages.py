@@ -1,4 +1,4 @@
-"""The typed message contract between the crawler and the indexer.
+"""The typed message contracts: crawler → indexer, and who asks the crawler for a job.
 
 The crawler hands pages to the indexer's queue *by task name* with a JSON body that validates as
 :class:`IndexPagesMessage`; it never imports the indexer. Bodies travel zlib-compressed and
@@ -16,6 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 INDEX_PAGES_TASK = "indexer.index_pages"
 """Celery task name that consumes :class:`IndexPagesMessage`."""
+
+CRAWL_SOURCES_TASK = "crawler.crawl_sources"
+"""Celery task name of a crawl job, args ``(source_ids, entry_kinds)`` (``ann.sources.EntryKind``
+values): the schedule and the API's admin route send it by name, on the crawl queue."""
 
 DiscoveryKind = Literal["feed", "sitemap", "section", "hub", "seed", "replay"]
 

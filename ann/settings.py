@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     """``GET /sources`` calls a source stale when nothing of it was indexed for this long."""
     api_rate_limit: str = Field(default="6000/minute", alias="ANN_API_RATE_LIMIT")
     """Requests per client address ("6000/minute", "50/second"); empty for no limit."""
+    api_admin_key: str = Field(default="", alias="ANN_API_ADMIN_KEY", repr=False)
+    """The ``X-API-Key`` of ``POST /admin/recrawl``; empty disables admin routes."""
     mirror_port: int = Field(default=18080, alias="ANN_MIRROR_PORT")
     warc_dir: Annotated[Path | None, BeforeValidator(lambda v: v or None)] = Field(
         default=REPO_ROOT / "var" / "warc", alias="ANN_WARC_DIR")

@@ -15,6 +15,7 @@ from typing import Any
 
 from redis import Redis
 
+from ann.messages import CRAWL_SOURCES_TASK
 from ann.sources import Registry, Source
 
 FIXED_KINDS = ("sitemaps", "sections", "recheck")
@@ -50,7 +51,7 @@ def beat_schedule(registry: Registry, tick_seconds: float, crawl_queue: str) -> 
         for kind in FIXED_KINDS:
             if present[kind]:
                 schedule[f"crawl:{source.id}:{kind}"] = {
-                    "task": "crawler.crawl_sources", "schedule": cadence(source, kind),
+                    "task": CRAWL_SOURCES_TASK, "schedule": cadence(source, kind),
                     "args": ([source.id], [kind]), "options": options,
                 }
     return schedule

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from redis import Redis
 
+from ann.messages import CRAWL_SOURCES_TASK
 from ann.settings import Settings, get_settings
 from ann.sources import Registry, load_registry
 from crawler.celery_app import JOB_TIMEOUT_SECONDS, app
@@ -42,7 +43,7 @@ def run_crawl_process(source_ids: list[str], kinds: list[str]) -> dict[str, dict
     return summary
 
 
-@app.task(name="crawler.crawl_sources")  # type: ignore[untyped-decorator]
+@app.task(name=CRAWL_SOURCES_TASK)  # type: ignore[untyped-decorator]
 def crawl_sources(source_ids: list[str], kinds: list[str]) -> dict[str, dict[str, object]]:
     """Crawl the sources' entry points of the given kinds, skipping any already being crawled
     for those kinds; after a feed poll, adapt each source's polling interval."""

@@ -19,10 +19,11 @@ from limits import parse as parse_limit
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
 from search_api.backend import Backend, BackendUnavailable
+from search_api.jobs import CrawlJobs
 from search_api.metrics import ApiMetrics
 from search_api.middleware import MetricsMiddleware
 from search_api.ratelimit import RateLimitMiddleware
-from search_api.routes import articles, search, sources, system
+from search_api.routes import admin, articles, search, sources, system
 from search_api.state import ApiState
 
 
@@ -38,15 +39,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         backend = Backend.connect(settings, metrics)
+        crawl_jobs = CrawlJobs(settings)
         app.state.api = ApiState(
             backend=backend,
             registry=load_registry(),
             metrics=metrics,
             stale_after=timedelta(hours=settings.api_stale_after_hours),
+            crawl_jobs=crawl_jobs,
+            admin_key=settings.api_admin_key,
         )
         try:
             yield
         finally:
+            crawl_jobs.close()
             await backend.close()
 
     app = FastAPI(
@@ -63,4 +68,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(articles.router)
     app.include_router(sources.router)
     app.include_router(system.router)
+    app.include_router(admin.router)
     return app

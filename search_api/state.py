@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 
 from ann.sources import Registry
 from search_api.backend import Backend
+from search_api.jobs import CrawlJobs
 from search_api.metrics import ApiMetrics
 
 
@@ -20,6 +21,9 @@ class ApiState:
     metrics: ApiMetrics
     stale_after: timedelta
     """A source with nothing indexed for this long is reported stale by ``GET /sources``."""
+    crawl_jobs: CrawlJobs
+    admin_key: str
+    """``ANN_API_ADMIN_KEY``; empty: admin routes are disabled."""
 
 
 async def api_state(request: Request) -> ApiState:

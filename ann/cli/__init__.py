@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import typer
 
-from ann.cli import crawl, livecheck, reindex, replay, stack, status
+from ann.cli import crawl, deadletters, livecheck, reindex, replay, stack, status
 
 app = typer.Typer(
     help="Crawl the Asia News Network papers, index them, serve search.", no_args_is_help=True
 )
-for module in (stack, crawl, status, replay, reindex, livecheck):
+for module in (stack, crawl, status, replay, deadletters, reindex, livecheck):
     app.registered_commands.extend(module.app.registered_commands)
