@@ -32,13 +32,13 @@ import numpy as np
 from datasketch import MinHash
 from elasticsearch import Elasticsearch, helpers
 
+from indexer.mapping import UNCLUSTERED
+
 logger = logging.getLogger(__name__)
 
 FIELDS = ("lsh_bands", "minhash", "clustered_at")
 """What clustering adds to a document (``to_document`` makes the rest, ``cluster_id`` included)."""
 RUN_SIZE = 500
-UNCLUSTERED: dict[str, Any] = {"bool": {"must_not": [{"exists": {"field": "clustered_at"}}]}}
-"""The documents clustering has not seen yet (new, rewritten, or indexed before it existed)."""
 PERMUTATIONS = 64
 BANDS, ROWS = 16, 4  # 16 × 4 = 64: pairs above ~0.5 Jaccard collide in some band
 SAME_STORY = 0.7  # estimated Jaccard of the bodies' shingles

@@ -70,6 +70,10 @@ MAPPINGS: dict[str, Any] = {
 
 SETTINGS: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
 
+UNCLUSTERED: dict[str, Any] = {"bool": {"must_not": [{"exists": {"field": "clustered_at"}}]}}
+"""The documents near-duplicate clustering has not seen yet (new, rewritten, or indexed before
+it existed): the query the clustering runs, the workers' start-up and ``ann status`` share."""
+
 
 def index_name(alias: str, version: int = MAPPING_VERSION) -> str:
     return f"{alias}-v{version}"

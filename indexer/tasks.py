@@ -25,8 +25,8 @@ from ann.messages import INDEX_PAGES_TASK, IndexPagesMessage
 from ann.settings import get_settings
 from ann.sources import Registry, load_registry
 from indexer.celery_app import app
-from indexer.clusters import RUN_SIZE, UNCLUSTERED, cluster_pending
-from indexer.mapping import ensure_index
+from indexer.clusters import RUN_SIZE, cluster_pending
+from indexer.mapping import UNCLUSTERED, ensure_index
 from indexer.outcomes import dead_letters_key, record
 from indexer.pipeline import process_batch
 
@@ -157,5 +157,5 @@ def cluster_index(self: Task) -> dict[str, int]:
         with contextlib.suppress(RedisError):
             lock.release()
     if res.redis.exists(_pending_key(res)):
-        cluster_index.apply_async(queue=get_settings().pages_queue)
+        request_clustering(res)
     return {"clustered": clustered, "joined": joined}

@@ -20,6 +20,7 @@ from ann import stack
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
 from crawler.state import CrawlState
+from indexer.mapping import UNCLUSTERED
 from indexer.outcomes import failures_key, read_totals
 
 app = typer.Typer()
@@ -31,7 +32,7 @@ def _documents(settings: Settings) -> tuple[dict[str, int], int]:
     try:
         result = es.search(index=settings.index_alias, size=0, aggs={
             "s": {"terms": {"field": "source_id", "size": 500}},
-            "unclustered": {"missing": {"field": "clustered_at"}},
+            "unclustered": {"filter": UNCLUSTERED},
         })
     except NotFoundError:
         return {}, 0

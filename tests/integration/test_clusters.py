@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch
 from ann.settings import Settings
 from indexer import clusters
 from indexer.clusters import cluster_pending, shingles, signature, similarity
-from indexer.mapping import MAPPINGS, SETTINGS, ensure_index, index_name
+from indexer.mapping import MAPPINGS, SETTINGS, UNCLUSTERED, ensure_index, index_name
 from indexer.outcomes import BatchOutcome
 from indexer.pipeline import index_stage
 from tests.integration.harness import celery_workers
@@ -125,7 +125,7 @@ def test_a_starting_worker_upgrades_an_index_made_before_clustering(
 
     with celery_workers(isolated, tmp_path / "worker.log", concurrency=1):
         deadline = time.monotonic() + 60
-        while es.count(index=alias, query=clusters.UNCLUSTERED)["count"] and (
+        while es.count(index=alias, query=UNCLUSTERED)["count"] and (
                 time.monotonic() < deadline):
             time.sleep(0.5)
     found = {d["_id"]: d["_source"].get("cluster_id")

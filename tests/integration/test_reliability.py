@@ -24,7 +24,7 @@ from redis import Redis
 from ann import stack
 from ann.settings import Settings
 from indexer.canonical import document_id
-from indexer.mapping import index_name
+from indexer.mapping import UNCLUSTERED, index_name
 from mirror.generate import generate
 from mirror.manifest import Manifest
 from mirror.server import MirrorServer
@@ -84,9 +84,8 @@ class Scenario:
             if any(pending(self.redis, self.settings.pages_queue).values()):
                 return False
             self.es.indices.refresh(index=alias)
-            unclustered = {"bool": {"must_not": [{"exists": {"field": "clustered_at"}}]}}
             return (int(self.es.count(index=alias)["count"]) >= expected
-                    and int(self.es.count(index=alias, query=unclustered)["count"]) == 0)
+                    and int(self.es.count(index=alias, query=UNCLUSTERED)["count"]) == 0)
 
         try:
             wait_until(done, "the run to complete", timeout, step=0.5)
