@@ -8,24 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from celery import Celery
-
 from ann.messages import INDEX_PAGES_TASK, IndexPagesMessage, RawPage
+from ann.producer import TaskProducer
 
 
 class IndexerClient:
     """Sends batches of pages to the indexer's queue without importing the indexer."""
 
     def __init__(self, broker_url: str, queue: str) -> None:
-        self._celery = Celery("ann-crawler", broker=broker_url, set_as_current=False)
-        self._celery.conf.update(task_serializer="json", accept_content=["json"])
+        self._producer = TaskProducer("ann-crawler", broker_url, queue)
         self.queue = queue
 
     def send(self, pages: Sequence[RawPage]) -> None:
         message = IndexPagesMessage(pages=list(pages))
-        self._celery.send_task(
-            INDEX_PAGES_TASK, args=[message.model_dump(mode="json")], queue=self.queue
-        )
+        self._producer.send(INDEX_PAGES_TASK, [message.model_dump(mode="json")])
 
     def close(self) -> None:
-        self._celery.close()
+        self._producer.close()
