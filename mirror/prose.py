@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import ftfy
+from ann.text import repair_mojibake
 
 _STOPWORD_TEXT = (
     "the a an and or of to in on for with at by from as is are was were be been it its that this "
@@ -87,7 +87,7 @@ def _raw_documents(shared_dir: Path) -> list[tuple[str, str, list[str]]]:
                 paragraphs.extend(section.get("paragraphs") or [])
             origin = f"fundus/{path.parent.name}/{path.stem}/{key}"
             found.append((origin, str(entry.get("title") or ""), paragraphs))
-    return [(origin, ftfy.fix_encoding(title), [ftfy.fix_encoding(p) for p in paragraphs])
+    return [(origin, repair_mojibake(title), [repair_mojibake(p) for p in paragraphs])
             for origin, title, paragraphs in found]
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from urllib.parse import urljoin, urlsplit
 
 from ann.sources import Source, load_registry
+from ann.text import repair_mojibake
 from indexer.article import Article
 from indexer.canonical import canonical_url
 from indexer.extraction import body, fields, hints, hub, pagetype, title
@@ -63,8 +64,8 @@ def _title(page: Page, sections: list[str]) -> str:
     if not visible:  # no hint, or a hint the page does not match
         visible = [(t, "h1") for t in title.headings(page.tree)]
     news = page.ld is not None and "news" in page.ld.type
-    chosen = title.choose([(title.repair(t), o) for t, o in structured],
-                          [(title.repair(t), o) for t, o in visible], page.url, page.site_names,
+    chosen = title.choose([(repair_mojibake(t), o) for t, o in structured],
+                          [(repair_mojibake(t), o) for t, o in visible], page.url, page.site_names,
                           news=news)
     if chosen is None:
         return ""

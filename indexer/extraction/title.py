@@ -24,8 +24,6 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
-import ftfy
-import ftfy.badness
 import lxml.html
 
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+|\s*[｜|ㅣ]\s*")
@@ -39,14 +37,6 @@ _MAX_LONE_WORDS = 20  # longer is a sentence (a dek or a promo), not a headline
 _PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _QUOTE_PAIRS = {'""': '"', "''": "'", "\u201c\u201d": "\u201c\u201d",
                 "\u2018\u2019": "\u2018\u2019"}
-
-
-def repair(text: str) -> str:
-    """The text with mojibake undone ("JOHNSONâ\x80\x99S" back to "JOHNSON’S"): templates that
-    decode UTF-8 as Latin-1 before writing ``<title>`` are common; ftfy knows the patterns."""
-    if text.isascii() or not ftfy.badness.is_bad(text):
-        return text
-    return ftfy.fix_encoding(text)
 
 
 def normalize(title: str) -> str:
