@@ -26,6 +26,7 @@ from indexer.extraction.wordcount import word_count
 _MIN_HINTED_WORDS = 20
 _TITLE_META = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title",
                "headline")
+_SHARE_TITLE = ("og:title", "twitter:title")
 
 
 def _lookup(url: str) -> Source | None:
@@ -63,6 +64,11 @@ def _title(page: Page, sections: list[str]) -> str:
                for t in hints.all_texts(page.tree, page.hints.title)[:3]]
     if not visible:  # no hint, or a hint the page does not match
         visible = [(t, "h1") for t in title.headings(page.tree)]
+    shared = page.meta.candidates(_SHARE_TITLE)
+    if page.ld is not None and page.ld.type == "liveblogposting" and shared:
+        # A live blog's heading (and its JSON-LD headline) is a rolling "Topic LIVE: latest
+        # development" line rewritten with each update; the share title names the story.
+        structured, visible = shared, []
     news = page.ld is not None and "news" in page.ld.type
     chosen = title.choose([(repair_mojibake(t), o) for t, o in structured],
                           [(repair_mojibake(t), o) for t, o in visible], page.url, page.site_names,

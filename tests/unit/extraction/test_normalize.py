@@ -153,6 +153,26 @@ def test_title_mojibake_is_repaired() -> None:
         "A DIY Investor’s Guide")
 
 
+def _page_with(ld_type: str) -> str:
+    heading = "Floods LIVE: Rescue teams reach cut-off villages as rivers peak overnight"
+    updates = "".join(f"<p>{hour}:00 update. {SENTENCE_TEXT}</p>" for hour in range(10, 22))
+    return ("<html><head>"
+            "<meta property='og:title' content='Thousands evacuated as floods hit the north"
+            " | Daily Paper'><meta property='og:site_name' content='Daily Paper'>"
+            '<script type="application/ld+json">'
+            f'{{"@type": "{ld_type}", "headline": "{heading}",'
+            ' "datePublished": "2024-08-04T13:23:00Z"}</script>'
+            f"</head><body><h1>{heading}</h1><article>{updates}</article></body></html>")
+
+
+def test_a_live_blog_is_titled_by_its_share_title_not_its_rolling_heading() -> None:
+    live = extract_article(_page_with("LiveBlogPosting"), "https://daily.example/news/floods-live")
+    assert live.title == "Thousands evacuated as floods hit the north"
+    assert live.provenance["title"] == "meta:og:title+stripped"
+    story = extract_article(_page_with("NewsArticle"), "https://daily.example/news/floods")
+    assert story.title.startswith("Floods LIVE: Rescue teams")
+
+
 def test_word_count_is_cjk_aware() -> None:
     assert word_count("外国专家表示") == 6
     assert word_count("Talks resume in Seoul") == 4
