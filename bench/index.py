@@ -15,6 +15,9 @@ hands them over (``RawPage``), extracted once, before any clock starts, by the p
   every field the pipeline adds), nothing else.
 * **project, one batch** (for the record) — the same as *project* with all pages in one batch:
   separates what the batch size costs from what the stages cost.
+* **raw, requests of the batch size** (for the record) — *raw* cut into requests of
+  ``ANN_BULK_BATCH_SIZE`` documents; ``P3_same_batch`` = *project* ÷ this: the stages' own cost
+  at equal request size.
 * **full path** (for the record) — ``process_batch`` unchanged, extraction included.
 * **redelivery** (for the record) — *project* again over an index the project already filled
   (outside the clock): every document ``unchanged``, nothing may be written.
@@ -142,6 +145,16 @@ class IndexBench:
         assert not errors, errors
         return written
 
+    def raw_same_batch(self, alias: str) -> int:
+        """Raw bulk in requests of the project's batch size: what the batch size costs alone."""
+        written = 0
+        for chunk in batches(self.final_docs, self.batch):
+            n, errors = helpers.bulk(
+                self.es, ({"_index": alias, "_id": d["id"], "_source": d} for d in chunk))
+            assert not errors, errors
+            written += n
+        return written
+
     def cluster(self, alias: str) -> int:
         clustered = 0
         while True:
@@ -191,7 +204,8 @@ class IndexBench:
     def run(self, rounds: int) -> dict[str, Runs]:
         variants: dict[str, Callable[[str], int]] = {
             "project": self.project, "raw": self.raw, "project_one_batch": self.project_one_batch,
-            "full": self.full, "redelivery": self.project, "cluster": self.cluster,
+            "raw_same_batch": self.raw_same_batch, "full": self.full,
+            "redelivery": self.project, "cluster": self.cluster,
         }
         runs = {name: Runs(self.docs) for name in variants}
         names = list(variants)
@@ -281,6 +295,7 @@ def main() -> None:
         ("raw helpers.bulk (baseline)", runs["raw"]),
         (f"project (after extraction), batches of {settings.bulk_batch_size}", runs["project"]),
         ("project (after extraction), one batch", runs["project_one_batch"]),
+        (f"raw helpers.bulk, requests of {settings.bulk_batch_size}", runs["raw_same_batch"]),
         (f"full path process_batch, batches of {settings.bulk_batch_size}", runs["full"]),
         ("project redelivery (all unchanged)", runs["redelivery"]),
         ("clustering after indexing (its own task)", runs["cluster"]),
@@ -295,6 +310,7 @@ def main() -> None:
         "P3": round(runs["project"].rate / raw, 3),
         "P3_one_batch": round(runs["project_one_batch"].rate / raw, 3),
         "P3_full_path": round(runs["full"].rate / raw, 3),
+        "P3_same_batch": round(runs["project"].rate / runs["raw_same_batch"].rate, 3),
         "raw_docs_s": round(raw), "project_docs_s": round(runs["project"].rate),
         "cluster_docs_s": round(runs["cluster"].rate),
         "docs": docs,
