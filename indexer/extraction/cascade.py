@@ -64,11 +64,12 @@ def _title(page: Page, sections: list[str]) -> str:
                for t in hints.all_texts(page.tree, page.hints.title)[:3]]
     if not visible:  # no hint, or a hint the page does not match
         visible = [(t, "h1") for t in title.headings(page.tree)]
-    shared = page.meta.candidates(_SHARE_TITLE)
-    if page.ld is not None and page.ld.type == "liveblogposting" and shared:
+    if page.ld is not None and page.ld.type == "liveblogposting":
         # A live blog's heading (and its JSON-LD headline) is a rolling "Topic LIVE: latest
         # development" line rewritten with each update; the share title names the story.
-        structured, visible = shared, []
+        shared = page.meta.candidates(_SHARE_TITLE)
+        if shared:
+            structured, visible = shared, []
     news = page.ld is not None and "news" in page.ld.type
     chosen = title.choose([(repair_mojibake(t), o) for t, o in structured],
                           [(repair_mojibake(t), o) for t, o in visible], page.url, page.site_names,
