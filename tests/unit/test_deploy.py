@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -157,9 +158,8 @@ def test_dockerfile_copies_what_exists_and_installs_the_deploy_extra() -> None:
     assert sources
     for source in sources:
         assert (REPO_ROOT / source).exists(), source
-    packages = set(yaml.safe_load(  # the packages pyproject installs are all copied
-        "[" + re.search(r'include = \[(.*?)\]', (REPO_ROOT / "pyproject.toml").read_text())
-        .group(1) + "]"))  # type: ignore[union-attr]
-    copied = {str(s).rstrip("/") + "*" for s in sources}
-    assert packages <= copied
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = set(project["tool"]["setuptools"]["packages"]["find"]["include"])
+    copied = {f"{source}*" for source in sources}
+    assert packages <= copied, packages - copied
     assert '".[deploy]"' in _dockerfile()
