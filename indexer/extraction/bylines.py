@@ -97,19 +97,29 @@ def _author_links(tree: lxml.html.HtmlElement) -> list[str]:
     return _named(_AUTHOR_LINK(tree))
 
 
+def _labelled_name(element: lxml.html.HtmlElement, line: re.Pattern[str],
+                   label: re.Pattern[str]) -> str | None:
+    """The name an element's labelled line gives ("By Jane Doe", "Editor: Jane Doe"), or the
+    short text of the element after a bare label ("By" then "<span>Jane Doe</span>")."""
+    text = " ".join(element.text_content().split())
+    match = line.match(text)
+    if match:
+        return next(group for group in match.groups() if group)
+    if label.match(text):
+        following = element.getnext()
+        if following is not None and _short(_text(following)):
+            return _text(following)
+    return None
+
+
 def _by_line(tree: lxml.html.HtmlElement) -> list[str]:
     for node in _BY_TEXT(tree)[:20]:
         parent = node.getparent()
         if parent is None or _CARD(parent):
             continue  # another story's teaser card
-        line = " ".join(parent.text_content().split())
-        match = _BY_LINE.match(line)
-        if match:
-            return [match.group(1) or match.group(2)]
-        if _LABEL.match(line):
-            following = parent.getnext()
-            if following is not None and _short(_text(following)):
-                return [_text(following)]
+        name = _labelled_name(parent, _BY_LINE, _LABEL)
+        if name:
+            return [name]
     return []
 
 
@@ -177,14 +187,7 @@ def find_editors(tree: lxml.html.HtmlElement) -> list[str]:
     found: list[str] = []
     for node in [n for n in _EDITOR_TEXT(tree) if _EDITOR_START.match(n)][:20]:
         parent = node.getparent()
-        if parent is None:
-            continue
-        line = " ".join(parent.text_content().split())
-        match = _EDITOR_LINE.match(line)
-        if match:
-            found.append(match.group(1))
-        elif _EDITOR_LABEL.match(line):
-            following = parent.getnext()
-            if following is not None and _short(_text(following)):
-                found.append(_text(following))
+        name = _labelled_name(parent, _EDITOR_LINE, _EDITOR_LABEL) if parent is not None else None
+        if name:
+            found.append(name)
     return found
