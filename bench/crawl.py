@@ -460,8 +460,8 @@ class Bench:
     # -- P6 -----------------------------------------------------------------------------------
     def p6(self) -> None:
         from ann.sources import load_registry
+        from ann.urls import document_id
         from crawler.discovery import feed_entries
-        from indexer.canonical import document_id
         from mirror.generate import generate
         from mirror.layout import BODY, resource_dir
 

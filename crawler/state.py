@@ -26,6 +26,8 @@ from weakref import WeakKeyDictionary
 from redis import Redis
 from redis.client import Pipeline
 
+from ann.urls import document_id
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
@@ -42,7 +44,9 @@ return 1
 
 
 def fingerprint(url: str) -> str:
-    return hashlib.sha1(url.encode("utf-8"), usedforsecurity=False).hexdigest()
+    """The key of a URL's record and claim: that of its canonical form (:mod:`ann.urls`), so a
+    tracking parameter, a fragment, the host's case or an AMP/mobile variant is not a new page."""
+    return document_id(url)
 
 
 def body_hash(body: bytes) -> str:

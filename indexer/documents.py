@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ann.messages import RawPage
+from ann.urls import document_id
 from indexer.article import Article
-from indexer.canonical import document_id
 
 _HASHED_FIELDS = (
     "title", "standfirst", "authors", "published_at", "updated_at", "section", "categories",

@@ -12,8 +12,8 @@ from urllib.parse import urljoin, urlsplit
 
 from ann.sources import Source, load_registry
 from ann.text import repair_mojibake
+from ann.urls import canonical_url
 from indexer.article import Article
-from indexer.canonical import canonical_url
 from indexer.extraction import body, fields, hints, hub, pagetype, title
 from indexer.extraction.decode import decode, parse
 from indexer.extraction.errors import ExtractionError

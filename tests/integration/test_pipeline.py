@@ -20,7 +20,7 @@ from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 
 from ann.settings import Settings
-from indexer.canonical import document_id
+from ann.urls import document_id
 from indexer.mapping import index_name
 from mirror.generate import generate
 from mirror.manifest import Manifest

@@ -23,7 +23,7 @@ from redis import Redis
 
 from ann import stack
 from ann.settings import Settings
-from indexer.canonical import document_id
+from ann.urls import document_id
 from indexer.mapping import UNCLUSTERED, index_name
 from mirror.generate import generate
 from mirror.manifest import Manifest

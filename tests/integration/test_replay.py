@@ -16,7 +16,7 @@ from redis import Redis
 from warcio.archiveiterator import ArchiveIterator
 
 from ann.settings import Settings
-from indexer.canonical import document_id
+from ann.urls import document_id
 from indexer.mapping import index_name
 from mirror.generate import generate
 from mirror.server import MirrorServer

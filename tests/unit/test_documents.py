@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ann.messages import Discovery, RawPage
+from ann.urls import canonical_url, document_id
 from indexer import clusters
 from indexer.article import Article
-from indexer.canonical import canonical_url, document_id
 from indexer.documents import content_hash, to_document
 from indexer.mapping import MAPPINGS
 

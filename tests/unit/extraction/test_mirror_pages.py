@@ -15,7 +15,7 @@ import pytest
 
 from ann.settings import get_settings
 from ann.sources import load_registry
-from indexer.canonical import canonical_url
+from ann.urls import canonical_url
 from indexer.extraction import NotAnArticle, extract_article
 from mirror.generate import generate
 from mirror.layout import BODY, resource_dir
