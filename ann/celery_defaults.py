@@ -17,3 +17,24 @@ AT_LEAST_ONCE: dict[str, Any] = {
     "broker_connection_retry_on_startup": True,
     "worker_hijack_root_logger": False,
 }
+
+
+def unacked_key(queue: str) -> str:
+    """The Redis hash of the messages of ``queue`` taken by a worker and not yet acknowledged."""
+    return f"{queue}:unacked"
+
+
+def in_flight_keys(queue: str) -> dict[str, str]:
+    """kombu transport options that keep an app's in-flight bookkeeping beside its own queue.
+
+    kombu's Redis transport keeps every app's unacknowledged messages in one ``unacked`` hash
+    per database by default, and each worker hands back whatever in it is older than *its own*
+    visibility timeout: an indexer worker (10 minutes) would requeue a crawl job that runs for
+    an hour, and a second crawl worker would run it again. With one set of keys per queue, each
+    app restores only its own messages, under its own timeout.
+    """
+    return {
+        "unacked_key": unacked_key(queue),
+        "unacked_index_key": f"{queue}:unacked_index",
+        "unacked_mutex_key": f"{queue}:unacked_mutex",
+    }

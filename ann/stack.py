@@ -6,7 +6,6 @@ When ``ES_URL`` / ``REDIS_URL`` are set in the environment the services are some
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from redis import Redis
 from redis.exceptions import RedisError
 
+from ann.celery_defaults import unacked_key
 from ann.processes import ProcessManager
 from ann.settings import REPO_ROOT, Settings
 
@@ -176,19 +176,9 @@ def wait_for(
 
 
 def unacked(redis: Redis, queue: str) -> int:
-    """Messages of ``queue`` taken by a worker but not yet acknowledged.
-
-    Celery's Redis transport keeps every queue's in-flight messages in one ``unacked`` hash
-    (values ``[message, exchange, routing_key]``): counting the whole hash would make the
-    indexer's queue look busy while a long crawl job of the schedule is running."""
-    count = 0
-    for raw in redis.hvals("unacked"):
-        try:
-            _, _, routing_key = json.loads(raw)
-        except (ValueError, TypeError):
-            continue
-        count += routing_key == queue
-    return count
+    """Messages of ``queue`` taken by a worker but not yet acknowledged (each app keeps them
+    in a hash beside its own queue: :func:`ann.celery_defaults.in_flight_keys`)."""
+    return int(redis.hlen(unacked_key(queue)))
 
 
 def queue_depth(redis: Redis, queue: str) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from celery import Celery
 
-from ann.celery_defaults import AT_LEAST_ONCE
+from ann.celery_defaults import AT_LEAST_ONCE, in_flight_keys
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
 from crawler.schedule import beat_schedule
@@ -23,7 +23,10 @@ def create_celery(settings: Settings) -> Celery:
         **AT_LEAST_ONCE,
         task_default_queue=settings.crawl_queue,
         # a crawl job may run for up to an hour: it must not be handed to a second worker
-        broker_transport_options={"visibility_timeout": JOB_TIMEOUT_SECONDS + 600},
+        broker_transport_options={
+            "visibility_timeout": JOB_TIMEOUT_SECONDS + 600,
+            **in_flight_keys(settings.crawl_queue),
+        },
         beat_schedule=beat_schedule(
             load_registry(), settings.schedule_tick_seconds, settings.crawl_queue
         ),

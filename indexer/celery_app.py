@@ -11,7 +11,7 @@ from __future__ import annotations
 from celery import Celery
 from kombu.entity import Queue
 
-from ann.celery_defaults import AT_LEAST_ONCE
+from ann.celery_defaults import AT_LEAST_ONCE, in_flight_keys
 from ann.messages import INDEX_PAGES_TASK
 from ann.settings import Settings, get_settings
 
@@ -24,6 +24,7 @@ def create_celery(settings: Settings) -> Celery:
             "visibility_timeout": settings.visibility_timeout_seconds,
             # look for abandoned messages every 10 s (kombu's default is every ~100 s)
             "unacked_restore_throttle": 1,
+            **in_flight_keys(settings.pages_queue),
         },
         task_queues=[Queue(settings.pages_queue)],  # type: ignore[no-untyped-call]
         task_default_queue=settings.pages_queue,

@@ -17,15 +17,19 @@ from tests.conftest import service_env
 
 
 @contextmanager
-def celery_workers(settings: Settings, log: Path, concurrency: int = 2) -> Iterator[None]:
-    """A real `celery worker` (prefork: `concurrency` child processes) on the test queue."""
+def celery_workers(
+    settings: Settings, log: Path, concurrency: int = 2, extra_env: dict[str, str] | None = None
+) -> Iterator[None]:
+    """A real `celery worker` (prefork: `concurrency` child processes) on the test queue
+    (``extra_env`` added to its environment)."""
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "indexer.celery_app", "worker",
              "--loglevel=INFO", f"--concurrency={concurrency}", "-Q", settings.pages_queue,
              "-n", f"test-{os.getpid()}@%h", "--without-gossip", "--without-mingle",
              "--without-heartbeat"],
-            env=service_env(settings), stdout=out, stderr=subprocess.STDOUT,
+            env={**service_env(settings), **(extra_env or {})}, stdout=out,
+            stderr=subprocess.STDOUT,
         )
         try:
             yield

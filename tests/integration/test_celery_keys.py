@@ -1,0 +1,86 @@
+"""The crawler's and the indexer's Celery apps keep their in-flight messages apart.
+
+Both apps use one Redis database. A crawl job may run for an hour, an indexer batch for minutes:
+if the two apps shared kombu's ``unacked`` bookkeeping, an indexer worker would hand a running
+crawl job back to the crawl queue once the *indexer's* visibility timeout had passed, and a
+second crawl worker would run it again.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from celery import Celery
+from kombu import Connection, Message
+from kombu.entity import Queue
+from redis import Redis
+
+from ann.celery_defaults import unacked_key
+from ann.messages import CRAWL_SOURCES_TASK
+from ann.settings import Settings
+from crawler.celery_app import create_celery as create_crawler_celery
+from indexer.celery_app import create_celery as create_indexer_celery
+from indexer.tasks import CLUSTER_TASK
+from tests.integration.harness import celery_workers
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
+
+VISIBILITY_TIMEOUT = 5
+"""The indexer workers' (the smallest the settings allow): the crawl job outlives it."""
+
+
+def _take(app: Celery, queue: str, stack: ExitStack) -> Message:
+    """Take one message of ``queue`` through ``app``'s own broker connection and keep it
+    unacknowledged, as a worker does while its task runs."""
+    connection: Connection = stack.enter_context(app.connection_for_read())
+    bound = Queue(queue)(connection.channel())  # type: ignore[no-untyped-call]
+    deadline = time.monotonic() + 30
+    while (message := bound.get(no_ack=False)) is None:
+        assert time.monotonic() < deadline, f"nothing arrived on {queue}"
+        time.sleep(0.1)
+    return message
+
+
+@pytest.fixture
+def queues(isolated: Settings, redis_client: Redis) -> Iterator[Settings]:
+    settings = isolated.model_copy(update={"crawl_queue": f"crawl-{uuid.uuid4().hex[:8]}"})
+    yield settings
+    for queue in (settings.crawl_queue, settings.pages_queue):
+        redis_client.delete(queue, *(f"{unacked_key(queue)}{s}" for s in ("", "_index", "_mutex")))
+
+
+def test_an_indexer_worker_never_requeues_a_running_crawl_job(
+    queues: Settings, redis_client: Redis, tmp_path: Path
+) -> None:
+    settings = queues.model_copy(update={"visibility_timeout_seconds": VISIBILITY_TIMEOUT})
+    crawler_app, indexer_app = create_crawler_celery(settings), create_indexer_celery(settings)
+    with ExitStack() as stack:
+        crawler_app.send_task(CRAWL_SOURCES_TASK, args=[["dawn"], ["feeds"]],
+                              queue=settings.crawl_queue)
+        crawl_job = _take(crawler_app, settings.crawl_queue, stack)
+        # an indexer message abandoned by a dead worker: the one the indexer must hand back
+        abandoned = indexer_app.send_task(CLUSTER_TASK, queue=settings.pages_queue).id
+        _take(indexer_app, settings.pages_queue, stack)
+        time.sleep(VISIBILITY_TIMEOUT + 1)  # both are now older than the indexer's timeout
+
+        log = tmp_path / "indexer.log"
+        with celery_workers(settings, log, concurrency=1,
+                            extra_env={"ANN_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}):
+            deadline = time.monotonic() + 90
+            while f"[{abandoned}] succeeded" not in log.read_text(errors="replace"):
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.5)
+            # the worker has swept the in-flight messages: its own came back and ran
+
+        in_flight = redis_client.hkeys(unacked_key(settings.crawl_queue))
+        waiting = redis_client.llen(settings.crawl_queue)
+        print(f"crawl job: in flight {len(in_flight)}, requeued {waiting}")
+        assert waiting == 0, "the indexer worker handed the running crawl job back"
+        assert in_flight == [crawl_job.delivery_tag.encode()]
+        crawl_job.ack()
+        assert redis_client.hlen(unacked_key(settings.crawl_queue)) == 0
