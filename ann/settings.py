@@ -62,6 +62,14 @@ class Settings(BaseSettings):
     """WARC archive of every fetch (crawler/extensions/warc.py); ANN_WARC_DIR="" turns it off."""
     warc_max_bytes: int = Field(default=100 * 1024 * 1024, alias="ANN_WARC_MAX_BYTES", ge=1)
     warc_max_seconds: float = Field(default=3600.0, alias="ANN_WARC_MAX_SECONDS", gt=0)
+    crawler_metrics_port: int = Field(default=0, alias="ANN_CRAWLER_METRICS_PORT", ge=0, le=65535)
+    """Port of a crawl worker's Prometheus ``/metrics``; 0 serves none (tests start many)."""
+    indexer_metrics_port: int = Field(default=0, alias="ANN_INDEXER_METRICS_PORT", ge=0, le=65535)
+    """Port of an indexer worker's Prometheus ``/metrics``; 0 serves none."""
+    metrics_dir: Path | None = Field(default=None, alias="PROMETHEUS_MULTIPROC_DIR")
+    """Where each process of a worker writes its counters for the worker to serve their sum
+    (prometheus-client's multiprocess mode, which reads this variable itself): required when a
+    metrics port is set, and a directory of that one worker's own."""
 
 
 @lru_cache(maxsize=1)

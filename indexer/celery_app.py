@@ -9,11 +9,15 @@ written, and a message taken by a worker that died comes back after the Redis
 from __future__ import annotations
 
 from celery import Celery
+from celery.signals import worker_init
 from kombu.entity import Queue
+from redis import Redis
 
 from ann.celery_defaults import AT_LEAST_ONCE, in_flight_keys
 from ann.messages import INDEX_PAGES_TASK
 from ann.settings import Settings, get_settings
+from ann.worker_metrics import serve_worker_metrics
+from indexer.metrics import QueueCollector
 
 
 def create_celery(settings: Settings) -> Celery:
@@ -34,3 +38,14 @@ def create_celery(settings: Settings) -> Celery:
 
 
 app = create_celery(get_settings())
+
+
+@worker_init.connect  # type: ignore[untyped-decorator]
+def serve_metrics(sender: object, **_: object) -> None:
+    """The worker's ``/metrics`` (ANN_INDEXER_METRICS_PORT), from its main process."""
+    if getattr(sender, "app", None) is not app:
+        return
+    settings = get_settings()
+    queue = QueueCollector(Redis.from_url(settings.redis_url, socket_timeout=5),
+                           settings.pages_queue, settings.key_prefix)
+    serve_worker_metrics(settings.indexer_metrics_port, settings.metrics_dir, [queue])

@@ -18,6 +18,7 @@ from ann.messages import RawPage
 from ann.sources import Registry
 from indexer.documents import to_document
 from indexer.extraction import ExtractionError, NotAnArticle, extract_article
+from indexer.metrics import timed_bulk
 from indexer.outcomes import BatchOutcome
 
 
@@ -104,5 +105,6 @@ def process_batch(
     documents = list(extract_stage(pages, registry, outcome))
     changed = dedup_stage(es, alias, documents, outcome)
     if changed:
-        index_stage(es, alias, changed, outcome)
+        with timed_bulk():
+            index_stage(es, alias, changed, outcome)
     return outcome

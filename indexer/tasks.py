@@ -27,6 +27,7 @@ from ann.sources import Registry, load_registry
 from indexer.celery_app import app
 from indexer.clusters import RUN_SIZE, cluster_pending
 from indexer.mapping import UNCLUSTERED, ensure_index
+from indexer.metrics import observe_batch
 from indexer.outcomes import dead_letters_key, record
 from indexer.pipeline import process_batch
 
@@ -89,6 +90,7 @@ def index_pages(self: Task, payload: dict[str, Any]) -> dict[str, int]:
         logger.exception("batch dead-lettered after an unexpected error")
         dead_letter(res, payload, f"unexpected/{type(error).__name__}")
         return {"dead_lettered": len(message.pages)}
+    observe_batch(outcome)
     try:
         record(res.redis, res.prefix, outcome)
         if outcome.total("indexed"):
