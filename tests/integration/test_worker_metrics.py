@@ -91,10 +91,11 @@ def test_an_indexer_worker_counts_outcomes_bulk_latency_and_its_queue(
     es.indices.refresh(index=index_name(settings.index_alias))
     documents = es.count(index=settings.index_alias)["count"]
     indexed = total(samples, "ann_indexer_pages_total", stage="index", outcome="indexed")
-    print(f"indexer /metrics: indexed {indexed:.0f} (documents {documents}), "
-          f"by source {[(s, total(samples, 'ann_indexer_pages_total', source=s,
-                                  outcome='indexed')) for s in SOURCES]},"
-          f" bulk requests {total(samples, 'ann_indexer_bulk_duration_seconds_count'):.0f}")
+    by_source = {s: total(samples, "ann_indexer_pages_total", source=s, outcome="indexed")
+                 for s in SOURCES}
+    bulks = total(samples, "ann_indexer_bulk_duration_seconds_count")
+    print(f"indexer /metrics: indexed {indexed:.0f} (documents {documents}), by source "
+          f"{by_source}, bulk requests {bulks:.0f}")
     assert documents > 0 and indexed == documents
     assert label_values(samples, "ann_indexer_pages_total", "source") == set(SOURCES)
     assert total(samples, "ann_indexer_bulk_duration_seconds_count", outcome="ok") >= 1
