@@ -23,7 +23,7 @@ from search_api.jobs import CrawlJobs
 from search_api.metrics import ApiMetrics
 from search_api.middleware import MetricsMiddleware
 from search_api.ratelimit import RateLimitMiddleware
-from search_api.routes import admin, articles, search, sources, system
+from search_api.routes import admin, articles, liveness, search, sources, system
 from search_api.state import ApiState
 
 
@@ -68,5 +68,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(articles.router)
     app.include_router(sources.router)
     app.include_router(system.router)
+    app.include_router(liveness.router)
     app.include_router(admin.router)
     return app
