@@ -1,5 +1,8 @@
 """The local stack: Redis and Elasticsearch through ``deploy/local``, then mirror, workers, API.
 
+A mirror-mode stack puts :func:`mirror_env` into the environment of every process it starts; a
+live one starts no mirror and sets nothing, so its crawls fetch the real sites.
+
 When ``ES_URL`` / ``REDIS_URL`` are set in the environment the services are someone else's
 (production, docker compose) and nothing is started or stopped here.
 """
@@ -95,59 +98,99 @@ def mirror_url(settings: Settings) -> str:
     return f"http://127.0.0.1:{settings.mirror_port}"
 
 
-def start_mirror(settings: Settings, procs: ProcessManager) -> str:
+def mirror_env(url: str) -> dict[str, str]:
+    """The settings that put a process in mirror mode: every process of a mirror-mode stack gets
+    them, and nothing else ever chooses the mirror (live is the default everywhere)."""
+    return {"ANN_MIRROR_URL": url, "ANN_POLITENESS_SCALE": "0"}
+
+
+class Launch:
+    """One bring-up of the stack: what it started, so that a failure (or Ctrl-C) stops exactly
+    that and leaves alone what was already running (a developer's services, an earlier `up`).
+
+    ``env`` is added to the environment of every process started from here on: the mirror's
+    settings once the mirror runs."""
+
+    def __init__(self, settings: Settings, procs: ProcessManager) -> None:
+        self.settings = settings
+        self.procs = procs
+        self.env: dict[str, str] = {}
+        self.processes: list[str] = []
+        self.services: dict[str, dict[str, str]] = {}
+
+    def start(self, name: str, argv: list[str]) -> None:
+        if self.procs.pid(name) is None:
+            self.processes.append(name)
+        self.procs.start(name, argv, env=self.env)
+
+    def start_services(self) -> None:
+        """Start the managed services (those not given by ES_URL / REDIS_URL) not yet up."""
+        up = reachable(self.settings)
+        for name, env in managed_services(self.settings).items():
+            if not up[name]:
+                self.services[name] = env  # before starting: a half-started one is stopped too
+            run_service_script(name, "start", env)
+
+    def undo(self) -> list[str]:
+        """Stop what this launch started, newest first; return the names stopped."""
+        stopped = [name for name in reversed(self.processes) if self.procs.stop(name)]
+        for name, env in self.services.items():
+            run_service_script(name, "stop", env)
+        return stopped + list(self.services)
+
+
+def start_mirror(launch: Launch) -> str:
     """Generate the offline mirror once, serve it, and return its URL."""
+    settings = launch.settings
     root = mirror_dir(settings)
     if not (root / "manifest.json").exists():
         subprocess.run(
             [sys.executable, "-m", "mirror", "generate", "--out", str(root)], check=True
         )
     url = mirror_url(settings)
-    procs.start(
+    launch.start(
         MIRROR_PROCESS,
         [sys.executable, "-m", "mirror", "serve", "--root", str(root),
          "--port", str(settings.mirror_port)],
     )
-    wait_for(lambda: _http_ok(f"{url}/__mirror__/stats"), "mirror", procs, MIRROR_PROCESS)
+    wait_for(lambda: _http_ok(f"{url}/__mirror__/stats"), "mirror", launch.procs, MIRROR_PROCESS)
     return url
 
 
-def start_workers(procs: ProcessManager, settings: Settings, count: int, concurrency: int) -> None:
+def start_workers(launch: Launch, count: int, concurrency: int) -> None:
     for n in range(count):
-        procs.start(
+        launch.start(
             WORKER_PROCESS.format(n=n),
             [sys.executable, "-m", "celery", "-A", "indexer.celery_app", "worker",
-             "--loglevel=INFO", f"--concurrency={concurrency}", "-Q", settings.pages_queue,
+             "--loglevel=INFO", f"--concurrency={concurrency}", "-Q", launch.settings.pages_queue,
              "-n", f"ann-worker-{n}@%h", "--without-gossip", "--without-mingle"],
         )
 
 
-def start_scheduler(procs: ProcessManager, settings: Settings, mirror: str | None) -> None:
+def start_scheduler(launch: Launch) -> None:
     """Celery beat and one crawl worker: the schedule that keeps the index fresh."""
-    env = {"ANN_MIRROR_URL": mirror, "ANN_POLITENESS_SCALE": "0"} if mirror else {}
-    procs.start(
+    launch.start(
         CRAWL_WORKER_PROCESS,
         [sys.executable, "-m", "celery", "-A", "crawler.celery_app", "worker", "--loglevel=INFO",
-         "--concurrency=2", "-Q", settings.crawl_queue, "-n", "ann-crawl@%h",
+         "--concurrency=2", "-Q", launch.settings.crawl_queue, "-n", "ann-crawl@%h",
          "--without-gossip", "--without-mingle"],
-        env=env,
     )
-    procs.start(  # respawned: beat exits when Redis drops it (see ann/respawn.py)
+    launch.start(  # respawned: beat exits when Redis drops it (see ann/respawn.py)
         BEAT_PROCESS,
         [sys.executable, "-m", "ann.respawn", "--",
          sys.executable, "-m", "celery", "-A", "crawler.celery_app", "beat", "--loglevel=INFO"],
-        env=env,
     )
 
 
-def start_api(procs: ProcessManager, settings: Settings) -> str:
+def start_api(launch: Launch) -> str:
+    settings = launch.settings
     url = f"http://{settings.api_host}:{settings.api_port}"
-    procs.start(
+    launch.start(
         API_PROCESS,
         [sys.executable, "-m", "uvicorn", "search_api.main:app", "--host", settings.api_host,
          "--port", str(settings.api_port), "--no-access-log"],
     )
-    wait_for(lambda: _http_ok(f"{url}/health"), "search API", procs, API_PROCESS)
+    wait_for(lambda: _http_ok(f"{url}/health"), "search API", launch.procs, API_PROCESS)
     return url
 
 

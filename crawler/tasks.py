@@ -1,7 +1,9 @@
 """Crawl jobs run by the crawler's Celery workers, as the schedule asks.
 
-Each job runs ``ann crawl`` in a child process: Scrapy's reactor cannot be restarted inside a
-long-lived worker, and a child process also contains whatever a site's pages do to memory.
+Each job runs the crawler's own entry point (``python -m crawler.run``) in a child process:
+Scrapy's reactor cannot be restarted inside a long-lived worker, and a child process also
+contains whatever a site's pages do to memory. The child inherits the worker's environment, so
+it fetches from wherever the settings say (the live sites unless ``ANN_MIRROR_URL`` is set).
 A lock per source and kind keeps two jobs of the same kind from overlapping.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import subprocess
-import sys
+from dataclasses import replace
 from functools import lru_cache
 
 from redis import Redis
@@ -19,6 +21,7 @@ from ann.messages import CRAWL_SOURCES_TASK
 from ann.settings import Settings, get_settings
 from ann.sources import Registry, load_registry
 from crawler.celery_app import JOB_TIMEOUT_SECONDS, app
+from crawler.run import CrawlRequest, Summary
 from crawler.schedule import FeedCadence
 
 logger = logging.getLogger(__name__)
@@ -30,27 +33,27 @@ def _context() -> tuple[Settings, Registry, Redis]:
     return settings, load_registry(), Redis.from_url(settings.redis_url)
 
 
-def run_crawl_process(source_ids: list[str], kinds: list[str]) -> dict[str, dict[str, object]]:
+def run_crawl_process(request: CrawlRequest) -> dict[str, Summary]:
     """Run one crawl of several sources in a child process; return its JSON summary."""
-    args = [sys.executable, "-m", "ann", "crawl", *source_ids, "--no-wait", "--json"]
-    for kind in kinds:
-        args += ["--entry", kind]
-    result = subprocess.run(args, capture_output=True, text=True, timeout=JOB_TIMEOUT_SECONDS,
-                            check=False)
+    result = subprocess.run(request.argv(), capture_output=True, text=True,
+                            timeout=JOB_TIMEOUT_SECONDS, check=False)
     if result.returncode != 0:
-        raise RuntimeError(f"crawl {source_ids} {kinds} failed: {result.stderr[-2000:]}")
-    summary: dict[str, dict[str, object]] = json.loads(result.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"crawl {list(request.source_ids)} {list(request.kinds)} failed: "
+                           f"{result.stderr[-2000:]}")
+    summary: dict[str, Summary] = json.loads(result.stdout.strip().splitlines()[-1])
     return summary
 
 
 @app.task(name=CRAWL_SOURCES_TASK)  # type: ignore[untyped-decorator]
-def crawl_sources(source_ids: list[str], kinds: list[str]) -> dict[str, dict[str, object]]:
+def crawl_sources(source_ids: list[str], kinds: list[str]) -> dict[str, Summary]:
     """Crawl the sources' entry points of the given kinds, skipping any already being crawled
-    for those kinds; after a feed poll, adapt each source's polling interval."""
+    for those kinds; after a feed poll, adapt each source's polling interval. Unknown sources
+    or kinds fail the job before anything runs."""
+    request = CrawlRequest.of(source_ids, kinds)
     settings, registry, redis = _context()
     locks = {}
-    for source_id in source_ids:
-        name = f"{settings.key_prefix}:crawl-lock:{source_id}:{'+'.join(kinds)}"
+    for source_id in request.source_ids:
+        name = f"{settings.key_prefix}:crawl-lock:{source_id}:{'+'.join(request.kinds)}"
         lock = redis.lock(name, timeout=JOB_TIMEOUT_SECONDS, blocking=False)
         if lock.acquire():
             locks[source_id] = lock
@@ -58,13 +61,14 @@ def crawl_sources(source_ids: list[str], kinds: list[str]) -> dict[str, dict[str
             logger.info("crawl %s %s already running: skipped", source_id, kinds)
     if not locks:
         return {}
-    summary: dict[str, dict[str, object]] = {}
+    summary: dict[str, Summary] = {}
     try:
-        summary = run_crawl_process(list(locks), kinds)
+        summary = run_crawl_process(replace(request, source_ids=tuple(locks)))
+        logger.info("crawl summary %s", json.dumps(summary, sort_keys=True))
     finally:
         for lock in locks.values():
             lock.release()
-        if "feeds" in kinds:  # a failed poll counts as one that found nothing: back off
+        if "feeds" in request.kinds:  # a failed poll counts as one that found nothing: back off
             cadence = FeedCadence(redis, settings.key_prefix)
             for source_id in locks:
                 new = int(str(summary.get(source_id, {}).get("queued_pages", 0)))

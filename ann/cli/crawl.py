@@ -1,10 +1,16 @@
-"""`ann crawl`: crawl sources now and hand their articles to the indexer."""
+"""`ann crawl`: crawl sources now and hand their articles to the indexer.
+
+The crawl runs in this process through the crawler's entry point (:func:`crawler.run.run`), the
+same one the scheduled job runs in its child process, and fetches from wherever the settings
+say: the live sites, or the offline mirror when ``ANN_MIRROR_URL`` is set (as ``ann up`` and
+``ann demo`` set it for everything they start).
+"""
 
 from __future__ import annotations
 
 import json
 import time
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import httpx
@@ -15,7 +21,7 @@ from rich.progress import Progress
 from ann import stack
 from ann.cli.common import chosen_sources, console
 from ann.settings import Settings, get_settings
-from ann.sources import ALL_ENTRY_KINDS, ENTRY_KINDS, EntryKind
+from ann.sources import ALL_ENTRY_KINDS, ENTRY_KINDS
 
 app = typer.Typer()
 
@@ -24,7 +30,6 @@ app = typer.Typer()
 def crawl(
     sources: Annotated[list[str] | None, typer.Argument(help="Source ids")] = None,
     all_sources: Annotated[bool, typer.Option("--all", help="Every source")] = False,
-    live: Annotated[bool, typer.Option(help="Fetch the live sites, not the mirror")] = False,
     wait: Annotated[bool, typer.Option(help="Wait until the indexer has drained")] = True,
     entry: Annotated[
         list[str] | None,
@@ -38,43 +43,42 @@ def crawl(
         bool, typer.Option("--json", help="Print a JSON summary per source on stdout")
     ] = False,
 ) -> None:
-    """Crawl sources now and hand their articles to the indexer."""
-    from crawler.run import crawl as run_crawl
+    """Crawl sources now and hand their articles to the indexer: the live sites, or the offline
+    mirror when ANN_MIRROR_URL is set."""
+    run_crawl(get_settings(), chosen_sources(sources, all_sources), entry,
+              since.date() if since else None, as_json=as_json, wait=wait)
 
-    kinds: list[EntryKind] = [k for k in ALL_ENTRY_KINDS if k in (entry or ENTRY_KINDS)]
-    if entry and len(kinds) != len(set(entry)):
+
+def run_crawl(
+    settings: Settings,
+    ids: list[str],
+    entry: list[str] | None = None,
+    since: date | None = None,
+    *,
+    as_json: bool = False,
+    wait: bool = True,
+) -> None:
+    """Crawl ``ids`` with ``settings`` (``ann crawl`` and ``ann demo``), report, maybe wait."""
+    from crawler.run import CrawlRequest, InvalidCrawl, run
+
+    if entry and any(kind not in ALL_ENTRY_KINDS for kind in entry):
         raise typer.BadParameter(f"--entry must be among {', '.join(ALL_ENTRY_KINDS)}")
-
-    settings = get_settings()
-    ids = chosen_sources(sources, all_sources)
-    if not live and settings.mirror_url is None:
-        settings = settings.model_copy(
-            update={"mirror_url": stack.mirror_url(settings), "politeness_scale": 0.0}
-        )
-        _require_mirror(settings.mirror_url or "")
+    try:
+        request = CrawlRequest.of(ids, entry or ENTRY_KINDS, since)
+    except InvalidCrawl as error:
+        raise typer.BadParameter(str(error)) from None
+    if settings.mirror_url is not None:
+        _require_mirror(settings.mirror_url)
     started = time.monotonic()
-    stats = run_crawl(ids, settings, kinds, since.date() if since else None)
-    queued = sum(int(s.get("ann/queued_pages", 0)) for s in stats.values())
+    summary = run(request, settings)
+    queued = sum(int(s.get("queued_pages", 0)) for s in summary.values())
     if as_json:
-        summary = {sid: _summary(s) for sid, s in stats.items()}
         typer.echo(json.dumps(summary, sort_keys=True))
-    console.print(f"crawled {len(ids)} source(s): {queued} article pages queued "
+    where = f"the offline mirror at {settings.mirror_url}" if settings.mirror_url else "live"
+    console.print(f"crawled {len(ids)} source(s) ({where}): {queued} article pages queued "
                   f"in {time.monotonic() - started:.1f} s")
     if wait:
         _wait_for_indexer(settings)
-
-
-def _summary(stats: dict[str, object]) -> dict[str, object]:
-    """The run's own counters (``ann/...``), the finish reason and the response statuses."""
-    summary: dict[str, object] = {
-        key.removeprefix("ann/"): value for key, value in stats.items() if key.startswith("ann/")
-    }
-    summary["finish_reason"] = stats.get("finish_reason")
-    summary["responses"] = {
-        key.rsplit("/", 1)[1]: value for key, value in stats.items()
-        if key.startswith("downloader/response_status_count/")
-    }
-    return summary
 
 
 def _require_mirror(url: str) -> None:
@@ -82,7 +86,8 @@ def _require_mirror(url: str) -> None:
         httpx.get(f"{url}/__mirror__/stats", timeout=2).raise_for_status()
     except httpx.HTTPError:
         raise typer.BadParameter(
-            f"the offline mirror does not answer at {url}: run `ann up` first, or pass --live"
+            f"ANN_MIRROR_URL is {url} but no offline mirror answers there: start it with "
+            "`ann up`, or unset ANN_MIRROR_URL to crawl the live sites"
         ) from None
 
 

@@ -1,9 +1,17 @@
-"""`ann up`, `ann down`, `ann demo`: the local stack and the README's one-command demo."""
+"""`ann up`, `ann down`, `ann demo`: the local stack and the README's one-command demo.
+
+Mirror or live is decided here once, for the whole stack: by default `up` and `demo` start the
+offline mirror and give every process they start (indexer workers, crawl worker, beat, API) and
+their own crawl the mirror's settings (``ANN_MIRROR_URL``); with ``--live`` they start no mirror
+and set nothing, so every crawl, scheduled or not, fetches the real sites.
+"""
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import httpx
@@ -11,39 +19,76 @@ import typer
 
 from ann import stack
 from ann.cli.common import console
-from ann.cli.crawl import crawl
+from ann.cli.crawl import run_crawl
 from ann.processes import ProcessManager
 from ann.settings import Settings, get_settings
+from ann.sources import load_registry
 
 app = typer.Typer()
+
+LIVE_HELP = "Crawl the live sites: start no offline mirror and set no ANN_MIRROR_URL"
 
 
 def _procs(settings: Settings) -> ProcessManager:
     return ProcessManager(settings.state_dir)
 
 
+@contextmanager
+def _launch(settings: Settings) -> Iterator[stack.Launch]:
+    """A bring-up that, when anything in it fails or is interrupted, stops what it started
+    (processes and services that were not already running) and exits non-zero with the reason."""
+    launch = stack.Launch(settings, _procs(settings))
+    try:
+        yield launch
+    except BaseException as error:
+        if isinstance(error, typer.Exit) and error.exit_code == 0:
+            raise
+        interrupted = isinstance(error, KeyboardInterrupt)
+        reason = "interrupted" if interrupted else f"{type(error).__name__}: {error}"
+        console.print(f"[red]failed: {reason}[/]")
+        stopped = launch.undo()
+        console.print(f"stopped what this run started: {', '.join(stopped) or 'nothing'}")
+        raise typer.Exit(130 if interrupted else 1) from error
+
+
+def _bring_up(
+    launch: stack.Launch, live: bool, workers: int, concurrency: int, schedule: bool
+) -> Settings:
+    """Start the stack; return the settings its processes run with (the mirror's in mirror
+    mode)."""
+    settings = launch.settings
+    if live and settings.mirror_url is not None:
+        raise typer.BadParameter(f"--live, but ANN_MIRROR_URL is set ({settings.mirror_url})")
+    console.print("[bold]starting Redis and Elasticsearch[/]")
+    launch.start_services()
+    if live:
+        console.print("live mode: crawls fetch the real sites")
+    else:
+        url = stack.start_mirror(launch)
+        launch.env = stack.mirror_env(url)
+        settings = settings.model_copy(update={"mirror_url": url, "politeness_scale": 0.0})
+        exports = " ".join(f"{k}={v}" for k, v in launch.env.items())
+        console.print(f"offline mirror at {url}: every process started here crawls it "
+                      f"(for `ann crawl` in another shell: export {exports})")
+    stack.start_workers(launch, workers, concurrency)
+    if schedule:
+        stack.start_scheduler(launch)
+        console.print("schedule running: feeds polled adaptively, sitemaps and sections on cadence")
+    api = stack.start_api(launch)
+    console.print(f"search API at {api}  (OpenAPI: {api}/docs)")
+    return settings
+
+
 @app.command()
 def up(
-    live: Annotated[bool, typer.Option(help="Crawl the live sites instead of the mirror")] = False,
+    live: Annotated[bool, typer.Option(help=LIVE_HELP)] = False,
     workers: Annotated[int, typer.Option(min=1, max=16)] = 1,
     concurrency: Annotated[int, typer.Option(min=1, max=16)] = 2,
     schedule: Annotated[bool, typer.Option(help="Run beat and a crawl worker")] = True,
 ) -> None:
     """Start Redis, Elasticsearch, the offline mirror (unless --live), workers, schedule, API."""
-    settings = get_settings()
-    procs = _procs(settings)
-    console.print("[bold]starting Redis and Elasticsearch[/]")
-    stack.start_services(settings)
-    mirror = None
-    if not live:
-        mirror = stack.start_mirror(settings, procs)
-        console.print(f"offline mirror at {mirror}")
-    stack.start_workers(procs, settings, workers, concurrency)
-    if schedule:
-        stack.start_scheduler(procs, settings, mirror)
-        console.print("schedule running: feeds polled adaptively, sitemaps and sections on cadence")
-    api = stack.start_api(procs, settings)
-    console.print(f"search API at {api}  (OpenAPI: {api}/docs)")
+    with _launch(get_settings()) as launch:
+        _bring_up(launch, live, workers, concurrency, schedule)
 
 
 @app.command()
@@ -56,19 +101,18 @@ def down() -> None:
 
 
 @app.command()
-def demo(
-    live: Annotated[bool, typer.Option(help="Crawl the live sites instead of the mirror")] = False,
-) -> None:
-    """Bring the stack up, crawl every source, index it, and show one search."""
+def demo(live: Annotated[bool, typer.Option(help=LIVE_HELP)] = False) -> None:
+    """Bring the stack up, crawl every source, index it, and show one search; if any step
+    fails, stop what was started."""
     started = time.monotonic()
-    up(live=live, workers=1, concurrency=2, schedule=True)
-    crawl(sources=None, all_sources=True, live=live, wait=True)
-    settings = get_settings()
-    api = f"http://{settings.api_host}:{settings.api_port}"
-    sample = httpx.get(f"{api}/search", params={"size": 1, "sort": "newest"}).json()
-    word = _query_word(sample["hits"][0]["title"]) if sample["hits"] else "asia"
-    url = f"{api}/search?q={word}&size=3"
-    answer = httpx.get(url).json()
+    with _launch(get_settings()) as launch:
+        settings = _bring_up(launch, live, workers=1, concurrency=2, schedule=True)
+        run_crawl(settings, load_registry().ids(), wait=True)
+        api = f"http://{settings.api_host}:{settings.api_port}"
+        sample = httpx.get(f"{api}/search", params={"size": 1, "sort": "newest"}).json()
+        word = _query_word(sample["hits"][0]["title"]) if sample["hits"] else "asia"
+        url = f"{api}/search?q={word}&size=3"
+        answer = httpx.get(url).json()
     typer.echo(f"\nExample query:  curl '{url}'")
     typer.echo(json.dumps({"total": answer["total"],
                            "titles": [h["title"] for h in answer["hits"]],
