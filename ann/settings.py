@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     """How long a fetched URL is remembered (seen-set and validators) after its last fetch."""
     heartbeat_seconds: float = Field(default=30, alias="ANN_HEARTBEAT_SECONDS", ge=1)
     """A killed crawler's claims on URLs are taken over this long after its last heartbeat."""
+    crawl_allow_networks: str = Field(default="", alias="ANN_CRAWL_ALLOW_NETWORKS")
+    """Networks the live crawler may contact although they are not global ("198.18.0.0/15"
+    for a test's simulated internet); empty in production: crawler/resolver.py refuses every
+    loopback, private, link-local, shared or reserved address."""
+    robots_retry_seconds: float = Field(default=600.0, alias="ANN_ROBOTS_RETRY_SECONDS", gt=0)
+    """A host whose robots.txt answers 5xx or cannot be reached is not crawled (RFC 9309) until
+    it is fetched again, this long after (by whichever crawler process comes first)."""
     crawl_log_level: str = Field(default="WARNING", alias="ANN_CRAWL_LOG_LEVEL")
     crawl_queue: str = Field(default="crawl", alias="ANN_CRAWL_QUEUE")
     schedule_tick_seconds: float = Field(default=5.0, alias="ANN_SCHEDULE_TICK_SECONDS", gt=0)

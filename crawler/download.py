@@ -17,11 +17,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 from redis.asyncio import Redis
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CannotResolveHostError, NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
 from ann.sources import load_registry
+from crawler.outside import Refused, connect_host
 from crawler.politeness import HostGate, retry_after_seconds
+from crawler.resolver import refusal
+from crawler.state import state_for
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -54,6 +57,7 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
         self._registry = load_registry()
         self._robots_delays: dict[str, tuple[float, float]] = {}
         self._stats = crawler.stats
+        self._crawler = crawler
 
     def _concurrency(self, host: str) -> int:
         source = self._registry.for_url(f"https://{host}/")
@@ -89,7 +93,25 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
         return response
 
     async def _fetch(self, request: Request) -> Response:
-        return await super().download_request(request)
+        try:
+            return await super().download_request(request)
+        except CannotResolveHostError:
+            # The live resolver (crawler/resolver.py) refused every address of the host: a
+            # refusal counted by its reason, not a failure to retry or to pause the source for.
+            host = connect_host(request.url)
+            why = refusal(host) if host else None
+            if why is None:
+                raise
+            self._count_refusal(f"blocked_address/{why}")
+            raise Refused(f"blocked_address/{why}", request.url) from None
+
+    def _count_refusal(self, reason: str) -> None:
+        if self._stats is not None:
+            self._stats.inc_value(f"ann/errors/{reason}")
+        spider = self._crawler.spider
+        source = getattr(spider, "source", None)
+        if source is not None:
+            state_for(self._crawler).count(source.id, f"errors/{reason}")
 
     async def close(self) -> None:
         await self._gate.close()

@@ -14,6 +14,7 @@ from ann.settings import Settings
 
 POLITE_HANDLER = "crawler.download.PoliteDownloadHandler"
 MIRROR_HANDLER = "crawler.download.MirrorDownloadHandler"
+GUARDED_RESOLVER = "crawler.resolver.GuardedResolver"
 
 
 def scrapy_settings(settings: Settings) -> dict[str, Any]:
@@ -34,6 +35,8 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "RETRY_TIMES": 2,
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            # Before robots.txt, which would otherwise fetch /robots.txt from an offsite host.
+            "crawler.middlewares.offsite.SourceDomainsMiddleware": 50,
             "crawler.middlewares.robots.SharedRobotsTxtMiddleware": 100,
             "crawler.middlewares.health.SourceHealthMiddleware": 560,
         },
@@ -43,6 +46,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "ANN_REDIS_URL": settings.redis_url,
         "ANN_KEY_PREFIX": settings.key_prefix,
         "ANN_POLITENESS_SCALE": settings.politeness_scale,
+        "ANN_ROBOTS_RETRY_SECONDS": settings.robots_retry_seconds,
         "ANN_RETENTION_SECONDS": settings.url_retention_days * 86400,
         "ANN_HEARTBEAT_SECONDS": settings.heartbeat_seconds,
         "ANN_PAGES_QUEUE": settings.pages_queue,
@@ -57,4 +61,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
     if mirror:
         values["ANN_MIRROR_URL"] = settings.mirror_url
         values["DOWNLOAD_HANDLERS"] = {"http": MIRROR_HANDLER, "https": MIRROR_HANDLER}
+    else:  # live: no address inside our networks is contacted (the mirror is on loopback)
+        values["TWISTED_DNS_RESOLVER"] = GUARDED_RESOLVER
+        values["ANN_CRAWL_ALLOW_NETWORKS"] = settings.crawl_allow_networks
     return values

@@ -12,7 +12,6 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -23,6 +22,8 @@ from ann.messages import Discovery, DiscoveryKind, RawPage
 from ann.sources import ENTRY_KINDS, EntryKind, Source, load_registry
 from crawler.discovery import Listed, covers_since, feed_entries, sitemap_entries
 from crawler.items import FetchedArticle
+from crawler.middlewares.offsite import refusal as offsite_refusal
+from crawler.outside import Refused
 from crawler.state import CrawlState, Fetched, UrlRecord, body_hash, state_for
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "content-language", "date")
@@ -179,7 +180,8 @@ class NewsSpider(scrapy.Spider):
         yield from self._article_requests(listed, "seed", "recheck")
 
     def _on_source(self, url: str) -> bool:
-        return self.source.owns(urlsplit(url).hostname or "")
+        """Judged as the downloader will connect (:func:`crawler.outside.connect_host`)."""
+        return offsite_refusal(self.source, url) is None
 
     def _wanted(self, listed: Listed, kind: DiscoveryKind) -> bool:
         if not (self._on_source(listed.url) and self.source.article_urls.matches(listed.url)):
@@ -257,6 +259,8 @@ class NewsSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         if request is not None:
             self.state.release(request.url)
+        if isinstance(failure.value, Refused):  # off the source or inside: counted when refused
+            return
         if isinstance(failure.value, IgnoreRequest):  # robots.txt forbids it: not a failure
             self._count("skipped/robots")
             return
