@@ -1,22 +1,31 @@
-"""robots.txt fetched once for all crawler processes, and its Crawl-delay obeyed.
+"""robots.txt fetched once for all crawler processes, read as RFC 9309 says, its Crawl-delay obeyed.
 
-Scrapy's own middleware keeps parsed robots.txt per process (N processes fetch it N times) and
-ignores ``Crawl-delay``. This subclass keeps the file's body in Redis for a day: whichever
-process needs it first fetches it (under a short lock), the others parse the cached copy. The
-Crawl-delay is published beside it for the politeness gate (:mod:`crawler.download`).
+Scrapy's own middleware keeps parsed robots.txt per process (N processes fetch it N times),
+ignores ``Crawl-delay``, parses whatever body came back (an error page's text as rules) and
+allows everything when robots.txt cannot be fetched. This subclass keeps the file's body in
+Redis for a day: whichever process needs it first fetches it (under a short lock), the others
+parse the cached copy. The Crawl-delay is published beside it for the politeness gate
+(:mod:`crawler.download`). RFC 9309 section 2.3.1: a 4xx means "no rules" (allow all); a 5xx or
+an unreachable host means "disallow all" — recorded in Redis for ``ANN_ROBOTS_RETRY_SECONDS``,
+after which the next request tries again, so a site whose robots.txt is down is not crawled
+until one fetch of it succeeds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING, Self
 
 from redis.asyncio import Redis
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
+from twisted.internet.defer import Deferred
 
 from crawler.download import ROBOTS_DELAY_KEY
+from crawler.state import state_for
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -26,8 +35,10 @@ if TYPE_CHECKING:
 
 ROBOTS_TTL_SECONDS = 86400
 LOCK_SECONDS = 30
+DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 _BODY_KEY = "{prefix}:robots:body:{host}"
 _LOCK_KEY = "{prefix}:robots:lock:{host}"
+_UNAVAILABLE_KEY = "{prefix}:robots:unavailable:{host}"
 
 
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
@@ -35,24 +46,45 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         super().__init__(crawler)
         self._redis = Redis.from_url(crawler.settings.get("ANN_REDIS_URL"))
         self._prefix: str = crawler.settings.get("ANN_KEY_PREFIX", "ann")
+        self._retry_seconds = crawler.settings.getfloat("ANN_ROBOTS_RETRY_SECONDS", 600.0)
+        self._retry_at: dict[str, float] = {}
+        """Hosts held at disallow-all, and when (monotonic) their robots.txt is tried again."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
+    def _key(self, template: str, host: str) -> str:
+        return template.format(prefix=self._prefix, host=host)
+
     async def robot_parser(self, request: Request) -> RobotParser | None:
         host = urlparse_cached(request).netloc
+        retry_at = self._retry_at.get(host)
+        if retry_at is not None and retry_at <= time.monotonic():
+            del self._retry_at[host]
+            self._parsers.pop(host, None)
         if host not in self._parsers:
-            body = await self._shared_body(host)
-            if body is not None:
-                self._parsers[host] = build_from_crawler(self._parserimpl, self.crawler, body)
-                self._stats.inc_value("ann/robots/shared_cache_hit")
+            left_ms = await self._redis.pttl(self._key(_UNAVAILABLE_KEY, host))
+            if left_ms > 0:  # another process found it unavailable: disallow all until then
+                self._hold(host, left_ms / 1000)
+                self._stats.inc_value("ann/robots/shared_unavailable")
+            else:
+                body = await self._shared_body(host)
+                if body is not None:
+                    self._parsers[host] = build_from_crawler(self._parserimpl, self.crawler, body)
+                    self._stats.inc_value("ann/robots/shared_cache_hit")
         return await super().robot_parser(request)
+
+    def _hold(self, host: str, seconds: float) -> RobotParser:
+        parser = build_from_crawler(self._parserimpl, self.crawler, DISALLOW_ALL)
+        self._parsers[host] = parser
+        self._retry_at[host] = time.monotonic() + seconds
+        return parser
 
     async def _shared_body(self, host: str) -> bytes | None:
         """The cached robots.txt, waiting for another process that is fetching it right now."""
-        body_key = _BODY_KEY.format(prefix=self._prefix, host=host)
-        lock_key = _LOCK_KEY.format(prefix=self._prefix, host=host)
+        body_key = self._key(_BODY_KEY, host)
+        lock_key = self._key(_LOCK_KEY, host)
         for _ in range(LOCK_SECONDS * 10):
             body = await self._redis.get(body_key)
             if isinstance(body, bytes):
@@ -63,17 +95,43 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         return None
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
-        await super()._parse_robots(response, netloc, request)
-        # A 4xx robots.txt means "no rules"; a 5xx is not cached so that it is tried again.
         if response.status >= 500:
+            await super()._parse_robots(response.replace(body=DISALLOW_ALL), netloc, request)
+            self._unavailable(netloc, f"http_{response.status}")
             return
-        body = response.body if response.status == 200 else b""
+        # 2xx: the rules; 4xx (and a redirect left unfollowed): no rules, allow all.
+        ok = 200 <= response.status < 300
+        body = response.body if ok else b""
+        await super()._parse_robots(response.replace(body=body), netloc, request)
         parser = self._parsers[netloc]
         user_agent = self._robotstxt_useragent or self._default_useragent
         delay = parser.crawl_delay(user_agent) if parser is not None else None  # type: ignore[union-attr]
         pipe = self._redis.pipeline()
-        pipe.set(_BODY_KEY.format(prefix=self._prefix, host=netloc), body, ex=ROBOTS_TTL_SECONDS)
-        pipe.set(ROBOTS_DELAY_KEY.format(prefix=self._prefix, host=netloc), float(delay or 0),
-                 ex=ROBOTS_TTL_SECONDS)
-        pipe.delete(_LOCK_KEY.format(prefix=self._prefix, host=netloc))
+        pipe.set(self._key(_BODY_KEY, netloc), body, ex=ROBOTS_TTL_SECONDS)
+        pipe.set(self._key(ROBOTS_DELAY_KEY, netloc), float(delay or 0), ex=ROBOTS_TTL_SECONDS)
+        pipe.delete(self._key(_LOCK_KEY, netloc), self._key(_UNAVAILABLE_KEY, netloc))
         await pipe.execute()
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        # Unreachable (DNS, connection, timeout, refused by our own guards): disallow all, also
+        # for the requests already waiting on this fetch (Scrapy's would hand them None: allow).
+        if not isinstance(exc, IgnoreRequest):
+            self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
+        waiting = self._parsers[netloc]
+        parser = self._unavailable(netloc, type(exc).__name__)
+        if isinstance(waiting, Deferred):
+            waiting.callback(parser)
+
+    def _unavailable(self, host: str, why: str) -> RobotParser:
+        """Hold ``host`` at disallow-all here and, through Redis, in every other process."""
+        parser = self._hold(host, self._retry_seconds)
+        state = state_for(self.crawler)
+        pipe = state.redis.pipeline(transaction=False)
+        pipe.set(self._key(_UNAVAILABLE_KEY, host), why, px=int(self._retry_seconds * 1000))
+        pipe.delete(self._key(_LOCK_KEY, host))
+        pipe.execute()
+        self._stats.inc_value(f"ann/robots/unavailable/{why}")
+        source = getattr(self.crawler.spider, "source", None)
+        if source is not None:
+            state.count(source.id, f"errors/robots_unavailable/{why}")
+        return parser
