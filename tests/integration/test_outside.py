@@ -20,7 +20,6 @@ from redis import Redis
 from ann.settings import Settings
 from crawler.state import CrawlState
 from tests.conftest import service_env
-from tests.integration.fleet import crawl
 from tests.integration.site import Route, Site, article, counting_listener, rss
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
@@ -35,6 +34,26 @@ def settings(services: Settings, redis_client: Redis) -> Iterator[Settings]:
     tag = uuid.uuid4().hex[:8]
     yield services.model_copy(update={"key_prefix": f"outside-{tag}", "pages_queue": f"q-{tag}"})
     redis_client.delete(f"q-{tag}")
+
+
+def _crawl(
+    settings: Settings, mirror: str | None, env: dict[str, str] | None = None,
+    prefix: list[str] | None = None,
+) -> dict[str, object]:
+    """One crawl of dawn's feeds by the crawler's entry point (``python -m crawler.run``), from
+    ``mirror`` (the test's site standing in for it) or live when None; its summary."""
+    environ = {**service_env(settings), "ANN_POLITENESS_SCALE": "0", **(env or {})}
+    environ.pop("ANN_MIRROR_URL", None)
+    if mirror is not None:
+        environ["ANN_MIRROR_URL"] = mirror
+    result = subprocess.run(
+        [*(prefix or []), sys.executable, "-m", "crawler.run", "--entry", "feeds", "--", "dawn"],
+        env=environ, capture_output=True, text=True, timeout=240, check=False,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"crawl failed:\n{result.stdout}\n{result.stderr[-4000:]}")
+    summary: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])["dawn"]
+    return summary
 
 
 def _dawn(robots: Route, *articles: int) -> Site:
@@ -54,7 +73,7 @@ def test_robots_txt_answering_503_holds_the_site_until_a_retry_succeeds(
     env = {"ANN_ROBOTS_RETRY_SECONDS": "3600"}
     with site.serving() as port:
         mirror = f"http://127.0.0.1:{port}"
-        crawl(settings, mirror, "dawn", entry=["feeds"], extra_env=env)
+        _crawl(settings, mirror, env)
         first_robots = site.asked("/robots.txt")
         print(f"503: robots.txt asked {first_robots}, feeds {site.asked('/feeds/')}, "
               f"articles {site.asked('/news/')}")
@@ -63,14 +82,14 @@ def test_robots_txt_answering_503_holds_the_site_until_a_retry_succeeds(
         assert 0 < redis_client.pttl(held) <= 3_600_000
 
         site.routes["/robots.txt"] = (200, {}, ALLOW_ALL)
-        crawl(settings, mirror, "dawn", entry=["feeds"], extra_env=env)  # another process
+        _crawl(settings, mirror, env)  # another process
         print(f"held: robots.txt asked {site.asked('/robots.txt') - first_robots} more times, "
               f"articles {site.asked('/news/')}")
         assert site.asked("/robots.txt") == first_robots  # held until the interval runs out
         assert site.asked("/news/") == 0
 
         redis_client.pexpire(held, 1)  # the retry interval runs out
-        crawl(settings, mirror, "dawn", entry=["feeds"], extra_env=env)
+        _crawl(settings, mirror, env)
         print(f"after the retry: articles {site.asked('/news/')}")
         assert site.asked("/robots.txt") == first_robots + 1
         assert site.asked("/news/") == 2
@@ -84,7 +103,7 @@ def test_robots_txt_answering_404_allows_everything(settings: Settings) -> None:
     # A 404 page whose text looks like rules: RFC 9309 says a 4xx means no rules at all.
     site = _dawn((404, {}, b"User-agent: *\nDisallow: /\n"), 1000001)
     with site.serving() as port:
-        crawl(settings, f"http://127.0.0.1:{port}", "dawn", entry=["feeds"])
+        _crawl(settings, f"http://127.0.0.1:{port}")
     assert site.asked("/news/") == 1
 
 
@@ -95,29 +114,12 @@ def _can_unshare() -> bool:
     return probe.returncode == 0
 
 
-LIVE_CRAWL = """
-import json
-from ann.settings import Settings
-from crawler.run import crawl
-stats = crawl(["dawn"], Settings(), ["feeds"])
-print(json.dumps({k: v for k, v in stats["dawn"].items() if k.startswith("ann/")}))
-"""
-
-
-def _live_crawl(settings: Settings, hosts: Path, ca: Path) -> dict[str, int]:
-    """One live crawl of dawn (no mirror) seeing ``hosts`` as its /etc/hosts."""
-    env = {**service_env(settings), "ANN_POLITENESS_SCALE": "0", "SSL_CERT_FILE": str(ca),
-           "ANN_CRAWL_ALLOW_NETWORKS": "127.0.0.3/32"}
-    env.pop("ANN_MIRROR_URL", None)
-    result = subprocess.run(
-        ["unshare", "--mount", "sh", "-c", 'mount --bind "$0" /etc/hosts && exec "$@"',
-         str(hosts), sys.executable, "-c", LIVE_CRAWL],
-        env=env, capture_output=True, text=True, timeout=240, check=False,
-    )
-    if result.returncode != 0:
-        raise AssertionError(f"live crawl failed:\n{result.stdout}\n{result.stderr[-4000:]}")
-    counters: dict[str, int] = json.loads(result.stdout.strip().splitlines()[-1])
-    return counters
+def _live_crawl(settings: Settings, hosts: Path, ca: Path) -> dict[str, object]:
+    """One live crawl of dawn's feeds (no mirror), seeing ``hosts`` as its /etc/hosts."""
+    env = {"SSL_CERT_FILE": str(ca), "ANN_CRAWL_ALLOW_NETWORKS": "127.0.0.3/32"}
+    with_hosts = ["unshare", "--mount", "sh", "-c", 'mount --bind "$0" /etc/hosts && exec "$@"',
+                  str(hosts)]
+    return _crawl(settings, None, env, with_hosts)
 
 
 @pytest.mark.skipif(not _can_unshare(), reason="needs unshare --mount (root) for its /etc/hosts")
@@ -150,9 +152,9 @@ def test_a_live_crawl_redirected_inside_reaches_nothing_there(
         print(f"connections inside: {connections[0]}; crawl counters: {counters}")
         assert connections[0] == 0
     assert site.asked("/news/") == 5
-    assert counters["ann/errors/offsite_redirect"] == 2  # 1000001 (301), 1000003 (refresh)
-    assert counters["ann/errors/ambiguous_url"] == 1  # 1000004
-    assert counters["ann/errors/blocked_address/loopback"] == 1  # evil.dawn.com's robots.txt
-    assert counters["ann/articles/fetched/feed"] == 1  # 1000005, the one real story
+    assert counters["errors/offsite_redirect"] == 2  # 1000001 (301), 1000003 (refresh)
+    assert counters["errors/ambiguous_url"] == 1  # 1000004
+    assert counters["errors/blocked_address/loopback"] == 1  # evil.dawn.com's robots.txt
+    assert counters["articles/fetched/feed"] == 1  # 1000005, the one real story
     stats = CrawlState(redis_client, settings.key_prefix).stats("dawn")
     assert stats["errors/offsite_redirect"] == "2"
