@@ -205,6 +205,18 @@ def _http_ok(url: str) -> bool:
         return False
 
 
+def _exited(pid: int | None) -> bool:
+    """Whether ``pid`` is gone, reaping it when it is our child: an exited child stays a zombie,
+    which signal 0 still reaches, so a service that failed at once would otherwise be waited
+    for until the timeout."""
+    if pid is None:
+        return True
+    try:
+        return os.waitpid(pid, os.WNOHANG)[0] == pid
+    except ChildProcessError:  # not our child: the pidfile check found it running
+        return False
+
+
 def wait_for(
     check: Callable[[], bool], what: str, procs: ProcessManager, name: str, timeout: float = 60
 ) -> None:
@@ -212,7 +224,7 @@ def wait_for(
     while time.monotonic() < deadline:
         if check():
             return
-        if procs.pid(name) is None:
+        if _exited(procs.pid(name)):
             break
         time.sleep(0.3)
     raise StackError(f"{what} did not come up; see {procs.log_path(name)}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -89,7 +90,12 @@ def crawl(request: CrawlRequest, settings: Settings) -> dict[str, dict[str, Any]
         crawler.signals.connect(counters[-1], signal=signals.request_reached_downloader)
         crawlers.append((source_id, crawler))
         process.crawl(crawler, source_id=source_id, kinds=request.kinds, since=request.since)
-    process.start()
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        process.start()
+    finally:  # Scrapy's own stay installed after its reactor stopped: Ctrl-C would do nothing
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
     return {sid: dict(c.stats.get_stats()) if c.stats else {} for sid, c in crawlers}
 
 
