@@ -8,10 +8,13 @@ beat process can stand by and take over.
 from __future__ import annotations
 
 from celery import Celery
+from celery.signals import task_failure, task_success, worker_init
 
 from ann.celery_defaults import AT_LEAST_ONCE, in_flight_keys
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
+from ann.worker_metrics import serve_worker_metrics
+from crawler import metrics
 from crawler.schedule import beat_schedule
 
 JOB_TIMEOUT_SECONDS = 3600
@@ -40,3 +43,16 @@ def create_celery(settings: Settings) -> Celery:
 
 
 app = create_celery(get_settings())
+# connected here, before the pool forks: the jobs run, and are counted, in the pool processes
+task_success.connect(metrics.job_succeeded)
+task_failure.connect(metrics.job_failed)
+
+
+@worker_init.connect  # type: ignore[untyped-decorator]
+def serve_metrics(sender: object, **_: object) -> None:
+    """The worker's ``/metrics`` (ANN_CRAWLER_METRICS_PORT), from its main process; the crawl
+    jobs' pool processes count (:mod:`crawler.metrics`)."""
+    if getattr(sender, "app", None) is not app:
+        return
+    settings = get_settings()
+    serve_worker_metrics(settings.crawler_metrics_port, settings.metrics_dir)
