@@ -30,7 +30,8 @@ from crawler.spiders.news import NewsSpider
 
 Summary = dict[str, Any]
 """One source's run: the crawler's own counters (``queued_pages``, ...), ``requests`` per host,
-``errors`` per exception type, ``responses`` per status and Scrapy's ``finish_reason``."""
+``errors`` per exception type, ``responses`` per status, ``response_bytes`` and Scrapy's
+``finish_reason``."""
 
 REQUESTS_STAT = "ann/requests/"
 _EXCEPTION_STAT = "downloader/exception_type_count/"
@@ -123,6 +124,8 @@ def summarize(stats: dict[str, Any]) -> Summary:
             summary["errors"][key.rsplit(".", 1)[-1]] = value
         elif key.startswith(_STATUS_STAT):
             summary["responses"][key.removeprefix(_STATUS_STAT)] = value
+        elif key == "downloader/response_bytes":
+            summary["response_bytes"] = value
     summary["finish_reason"] = stats.get("finish_reason")
     return summary
 

@@ -1,13 +1,19 @@
-"""`GET /metrics` on real workers after a small mirror crawl: the counters moved, with the right
-labels, summed over the worker's pool processes."""
+"""`GET /metrics` on a real crawl worker and a real indexer worker after a small mirror crawl
+run as a scheduled job: the counters moved, with the right labels, summed over each worker's
+pool processes."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -15,15 +21,21 @@ from elasticsearch import Elasticsearch
 from prometheus_client.parser import text_string_to_metric_families
 from redis import Redis
 
+from ann.messages import CRAWL_SOURCES_TASK
 from ann.settings import Settings
+from ann.sources import load_registry
+from crawler.celery_app import create_celery
 from indexer.mapping import index_name
 from mirror.generate import generate
 from mirror.server import MirrorServer
-from tests.integration.harness import celery_workers, run_crawl, wait_drained
+from tests.conftest import service_env
+from tests.integration.harness import celery_workers, wait_drained
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
 SOURCES = ("dawn", "thestar")
+FAILING = "kathmandupost"
+"""Its host answers 503 to everything."""
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -75,28 +87,88 @@ def settings(isolated: Settings, redis_client: Redis) -> Iterator[Settings]:
     settings = isolated.model_copy(update={"crawl_queue": f"crawl-{uuid.uuid4().hex[:8]}"})
     yield settings
     redis_client.delete(settings.pages_queue, settings.crawl_queue)
+    for key in redis_client.scan_iter(match=f"{settings.key_prefix}:crawl-lock:*", count=1000):
+        redis_client.delete(key)
 
 
-def test_an_indexer_worker_counts_outcomes_bulk_latency_and_its_queue(
+@contextmanager
+def crawl_worker(settings: Settings, env: dict[str, str], log: Path) -> Iterator[None]:
+    """A real crawl worker (prefork, 2 pool processes) on the test's crawl queue."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "crawler.celery_app", "worker",
+             "-Q", settings.crawl_queue, "-c", "2", "--loglevel=INFO", "--without-gossip",
+             "--without-mingle", "--without-heartbeat", "-n", f"metrics-{os.getpid()}@%h"],
+            env={**service_env(settings), "ANN_CRAWL_QUEUE": settings.crawl_queue, **env},
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+        try:
+            yield
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
+
+
+def _wait_for(log: Path, text: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in log.read_text(errors="replace"):
+        assert time.monotonic() < deadline, log.read_text(errors="replace")[-4000:]
+        time.sleep(0.5)
+
+
+def test_crawl_and_indexer_workers_count_what_they_did(
     settings: Settings, mirror: MirrorServer, es: Elasticsearch, tmp_path: Path
 ) -> None:
-    port = _free_port()
-    env = {"ANN_INDEXER_METRICS_PORT": str(port),
-           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
-    with celery_workers(settings, tmp_path / "worker.log", concurrency=2, extra_env=env):
-        assert total(scrape(port), "ann_indexer_pages_total") == 0
-        run_crawl(settings, mirror.url, *SOURCES)
+    """A crawl job run by a real crawl worker on the mirror (one source's host answering 503),
+    its pages indexed by a real indexer worker: each worker's ``/metrics`` shows it."""
+    registry = load_registry()
+    failing = urlsplit(registry.get(FAILING).entry_points.feeds[0]).hostname or ""
+    mirror.set_status(failing, 503)
+    crawler_port, indexer_port = _free_port(), _free_port()
+    crawler_log, indexer_log = tmp_path / "crawler.log", tmp_path / "indexer.log"
+    crawler_env = {"ANN_MIRROR_URL": mirror.url, "ANN_POLITENESS_SCALE": "0",
+                   "ANN_CRAWLER_METRICS_PORT": str(crawler_port),
+                   "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "crawler-metrics")}
+    indexer_env = {"ANN_INDEXER_METRICS_PORT": str(indexer_port),
+                   "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "indexer-metrics")}
+    with celery_workers(settings, indexer_log, concurrency=2, extra_env=indexer_env), \
+            crawl_worker(settings, crawler_env, crawler_log):
+        assert total(scrape(crawler_port), "ann_crawler_requests_total") == 0
+        assert total(scrape(indexer_port), "ann_indexer_pages_total") == 0
+        job = create_celery(settings).send_task(
+            CRAWL_SOURCES_TASK, args=[[*SOURCES, FAILING], ["feeds"]],
+            queue=settings.crawl_queue)
+        _wait_for(crawler_log, f"[{job.id}] succeeded", 240)
+        crawled = scrape(crawler_port)
         wait_drained(settings)
-        samples = scrape(port)
+        indexed_samples = scrape(indexer_port)
+
     es.indices.refresh(index=index_name(settings.index_alias))
+    stored = {s: es.count(index=settings.index_alias, query={"term": {"source_id": s}})["count"]
+              for s in SOURCES}
+    for source in SOURCES:
+        requests = total(crawled, "ann_crawler_requests_total", source=source)
+        ok = total(crawled, "ann_crawler_responses_total", source=source, status="200")
+        size = total(crawled, "ann_crawler_response_bytes_total", source=source)
+        pages = total(crawled, "ann_crawler_pages_queued_total", source=source)
+        print(f"crawler /metrics {source}: requests {requests:.0f}, 200s {ok:.0f}, "
+              f"bytes {size:.0f}, pages queued {pages:.0f} (documents {stored[source]})")
+        assert requests >= ok > 0 and size > 0
+        assert pages == stored[source] > 0
+    assert total(crawled, "ann_crawler_responses_total", source=FAILING, status="503") > 0
+    assert total(crawled, "ann_crawler_pages_queued_total", source=FAILING) == 0
+    assert total(crawled, "ann_crawler_jobs_total", kinds="feeds", outcome="ok") == 1
+
     documents = es.count(index=settings.index_alias)["count"]
+    samples = indexed_samples
     indexed = total(samples, "ann_indexer_pages_total", stage="index", outcome="indexed")
     by_source = {s: total(samples, "ann_indexer_pages_total", source=s, outcome="indexed")
                  for s in SOURCES}
     bulks = total(samples, "ann_indexer_bulk_duration_seconds_count")
     print(f"indexer /metrics: indexed {indexed:.0f} (documents {documents}), by source "
           f"{by_source}, bulk requests {bulks:.0f}")
-    assert documents > 0 and indexed == documents
+    assert documents > 0 and indexed == documents == sum(stored.values())
+    assert by_source == stored
     assert label_values(samples, "ann_indexer_pages_total", "source") == set(SOURCES)
     assert total(samples, "ann_indexer_bulk_duration_seconds_count", outcome="ok") >= 1
     assert total(samples, "ann_indexer_bulk_duration_seconds_sum", outcome="ok") > 0
