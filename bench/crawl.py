@@ -47,8 +47,7 @@ if str(REPO_ROOT) not in sys.path:
 
 PYTHON = sys.executable
 BENCH_REDIS_DB = 12
-"""A Redis database of the bench's own: Celery's shared ``unacked`` hash then counts only our
-messages, so "the queue has drained" means ours has."""
+"""A Redis database of the bench's own, so that nothing it leaves behind meets anyone's keys."""
 TARGETS = {"P1": 0.8, "P6_seconds": 30.0, "P7_bytes_ratio": 0.05, "P7_rewritten": 0}
 
 # ---------------------------------------------------------------------------------------------
@@ -290,7 +289,7 @@ class Bench:
     def _shared_celery_keys(self) -> list[str]:
         """Keys kombu shares between all queues of a database: removed at the end only when
         they did not exist before the run."""
-        return ["unacked", "unacked_index", "unacked_mutex", "_kombu.binding_deadlines",
+        return ["_kombu.binding_deadlines",
                 "_kombu.binding.celery.pidbox", "_kombu.binding.reply.celery.pidbox",
                 "_kombu.binding.celeryev"]
 
@@ -299,6 +298,7 @@ class Bench:
             self.redis.delete(key)
 
     def cleanup(self) -> None:
+        from ann.celery_defaults import in_flight_keys
         from indexer.mapping import index_name
 
         for process in list(self.processes):
@@ -310,7 +310,8 @@ class Bench:
             self.drop_keys(prefix)
         for queue in self.queues:
             self.redis.delete(queue, f"_kombu.binding.{queue}",
-                              f"_kombu.binding_permanent.{queue}")
+                              f"_kombu.binding_permanent.{queue}",
+                              *in_flight_keys(queue).values())
             for key in self.redis.scan_iter(match=f"{queue}\x06\x16*", count=100):
                 self.redis.delete(key)  # Celery's priority sub-queues, if any
         for key in self._shared_celery_keys():
