@@ -1,38 +1,77 @@
-"""The normalized article: what the indexer writes to Elasticsearch and the API returns."""
+"""The normalized article: what the indexer writes to Elasticsearch and the API returns.
+
+Every field a page controls is bounded here, whoever builds the article and whenever a field is
+set (``validate_assignment``): a page is hostile input, and one 40 KB ``<meta name="keywords">``
+value must not make the engine refuse the whole article. Values that cannot be a term at that
+length (a 300-character tag, author or language code, a 3,000-character image URL) are dropped;
+prose (title, standfirst) is cut. The body is bounded where the document is built
+(:mod:`indexer.documents`), which records the cut. The mapping (:mod:`indexer.mapping`) caps the
+same fields again with ``ignore_above``, for documents that reach the engine another way.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+MAX_TERM_CHARS = 256
+"""A tag, category, section, author, language or name: longer is not one (mapping: the same)."""
+MAX_TERMS = 50
+"""Values kept per list field (tags, categories, authors), in the page's order."""
+MAX_URL_CHARS = 2048
+"""An image URL longer than this is dropped (browsers and crawlers stop near 2,000 too)."""
+MAX_TITLE_CHARS = 1000
+MAX_STANDFIRST_CHARS = 5000
 
 Provenance = dict[str, str]
 """Field name → how it was found, e.g. ``{"title": "jsonld", "authors": "hint:.byline"}``."""
 
 
+def _term(value: str | None) -> str | None:
+    return value if value is None or len(value) <= MAX_TERM_CHARS else None
+
+
+def _terms(values: list[str]) -> list[str]:
+    return [v for v in values if len(v) <= MAX_TERM_CHARS][:MAX_TERMS]
+
+
+def _url(value: str | None) -> str | None:
+    return value if value is None or len(value) <= MAX_URL_CHARS else None
+
+
+def _cut(limit: int) -> AfterValidator:
+    return AfterValidator(lambda value: value if value is None else value[:limit])
+
+
+Term = Annotated[str | None, AfterValidator(_term)]
+Terms = Annotated[list[str], AfterValidator(_terms)]
+
+
 class Article(BaseModel):
     """One news article, normalized. Dates are timezone-aware UTC."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     url: str
     """Canonical URL (tracking parameters, AMP and mobile variants removed)."""
-    title: str
-    standfirst: str | None = None
-    authors: list[str] = Field(default_factory=list)
+    title: Annotated[str, _cut(MAX_TITLE_CHARS)]
+    standfirst: Annotated[str | None, _cut(MAX_STANDFIRST_CHARS)] = None
+    authors: Terms = Field(default_factory=list)
     published_at: datetime | None = None
     updated_at: datetime | None = None
-    section: str | None = None
-    categories: list[str] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
+    section: Term = None
+    categories: Terms = Field(default_factory=list)
+    tags: Terms = Field(default_factory=list)
     body: str = ""
-    lead_image: str | None = None
-    language: str | None = None
+    lead_image: Annotated[str | None, AfterValidator(_url)] = None
+    language: Term = None
     word_count: int = 0
-    source_id: str | None = None
-    source_name: str | None = None
-    country: str | None = None
-    original_paper: str | None = None
+    source_id: Term = None
+    source_name: Term = None
+    country: Term = None
+    original_paper: Term = None
     """For hub reprints: the member paper the story came from ("China Daily")."""
-    original_source_id: str | None = None
+    original_source_id: Term = None
     provenance: Provenance = Field(default_factory=dict)

@@ -4,6 +4,12 @@ Text is indexed three ways from one field — the standard analyzer (any languag
 (stemming) and ``news_cjk`` (bigrams for Chinese, Japanese, Korean) — both from the project's own
 analysis plugin (``deploy/elasticsearch/analysis``). A mapping change ships as a new
 ``MAPPING_VERSION`` and a reindex; readers only ever see the alias.
+
+Every keyword field has an ``ignore_above``: Lucene refuses a term over 32,766 bytes, and a
+refused term refuses the whole document, so a value beyond the cap is kept in ``_source`` but not
+indexed as a term. The caps are the normalizer's (:mod:`indexer.article`); they are here again for
+documents written another way. ``ignore_above`` can be changed on an existing index, so raising or
+adding one needs no new version: workers put the mapping at start (:func:`ensure_index`).
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ import logging
 from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch
+
+from indexer.article import MAX_TERM_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -26,42 +34,50 @@ _LANGUAGE_FIELDS: dict[str, Any] = {
 def _text(*, keyword: bool = False) -> dict[str, Any]:
     fields = dict(_LANGUAGE_FIELDS)
     if keyword:
-        fields["raw"] = {"type": "keyword", "ignore_above": 512}
+        fields["raw"] = _keyword(MAX_TITLE_CHARS)
     return {"type": "text", "fields": fields}
 
 
+def _keyword(ignore_above: int = MAX_TERM_CHARS, **options: Any) -> dict[str, Any]:
+    """A keyword field that never refuses a document: at most 4 UTF-8 bytes per character, so
+    any cap up to 8,191 characters keeps a term under Lucene's 32,766 bytes."""
+    return {"type": "keyword", "ignore_above": ignore_above, **options}
+
+
 def _keyword_with_text() -> dict[str, Any]:
-    return {"type": "keyword", "ignore_above": 256, "fields": {"text": {"type": "text"}}}
+    return _keyword(fields={"text": {"type": "text"}})
 
 
 MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
-        "id": {"type": "keyword"},
-        "url": {"type": "keyword"},
+        "id": _keyword(),
+        "url": _keyword(MAX_URL_CHARS),
         "title": _text(keyword=True),
         "standfirst": _text(),
         "body": _text(),
+        "body_truncated": {"type": "boolean"},
+        "body_length": {"type": "integer"},
         "authors": _keyword_with_text(),
         "published_at": {"type": "date"},
         "updated_at": {"type": "date"},
         "fetched_at": {"type": "date"},
         "indexed_at": {"type": "date"},
-        "section": {"type": "keyword"},
-        "categories": {"type": "keyword"},
-        "tags": {"type": "keyword"},
-        "lead_image": {"type": "keyword", "index": False},
-        "language": {"type": "keyword"},
+        "section": _keyword(),
+        "categories": _keyword(),
+        "tags": _keyword(),
+        "lead_image": _keyword(MAX_URL_CHARS, index=False),
+        "language": _keyword(),
         "word_count": {"type": "integer"},
-        "source_id": {"type": "keyword"},
-        "source_name": {"type": "keyword"},
-        "country": {"type": "keyword"},
-        "original_paper": {"type": "keyword"},
-        "original_source_id": {"type": "keyword"},
-        "discovered_via": {"type": "keyword"},
-        "content_hash": {"type": "keyword"},
-        "cluster_id": {"type": "keyword"},
-        "lsh_bands": {"type": "keyword", "doc_values": False},
+        "source_id": _keyword(),
+        "source_name": _keyword(),
+        "country": _keyword(),
+        "original_paper": _keyword(),
+        "original_source_id": _keyword(),
+        "discovered_via": _keyword(),
+        "content_hash": _keyword(),
+        "cluster_id": _keyword(),
+        "lsh_bands": _keyword(doc_values=False),
         "minhash": {"type": "long", "index": False, "doc_values": False},
         "clustered_at": {"type": "date"},
         "provenance": {"type": "object", "enabled": False},
