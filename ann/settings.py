@@ -63,6 +63,16 @@ class Settings(BaseSettings):
     """Requests per client address ("6000/minute", "50/second"); empty for no limit."""
     api_admin_key: str = Field(default="", alias="ANN_API_ADMIN_KEY", repr=False)
     """The ``X-API-Key`` of ``POST /admin/recrawl``; empty disables admin routes."""
+    api_cursor_secret: str = Field(
+        default="ann-development-cursor-secret", alias="ANN_API_CURSOR_SECRET", repr=False,
+        min_length=1)
+    """Signs the search cursors (HMAC): an edited cursor is refused. Every replica of one
+    deployment must share it (a cursor from one is read by the next), so it is configured, not
+    random per process; production sets its own, since this default is public."""
+    api_trusted_proxies: str = Field(default="", alias="ANN_API_TRUSTED_PROXIES")
+    """Addresses or networks ("10.0.0.0/8,172.16.0.1") of the reverse proxies whose
+    ``X-Forwarded-For`` names the client (rate limiting keys on it); empty: trust none, a
+    client is its connection's address."""
     mirror_port: int = Field(default=18080, alias="ANN_MIRROR_PORT")
     warc_dir: Annotated[Path | None, BeforeValidator(lambda v: v or None)] = Field(
         default=REPO_ROOT / "var" / "warc", alias="ANN_WARC_DIR")

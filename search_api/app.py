@@ -15,10 +15,12 @@ from datetime import timedelta
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from limits import parse as parse_limit
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
-from search_api.backend import Backend, BackendUnavailable
+from search_api.backend import Backend, BackendRejected, BackendUnavailable
+from search_api.errors import COMMON_ERRORS
 from search_api.jobs import CrawlJobs
 from search_api.metrics import ApiMetrics
 from search_api.middleware import MetricsMiddleware
@@ -30,6 +32,11 @@ from search_api.state import ApiState
 async def _unavailable(request: Request, error: Exception) -> JSONResponse:
     """Every route fails the same way when Elasticsearch cannot answer."""
     return JSONResponse({"detail": str(error)}, status_code=503)
+
+
+async def _rejected(request: Request, error: Exception) -> JSONResponse:
+    """Elasticsearch refused what this request asked: the client's to change, not to retry."""
+    return JSONResponse({"detail": str(error)}, status_code=400)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -47,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             stale_after=timedelta(hours=settings.api_stale_after_hours),
             crawl_jobs=crawl_jobs,
             admin_key=settings.api_admin_key,
+            cursor_secret=settings.api_cursor_secret.encode("utf-8"),
         )
         try:
             yield
@@ -62,12 +70,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     if settings.api_rate_limit:  # parsed now: a malformed limit stops the start, not a request
         app.add_middleware(RateLimitMiddleware, limit=parse_limit(settings.api_rate_limit))
-    app.add_middleware(MetricsMiddleware, metrics=metrics)  # outermost: 429s are counted too
+    app.add_middleware(MetricsMiddleware, metrics=metrics)  # 429s are counted too
+    if settings.api_trusted_proxies:  # outermost: the limiter sees the client it names
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.api_trusted_proxies)
     app.add_exception_handler(BackendUnavailable, _unavailable)
-    app.include_router(search.router)
-    app.include_router(articles.router)
-    app.include_router(sources.router)
-    app.include_router(system.router)
-    app.include_router(liveness.router)
-    app.include_router(admin.router)
+    app.add_exception_handler(BackendRejected, _rejected)
+    for router in (search.router, articles.router, sources.router, system.router, admin.router):
+        app.include_router(router, responses=COMMON_ERRORS)
+    app.include_router(liveness.router)  # never asks Elasticsearch, never rate limited
     return app

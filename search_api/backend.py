@@ -1,14 +1,18 @@
 """Every Elasticsearch call the API makes, in one place: timed, bounded, its failures translated.
 
-Routes never handle a transport exception themselves: an unreachable, failing or slow backend
-becomes :class:`BackendUnavailable`, which the application answers with a 503 saying what went
-wrong, so every route fails the same way. Each call waits at most the configured timeout
-(``ANN_API_ES_TIMEOUT``) and is not retried after a timeout: a client that gave up waits for
-nobody, and a query that was slow once would only be slow again.
+Routes never handle a transport exception themselves. An unreachable, failing (5xx), overloaded
+(429) or slow backend becomes :class:`BackendUnavailable`, which the application answers with a
+503 saying what went wrong; a request the engine refuses (any other 4xx) becomes
+:class:`BackendRejected`, a 400 with the engine's reason — the client's request, not the
+backend, is at fault, and a 503 would send it (and its retries) back to try the same again.
+Each call waits at most the configured timeout (``ANN_API_ES_TIMEOUT``) and is not retried after
+a timeout: a client that gave up waits for nobody, and a query that was slow once would only be
+slow again.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -31,6 +35,31 @@ class BackendUnavailable(Exception):
 
 class IndexMissing(BackendUnavailable):
     """The alias points nowhere yet: nothing was ever indexed."""
+
+
+class BackendRejected(Exception):
+    """Elasticsearch refused the request (a 4xx); the message is its reason, safe to show."""
+
+
+MAX_REASON_CHARS = 300
+_BACKEND_FAULTS = frozenset({401, 403, 408, 429})
+"""4xx statuses that are about the API's credentials or the engine's load, not the client's
+request: a 503 like a 5xx."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def engine_reason(error: ApiError, alias: str) -> str:
+    """The root cause of a refusal, for a client: one line, bounded, without the name of the
+    versioned index behind the alias (clients know the alias only)."""
+    body = error.body if isinstance(error.body, dict) else {}
+    detail = body.get("error")
+    cause = detail.get("root_cause", [detail])[0] if isinstance(detail, dict) else {}
+    if not isinstance(cause, dict):
+        cause = {}
+    kind, reason = cause.get("type") or error.message, cause.get("reason") or ""
+    text = f"{kind}: {reason}" if reason else str(kind)
+    text = re.sub(rf"{re.escape(alias)}-v\d+", alias, _CONTROL.sub(" ", text))
+    return text[:MAX_REASON_CHARS]
 
 
 class Backend:
@@ -65,7 +94,15 @@ class Backend:
             raise BackendUnavailable(
                 f"search backend did not answer within {self.timeout_seconds:g} s"
             ) from error
-        except (ApiError, TransportError) as error:
+        except ApiError as error:
+            if 400 <= error.status_code < 500 and error.status_code not in _BACKEND_FAULTS:
+                raise BackendRejected(
+                    f"search backend refused the request: {engine_reason(error, self.alias)}"
+                ) from error
+            raise BackendUnavailable(
+                f"search backend unavailable: {type(error).__name__} ({error.status_code})"
+            ) from error
+        except TransportError as error:
             raise BackendUnavailable(
                 f"search backend unavailable: {type(error).__name__}"
             ) from error

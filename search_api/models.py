@@ -33,7 +33,10 @@ class ArticleSummary(BaseModel):
     categories: list[str] = Field(default_factory=list)
     language: str | None = None
     original_paper: str | None = None
-    highlights: dict[str, list[str]] = Field(default_factory=dict)
+    highlights: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per field, fragments as HTML: the text escaped, matches in <mark> tags",
+    )
     copies: list[Copy] = Field(
         default_factory=list, description="With collapse=true: other pages of the same story"
     )
@@ -50,6 +53,10 @@ class ArticleSummary(BaseModel):
 
 class Article(ArticleSummary):
     body: str = ""
+    body_truncated: bool = Field(
+        default=False, description="The page's text was longer than the index keeps (300,000 "
+                                   "characters): body is its beginning")
+    body_length: int | None = Field(default=None, description="Characters of the page's text")
     section: str | None = None
     tags: list[str] = Field(default_factory=list)
     updated_at: datetime | None = None

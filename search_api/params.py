@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 MAX_QUERY_LENGTH = 500
 MAX_PAGE_SIZE = 100
 MAX_RESULT_WINDOW = 10_000
 MAX_CURSOR_LENGTH = 1024
+MAX_FILTER_VALUES = 50
+"""Values per filter (``source=``…): more than the registry has sources; every value becomes a
+term of the request, and 100,000 of them made a 35 MB query."""
+MAX_FILTER_VALUE_CHARS = 256
+"""The index keeps no longer term (its ``ignore_above``): a longer value would match nothing."""
+
+FilterValue = Annotated[str, StringConstraints(max_length=MAX_FILTER_VALUE_CHARS)]
 COPIES_SHOWN = 5
 
 
@@ -27,11 +35,16 @@ class SearchParams(BaseModel):
         default=None, max_length=MAX_QUERY_LENGTH,
         description='Simple query syntax: words, "phrases", +must, -exclude, a | b, prefix*',
     )
-    source: list[str] = Field(default_factory=list, description="Source ids (any of)")
-    country: list[str] = Field(default_factory=list, description="ISO 3166 codes (any of)")
-    category: list[str] = Field(default_factory=list, description="Categories (any of)")
-    author: list[str] = Field(default_factory=list, description="Author names (any of)")
-    language: list[str] = Field(default_factory=list, description="Language codes (any of)")
+    source: list[FilterValue] = Field(
+        default_factory=list, max_length=MAX_FILTER_VALUES, description="Source ids (any of)")
+    country: list[FilterValue] = Field(
+        default_factory=list, max_length=MAX_FILTER_VALUES, description="ISO 3166 codes (any of)")
+    category: list[FilterValue] = Field(
+        default_factory=list, max_length=MAX_FILTER_VALUES, description="Categories (any of)")
+    author: list[FilterValue] = Field(
+        default_factory=list, max_length=MAX_FILTER_VALUES, description="Author names (any of)")
+    language: list[FilterValue] = Field(
+        default_factory=list, max_length=MAX_FILTER_VALUES, description="Language codes (any of)")
     date_from: date | None = Field(default=None, alias="from", description="Published on or after")
     date_to: date | None = Field(default=None, alias="to", description="Published on or before")
     sort: Sort = Sort.relevance

@@ -5,6 +5,12 @@ User text only ever reaches ``simple_query_string`` (which cannot fail on syntax
 and each facet's aggregation applies every filter but its own, so picking "dawn" still shows how
 many hits each other source has.
 
+Highlights are HTML: the engine escapes the article's own text (``encoder: html``) and adds only
+the ``<mark>`` tags, so a page that put markup in its title cannot put it in a client's page. A
+highlighted field is analyzed up to :data:`HIGHLIGHT_MAX_OFFSET` characters only, so a body longer
+than the engine's highlighting limit is highlighted in its first part instead of failing the
+whole search.
+
 Paging is by page number (``from``) for the first pages and by ``search_after`` beyond: every sort
 ends with the ``id`` keyword as tiebreaker, so the sort values of a hit name one position in the
 result list and a cursor made of them continues exactly after it.
@@ -31,6 +37,9 @@ FACETS: dict[str, str] = {
 }
 FACET_SIZE = 50
 HIGHLIGHT_FIELDS = ("title", "body", "standfirst")
+HIGHLIGHT_MAX_OFFSET = 500_000
+"""Below the engine's ``index.highlight.max_analyzed_offset`` (1,000,000), which a query's own
+``max_analyzed_offset`` must not exceed; above the indexer's body cap (300,000)."""
 COPY_FIELDS = ["url", "source_id", "source_name", "published_at"]
 
 
@@ -119,6 +128,7 @@ def build_search(
                 f: {"number_of_fragments": 2, "fragment_size": 160} for f in HIGHLIGHT_FIELDS
             },
             "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "require_field_match": False,
+            "encoder": "html", "max_analyzed_offset": HIGHLIGHT_MAX_OFFSET,
         },
     }
     if search_after is None:

@@ -17,7 +17,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-EXEMPT_PATHS = frozenset({"/health", "/metrics"})
+EXEMPT_PATHS = frozenset({"/health", "/health/live", "/metrics"})
 
 
 class RateLimitMiddleware:

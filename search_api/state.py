@@ -24,6 +24,8 @@ class ApiState:
     crawl_jobs: CrawlJobs
     admin_key: str
     """``ANN_API_ADMIN_KEY``; empty: admin routes are disabled."""
+    cursor_secret: bytes
+    """``ANN_API_CURSOR_SECRET``: the key that signs cursors (:mod:`search_api.cursor`)."""
 
 
 async def api_state(request: Request) -> ApiState:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
+from search_api.errors import NOT_FOUND, REFUSED, invalid
 from search_api.models import Article, ArticleSummary, SimilarResponse
 from search_api.similar import MAX_SIMILAR, build_similar
 from search_api.state import State
@@ -18,16 +19,17 @@ MAX_ID_LENGTH = 64
 async def article_id(article_id: Annotated[str, Path()]) -> str:
     """Ids are hex hashes: anything else is refused before it reaches Elasticsearch."""
     if not article_id.isalnum() or len(article_id) > MAX_ID_LENGTH:
-        raise HTTPException(
-            422, f"article id must be alphanumeric, at most {MAX_ID_LENGTH} characters"
-        )
+        raise invalid(("path", "article_id"),
+                      f"article id must be alphanumeric, at most {MAX_ID_LENGTH} characters",
+                      article_id[:MAX_ID_LENGTH])
     return article_id
 
 
 ArticleId = Annotated[str, Depends(article_id)]
 
 
-@router.get("/articles/{article_id}", response_model=Article, summary="One article in full")
+@router.get("/articles/{article_id}", response_model=Article, summary="One article in full",
+            responses={**NOT_FOUND, **REFUSED})
 async def get_article(state: State, doc_id: ArticleId) -> Article:
     doc = await state.backend.get(doc_id)
     if doc is None:
@@ -38,6 +40,7 @@ async def get_article(state: State, doc_id: ArticleId) -> Article:
 @router.get(
     "/articles/{article_id}/similar", response_model=SimilarResponse,
     summary="Articles like this one, by the distinctive terms of its title and body",
+    responses={**NOT_FOUND, **REFUSED},
 )
 async def similar_articles(
     state: State, doc_id: ArticleId,

@@ -10,21 +10,31 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from search_api.cursor import CursorError, decode_cursor, encode_cursor
+from search_api.errors import REFUSED, invalid
 from search_api.models import ArticleSummary, FacetValue, SearchResponse
-from search_api.params import MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchParams, Sort
+from search_api.params import (
+    MAX_CURSOR_LENGTH,
+    MAX_FILTER_VALUES,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_LENGTH,
+    FilterValue,
+    SearchParams,
+    Sort,
+)
 from search_api.query import FACETS, SortValue, build_search
 from search_api.state import State
 
 router = APIRouter()
+Filter = Annotated[list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES)]
 
 
 async def search_params(
     q: Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH)] = None,
-    source: Annotated[list[str] | None, Query()] = None,
-    country: Annotated[list[str] | None, Query()] = None,
-    category: Annotated[list[str] | None, Query()] = None,
-    author: Annotated[list[str] | None, Query()] = None,
-    language: Annotated[list[str] | None, Query()] = None,
+    source: Filter = None,
+    country: Filter = None,
+    category: Filter = None,
+    author: Filter = None,
+    language: Filter = None,
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None,
     sort: Sort = Sort.relevance,
@@ -47,15 +57,12 @@ async def search_params(
 Params = Annotated[SearchParams, Depends(search_params)]
 
 
-async def search_after(params: Params) -> list[SortValue] | None:
+async def search_after(state: State, params: Params) -> list[SortValue] | None:
     """The decoded cursor: a malformed or foreign one is a 422 like any other bad parameter."""
     try:
-        return decode_cursor(params)
+        return decode_cursor(params, state.cursor_secret)
     except CursorError as error:
-        raise RequestValidationError([{
-            "type": "value_error", "loc": ("query", "cursor"), "msg": str(error),
-            "input": params.cursor,
-        }]) from error
+        raise invalid(("query", "cursor"), str(error), params.cursor) from error
 
 
 def _facets(aggregations: dict[str, Any]) -> dict[str, list[FacetValue]]:
@@ -70,7 +77,8 @@ def _facets(aggregations: dict[str, Any]) -> dict[str, list[FacetValue]]:
 
 
 def _next_cursor(
-    params: SearchParams, after: list[SortValue] | None, hits: list[dict[str, Any]], total: int
+    params: SearchParams, after: list[SortValue] | None, hits: list[dict[str, Any]], total: int,
+    secret: bytes,
 ) -> str | None:
     """A cursor after the page's last hit, when another page follows.
 
@@ -81,10 +89,11 @@ def _next_cursor(
     if not shown or params.collapse:
         return None
     more = len(hits) > params.size if after is not None else params.page * params.size < total
-    return encode_cursor(params, shown[-1]["sort"]) if more else None
+    return encode_cursor(params, shown[-1]["sort"], secret) if more else None
 
 
-@router.get("/search", response_model=SearchResponse, summary="Search articles")
+@router.get("/search", response_model=SearchResponse, summary="Search articles",
+            responses=REFUSED)
 async def search(
     state: State, params: Params,
     after: Annotated[list[SortValue] | None, Depends(search_after)],
@@ -99,6 +108,6 @@ async def search(
         took_ms=result["took"],
         hits=[ArticleSummary.from_hit(h) for h in hits[: params.size]],
         facets=_facets(result["aggregations"]) if after is None else {},
-        next_cursor=_next_cursor(params, after, hits, total),
+        next_cursor=_next_cursor(params, after, hits, total, state.cursor_secret),
         stories=result["aggregations"]["stories"]["value"] if params.collapse else None,
     )

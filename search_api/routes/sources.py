@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter
 
 from search_api.backend import IndexMissing
+from search_api.errors import REFUSED
 from search_api.models import SourcesResponse
 from search_api.sources import build_sources_query, source_statuses
 from search_api.state import State
@@ -14,7 +15,8 @@ from search_api.state import State
 router = APIRouter()
 
 
-@router.get("/sources", response_model=SourcesResponse, summary="Sources and their health")
+@router.get("/sources", response_model=SourcesResponse, summary="Sources and their health",
+            responses=REFUSED)
 async def sources(state: State) -> SourcesResponse:
     try:
         result = await state.backend.search(
