@@ -9,7 +9,7 @@ written, and a message taken by a worker that died comes back after the Redis
 from __future__ import annotations
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import task_failure, task_retry, task_success, worker_init
 from kombu.entity import Queue
 from redis import Redis
 
@@ -17,7 +17,7 @@ from ann.celery_defaults import AT_LEAST_ONCE, in_flight_keys
 from ann.messages import INDEX_PAGES_TASK
 from ann.settings import Settings, get_settings
 from ann.worker_metrics import serve_worker_metrics
-from indexer.metrics import QueueCollector
+from indexer import metrics
 
 
 def create_celery(settings: Settings) -> Celery:
@@ -38,6 +38,10 @@ def create_celery(settings: Settings) -> Celery:
 
 
 app = create_celery(get_settings())
+# connected here, before the pool forks: batches run, and are counted, in the pool processes
+task_success.connect(metrics.batch_succeeded)
+task_retry.connect(metrics.batch_retried)
+task_failure.connect(metrics.batch_failed)
 
 
 @worker_init.connect  # type: ignore[untyped-decorator]
@@ -46,6 +50,6 @@ def serve_metrics(sender: object, **_: object) -> None:
     if getattr(sender, "app", None) is not app:
         return
     settings = get_settings()
-    queue = QueueCollector(Redis.from_url(settings.redis_url, socket_timeout=5),
+    queue = metrics.QueueCollector(Redis.from_url(settings.redis_url, socket_timeout=5),
                            settings.pages_queue, settings.key_prefix)
     serve_worker_metrics(settings.indexer_metrics_port, settings.metrics_dir, [queue])

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from time import perf_counter
+from typing import Any
 
+from celery import Task
 from prometheus_client import Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -19,6 +21,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from ann.celery_defaults import unacked_key
+from ann.messages import INDEX_PAGES_TASK
 from indexer.outcomes import BatchOutcome, dead_letters_key
 
 _STAGES = (
@@ -33,6 +36,11 @@ _BULK_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 6
 PAGES = Counter(
     "ann_indexer_pages", "Pages of crawled batches by source, pipeline stage and outcome",
     ("source", "stage", "outcome"), registry=None,
+)
+BATCHES = Counter(
+    "ann_indexer_batches", "Batches (index_pages tasks) by how their delivery ended: ok, "
+    "dead_lettered (some or all of its pages went to the dead letters), retried, failed",
+    ("outcome",), registry=None,
 )
 BULK_SECONDS = Histogram(
     "ann_indexer_bulk_duration_seconds",
@@ -53,6 +61,26 @@ def observe_batch(outcome: BatchOutcome) -> None:
     """Count a batch's outcomes (called beside :func:`indexer.outcomes.record`)."""
     for (source_id, name), n in outcome.counts.items():
         PAGES.labels(source=source_id, stage=stage_of(name), outcome=name).inc(n)
+
+
+def batch_succeeded(sender: Task, result: Any, **_: object) -> None:
+    """``task_success`` receiver (in the pool process that ran the batch)."""
+    if sender.name == INDEX_PAGES_TASK:
+        dead = isinstance(result, dict) and "dead_lettered" in result
+        BATCHES.labels(outcome="dead_lettered" if dead else "ok").inc()
+
+
+def batch_retried(sender: Task, **_: object) -> None:
+    """``task_retry`` receiver: the batch (or its pages the engine could not take) goes round
+    again with backoff."""
+    if sender.name == INDEX_PAGES_TASK:
+        BATCHES.labels(outcome="retried").inc()
+
+
+def batch_failed(sender: Task, **_: object) -> None:
+    """``task_failure`` receiver: an exception escaped the task."""
+    if sender.name == INDEX_PAGES_TASK:
+        BATCHES.labels(outcome="failed").inc()
 
 
 @contextmanager

@@ -21,7 +21,8 @@ from elasticsearch import Elasticsearch
 from prometheus_client.parser import text_string_to_metric_families
 from redis import Redis
 
-from ann.messages import CRAWL_SOURCES_TASK
+from ann.messages import CRAWL_SOURCES_TASK, INDEX_PAGES_TASK
+from ann.producer import TaskProducer
 from ann.settings import Settings
 from ann.sources import load_registry
 from crawler.celery_app import create_celery
@@ -84,10 +85,12 @@ def mirror(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 @pytest.fixture
 def settings(isolated: Settings, redis_client: Redis) -> Iterator[Settings]:
-    settings = isolated.model_copy(update={"crawl_queue": f"crawl-{uuid.uuid4().hex[:8]}"})
+    tag = uuid.uuid4().hex[:8]
+    settings = isolated.model_copy(update={"crawl_queue": f"crawl-{tag}",
+                                           "key_prefix": f"metrics-{tag}"})
     yield settings
     redis_client.delete(settings.pages_queue, settings.crawl_queue)
-    for key in redis_client.scan_iter(match=f"{settings.key_prefix}:crawl-lock:*", count=1000):
+    for key in redis_client.scan_iter(match=f"{settings.key_prefix}:*", count=1000):
         redis_client.delete(key)
 
 
@@ -141,6 +144,9 @@ def test_crawl_and_indexer_workers_count_what_they_did(
         _wait_for(crawler_log, f"[{job.id}] succeeded", 240)
         crawled = scrape(crawler_port)
         wait_drained(settings)
+        TaskProducer("test", settings.redis_url, settings.pages_queue).send(
+            INDEX_PAGES_TASK, [{"pages": "not a list"}])  # a malformed batch: dead-lettered
+        wait_drained(settings)
         indexed_samples = scrape(indexer_port)
 
     es.indices.refresh(index=index_name(settings.index_alias))
@@ -173,4 +179,9 @@ def test_crawl_and_indexer_workers_count_what_they_did(
     assert total(samples, "ann_indexer_bulk_duration_seconds_count", outcome="ok") >= 1
     assert total(samples, "ann_indexer_bulk_duration_seconds_sum", outcome="ok") > 0
     assert total(samples, "ann_indexer_queue_messages", queue=settings.pages_queue) == 0
-    assert ("ann_indexer_dead_letters", ()) in samples
+    batches = {o: total(samples, "ann_indexer_batches_total", outcome=o)
+               for o in ("ok", "dead_lettered", "retried", "failed")}
+    print(f"indexer /metrics: batches {batches}")
+    assert batches["ok"] >= 1 and batches["dead_lettered"] == 1
+    assert batches["retried"] == batches["failed"] == 0
+    assert total(samples, "ann_indexer_dead_letters") == 1
