@@ -112,7 +112,9 @@ def test_the_scheduled_job_without_a_mirror_setting_fetches_the_live_sites(
     job_settings: Settings, mirror: MirrorServer, tmp_path: Path
 ) -> None:
     mirror.reset_stats()
-    env = _worker_env(job_settings, mirror, {})
+    # glibc's resolver: one try of one second per name, so that a machine whose configured
+    # nameserver is unreachable also fails fast (here names fail at once: there is no DNS)
+    env = {**_worker_env(job_settings, mirror, {}), "RES_OPTIONS": "timeout:1 attempts:1"}
     log = _scheduled_crawl(job_settings, env, tmp_path / "worker.log")
     assert mirror.stats()["counts"] == {}, "the job fetched from the offline mirror"
     summary = _summary(log)
@@ -123,7 +125,8 @@ def test_the_scheduled_job_without_a_mirror_setting_fetches_the_live_sites(
     assert sum(summary["requests"].values()) >= 2  # robots.txt and at least one feed
     assert summary.get("queued_pages", 0) == 0
     unresolved = {"DNSLookupError", "CannotResolveHostError"}  # the name by Scrapy's version
-    assert set(summary["errors"]) & unresolved, summary  # offline: the real names do not resolve
+    # offline the real names do not resolve; a machine that resolves them gets the site's answers
+    assert set(summary["errors"]) & unresolved or summary["responses"], summary
 
 
 def test_the_scheduled_job_with_a_mirror_setting_fetches_the_mirror(
