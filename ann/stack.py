@@ -85,9 +85,12 @@ def start_services(settings: Settings) -> None:
         run_service_script(name, "start", env)
 
 
-def stop_services(settings: Settings) -> None:
-    for name, env in managed_services(settings).items():
+def stop_services(settings: Settings) -> list[str]:
+    """Stop the managed services; return their names (none when ES_URL / REDIS_URL are set)."""
+    services = managed_services(settings)
+    for name, env in services.items():
         run_service_script(name, "stop", env)
+    return list(services)
 
 
 def mirror_dir(settings: Settings) -> Path:

@@ -96,8 +96,8 @@ def down() -> None:
     """Stop everything `up` started."""
     settings = get_settings()
     stopped = stack.stop_processes(_procs(settings))
-    stack.stop_services(settings)
-    console.print(f"stopped: {', '.join(stopped) or 'no processes'}; services stopped")
+    services = stack.stop_services(settings)
+    console.print(f"stopped: {', '.join(stopped + services) or 'nothing'}")
 
 
 @app.command()
