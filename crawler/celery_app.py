@@ -25,6 +25,8 @@ def create_celery(settings: Settings) -> Celery:
     app.conf.update(
         **AT_LEAST_ONCE,
         task_default_queue=settings.crawl_queue,
+        # broadcasts (ping, shutdown, ...) to this app reach only its workers, not the indexer's
+        control_exchange=settings.crawl_queue,
         # a crawl job may run for up to an hour: it must not be handed to a second worker
         broker_transport_options={
             "visibility_timeout": JOB_TIMEOUT_SECONDS + 600,

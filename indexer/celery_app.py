@@ -32,6 +32,8 @@ def create_celery(settings: Settings) -> Celery:
         },
         task_queues=[Queue(settings.pages_queue)],  # type: ignore[no-untyped-call]
         task_default_queue=settings.pages_queue,
+        # broadcasts (ping, shutdown, ...) to this app reach only its workers, not the crawler's
+        control_exchange=settings.pages_queue,
         task_routes={INDEX_PAGES_TASK: {"queue": settings.pages_queue}},
     )
     return app

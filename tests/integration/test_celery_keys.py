@@ -1,13 +1,18 @@
-"""The crawler's and the indexer's Celery apps keep their in-flight messages apart.
+"""The crawler's and the indexer's Celery apps keep their in-flight messages and their remote
+control apart.
 
 Both apps use one Redis database. A crawl job may run for an hour, an indexer batch for minutes:
 if the two apps shared kombu's ``unacked`` bookkeeping, an indexer worker would hand a running
 crawl job back to the crawl queue once the *indexer's* visibility timeout had passed, and a
-second crawl worker would run it again.
+second crawl worker would run it again. And a broadcast meant for the indexer workers
+(``celery -A indexer.celery_app control shutdown``) must not reach the crawl workers.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -26,6 +31,7 @@ from ann.settings import Settings
 from crawler.celery_app import create_celery as create_crawler_celery
 from indexer.celery_app import create_celery as create_indexer_celery
 from indexer.tasks import CLUSTER_TASK
+from tests.conftest import service_env
 from tests.integration.harness import celery_workers
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
@@ -84,3 +90,36 @@ def test_an_indexer_worker_never_requeues_a_running_crawl_job(
         assert in_flight == [crawl_job.delivery_tag.encode()]
         crawl_job.ack()
         assert redis_client.hlen(unacked_key(settings.crawl_queue)) == 0
+
+
+def test_a_broadcast_to_one_app_reaches_only_its_own_workers(
+    queues: Settings, tmp_path: Path
+) -> None:
+    settings = queues
+    crawler_app, indexer_app = create_crawler_celery(settings), create_indexer_celery(settings)
+    crawler_name = f"keys-crawl-{os.getpid()}@test"
+    with (tmp_path / "crawler.log").open("wb") as out:
+        crawler = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "crawler.celery_app", "worker",
+             "-Q", settings.crawl_queue, "-c", "1", "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "-n", crawler_name],
+            env={**service_env(settings), "ANN_CRAWL_QUEUE": settings.crawl_queue},
+            stdout=out, stderr=subprocess.STDOUT)
+    try:
+        with celery_workers(settings, tmp_path / "indexer.log", concurrency=1):
+            indexer_name = f"test-{os.getpid()}@"
+            deadline = time.monotonic() + 90
+            while True:  # both workers up: each answers its own app's ping
+                to_crawler = {n for r in crawler_app.control.ping(timeout=1) for n in r}
+                to_indexer = {n for r in indexer_app.control.ping(timeout=1) for n in r}
+                if crawler_name in to_crawler and any(
+                        n.startswith(indexer_name) for n in to_indexer):
+                    break
+                assert time.monotonic() < deadline, (to_crawler, to_indexer)
+            print(f"ping: crawler app reached {sorted(to_crawler)}, "
+                  f"indexer app reached {sorted(to_indexer)}")
+            assert crawler_name not in to_indexer
+            assert not any(n.startswith(indexer_name) for n in to_crawler)
+    finally:
+        crawler.terminate()
+        crawler.wait(timeout=60)
