@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     """How long a batch taken by a worker that died stays invisible before another takes it:
     longer than the slowest batch (retries included), short enough to recover lost work soon."""
     pages_queue: str = Field(default="pages", alias="ANN_PAGES_QUEUE")
+    max_deliveries: int = Field(default=3, alias="ANN_MAX_DELIVERIES", ge=1)
+    """A batch taken this many times by workers that died or hung on it (a poison batch) goes
+    to the dead letters at its next delivery instead of round the workers again."""
+    dead_letter_max: int = Field(default=10_000, alias="ANN_DEAD_LETTER_MAX", ge=1)
+    """Dead letters kept; beyond it the oldest are trimmed, counted and logged as an alert."""
     bulk_batch_size: int = Field(default=50, alias="ANN_BULK_BATCH_SIZE", ge=1, le=5000)
     shared_dir: Path = Field(default=REPO_ROOT.parent / "shared", alias="ANN_SHARED_DIR")
     state_dir: Path = Field(default=REPO_ROOT / "var", alias="ANN_STATE_DIR")

@@ -1,9 +1,11 @@
 """Crawl state shared by every crawler process through Redis.
 
 * **URL records** (``<p>:url:<fp>``, a hash: ETag, Last-Modified, body hash, first/last fetch)
-  are the seen-set and the validators for conditional GET. Each record expires
-  ``retention`` after its last fetch, so memory is bounded by the crawl rate times the
-  retention (see ``docs/crawler.md``) — unlike scrapy-redis's fingerprint set, which only grows.
+  are the seen-set and the validators for conditional GET. A URL the indexer marked unindexed
+  (:mod:`ann.keyspace`) reads as never fetched, and is re-checked, until a delivery of it ends.
+  Each record expires ``retention`` after its last fetch, so memory is bounded by the crawl
+  rate times the retention (see ``docs/crawler.md``) — unlike scrapy-redis's fingerprint set,
+  which only grows.
 * **Claims** (``<p>:claim:<fp>``) make N processes fetch a URL once: a claim names its owner
   run, and a run keeps a heartbeat key alive while it works, so the claims of a killed crawler
   are taken over as soon as its heartbeat lapses — a restarted crawl resumes at once.
@@ -26,6 +28,7 @@ from weakref import WeakKeyDictionary
 from redis import Redis
 from redis.client import Pipeline
 
+from ann.keyspace import unindexed_key
 from ann.urls import document_id
 
 if TYPE_CHECKING:
@@ -144,10 +147,18 @@ class CrawlState:
         return self.records([url])[0]
 
     def records(self, urls: list[str]) -> list[UrlRecord | None]:
+        """The records of ``urls``; None for a URL never fetched, and for one the indexer marked
+        unindexed (refused or dead-lettered): its body hash and validators must not make the
+        next fetch look unchanged, so it is fetched as if new."""
+        if not urls:
+            return []
         pipe = self.redis.pipeline(transaction=False)
         for url in urls:
             pipe.hgetall(self._url_key(url))
-        return [_record(raw) for raw in pipe.execute()]
+        pipe.zmscore(unindexed_key(self.prefix), [fingerprint(url) for url in urls])
+        *raws, unindexed = pipe.execute()
+        return [None if marked is not None else _record(raw)
+                for raw, marked in zip(raws, unindexed, strict=True)]
 
     def _remember(
         self, pipe: Pipeline, url: str, *, etag: str | None = None,
@@ -192,10 +203,14 @@ class CrawlState:
 
     # -- recent articles, for rechecks -------------------------------------------------------
     def recent(self, source_id: str, window_seconds: float) -> list[str]:
+        """The source's articles to re-check: those published within the window, and those
+        the indexer marked unindexed, whatever their age (their feed may not list them now)."""
         key = self._key("recent", source_id)
         oldest = time.time() - window_seconds
         self.redis.zremrangebyscore(key, "-inf", oldest)
-        return [u.decode() for u in self.redis.zrangebyscore(key, oldest, "+inf")]  # type: ignore[union-attr]
+        recent = [u.decode() for u in self.redis.zrangebyscore(key, oldest, "+inf")]  # type: ignore[union-attr]
+        unindexed = self.redis.zrange(unindexed_key(self.prefix, source_id), 0, -1)
+        return list(dict.fromkeys([*recent, *(u.decode() for u in unindexed)]))  # type: ignore[union-attr]
 
     # -- pauses ---------------------------------------------------------------------------
     def pause(self, source_id: str, reason: str, seconds: float) -> None:

@@ -1,10 +1,15 @@
 """One batch of crawled pages through the stages: extract → normalize → dedup → bulk index
 (near-duplicate clustering follows, in its own task: indexer/clusters.py).
 
-Each stage is a plain function with early returns, every outcome counted (STYLE.md habit 5/6).
-Permanent problems with a page (not an article, unparseable) are counted and recorded; transient
-problems with Elasticsearch propagate so that the Celery task retries the whole batch — which is
-safe, because documents are keyed by canonical URL and unchanged ones are skipped.
+Each stage is a plain function with early returns, every outcome counted (STYLE.md habit 5/6),
+so that every page ends as indexed, unchanged, stale, refused with a reason, or undelivered:
+the engine's per-item errors are sorted into permanent ones (a mapping refusal, a document too
+large: dead-lettered page by page with the engine's reason) and transient ones (429, 5xx,
+timeouts: handed back to the task, which sends those pages again with backoff). An engine that
+cannot be reached at all propagates, so that the task retries the whole batch.
+
+Writes are versioned with the fetch time (``version_type=external_gte``): a redelivered or
+replayed older fetch never replaces a newer one, it ends as ``stale``.
 """
 
 from __future__ import annotations
@@ -19,12 +24,30 @@ from ann.sources import Registry
 from indexer.documents import to_document
 from indexer.extraction import ExtractionError, NotAnArticle, extract_article
 from indexer.metrics import timed_bulk
-from indexer.outcomes import BatchOutcome
+from indexer.outcomes import BatchOutcome, Undelivered
+
+Pair = tuple[RawPage, dict[str, Any]]
+"""A page and the document made of it."""
+Write = tuple[Pair, int]
+"""A document to write, with the version to write it at."""
+
+CONFLICT = 409
 
 
-def extract_stage(
-    pages: Iterable[RawPage], registry: Registry, outcome: BatchOutcome
-) -> Iterator[dict[str, Any]]:
+def fetch_version(page: RawPage) -> int:
+    """The document's external version: its fetch time in milliseconds. Clustering's update
+    adds one to it (an update always does), which a later fetch passes at once."""
+    return int(page.fetched_at.timestamp() * 1000)
+
+
+def is_transient(status: int) -> bool:
+    """Throttled (429), or the engine failing on its side (5xx: a shard not available, a
+    timeout): the same write can succeed later. Every other refusal is about the document."""
+    return status == 429 or status >= 500
+
+
+def extract_stage(pages: Iterable[RawPage], registry: Registry, outcome: BatchOutcome
+                  ) -> Iterator[Pair]:
     """Documents for the pages that hold an article; the rest counted with their reason."""
     for page in pages:
         if page.status != 200:
@@ -45,56 +68,70 @@ def extract_stage(
         except ExtractionError as error:
             outcome.fail(page.url, page.source_id, "failed", f"extraction/{error.reason}")
             continue
-        yield to_document(article, page)
+        yield page, to_document(article, page)
 
 
 def dedup_stage(
-    es: Elasticsearch, alias: str, documents: list[dict[str, Any]], outcome: BatchOutcome
-) -> list[dict[str, Any]]:
-    """Drop repeats within the batch and documents whose content is already indexed."""
-    unique: dict[str, dict[str, Any]] = {}
-    for doc in documents:
+    es: Elasticsearch, alias: str, pairs: list[Pair], outcome: BatchOutcome
+) -> list[Write]:
+    """Drop repeats within the batch and documents whose content is already indexed; the rest
+    with the version to write them at."""
+    unique: dict[str, Pair] = {}
+    for page, doc in pairs:
         if doc["id"] in unique:
             outcome.count(doc["source_id"], "duplicate_in_batch")
-        unique[doc["id"]] = doc
+        unique[doc["id"]] = (page, doc)
     if not unique:
         return []
-    found = es.mget(index=alias, ids=list(unique), source_includes=["content_hash", "cluster_id"])
-    stored = {
-        hit["_id"]: hit["_source"]
-        for hit in found["docs"]
-        if hit.get("found")
-    }
+    found = es.mget(index=alias, ids=list(unique),
+                    source_includes=["content_hash", "cluster_id", "fetched_at"])
+    stored = {hit["_id"]: hit for hit in found["docs"] if hit.get("found")}
     changed = []
-    for doc_id, doc in unique.items():
-        previous = stored.get(doc_id, {})
+    for doc_id, (page, doc) in unique.items():
+        hit = stored.get(doc_id, {})
+        previous = hit.get("_source", {})
         if previous.get("content_hash") == doc["content_hash"]:
             outcome.count(doc["source_id"], "unchanged")
-        else:
-            outcome.count(doc["source_id"], "updated" if doc_id in stored else "new")
-            # an edit keeps its story until clustering looks at it again
-            doc["cluster_id"] = previous.get("cluster_id") or doc["cluster_id"]
-            changed.append(doc)
+            continue
+        # an edit keeps its story until clustering looks at it again
+        doc["cluster_id"] = previous.get("cluster_id") or doc["cluster_id"]
+        version = fetch_version(page)
+        if previous.get("fetched_at") == doc["fetched_at"]:
+            # the same fetch extracted again (a fixed extractor): it replaces itself, even
+            # after clustering raised the stored version
+            version = max(version, int(hit["_version"]))
+        changed.append(((page, doc), version))
     return changed
 
 
 def index_stage(
-    es: Elasticsearch, alias: str, documents: list[dict[str, Any]], outcome: BatchOutcome
+    es: Elasticsearch, alias: str, versioned: list[Write], outcome: BatchOutcome
 ) -> None:
-    """Write the documents in one streaming bulk; per-item errors are counted, not raised."""
-    by_id = {doc["id"]: doc for doc in documents}
-    actions = ({"_index": alias, "_id": doc["id"], "_source": doc} for doc in documents)
+    """Write the documents in one streaming bulk and sort every item's result."""
+    pages = {doc["id"]: page for (page, doc), _ in versioned}
+    actions = ({"_index": alias, "_id": doc["id"], "_source": doc,
+                "version": version, "version_type": "external_gte"}
+               for (_, doc), version in versioned)
     for ok, item in helpers.streaming_bulk(
         es, actions, chunk_size=500, raise_on_error=False, raise_on_exception=True,
         max_retries=3,
     ):
         result = item["index"]
-        doc = by_id[result["_id"]]
+        page = pages[result["_id"]]
         if ok:
-            outcome.count(doc["source_id"], "indexed")
+            outcome.count(page.source_id, "indexed")
+            outcome.count(page.source_id, f"indexed/{result.get('result', 'written')}")
+            continue
+        status = int(result.get("status", 0))
+        error = result.get("error") or {}
+        kind = str(error.get("type", f"http_{status}"))
+        if status == CONFLICT:
+            outcome.count(page.source_id, "stale")
+        elif is_transient(status):
+            outcome.count(page.source_id, f"retried/{kind}")
+            outcome.retry.append(Undelivered(page, f"index/{kind}"))
         else:
-            reason = (result.get("error") or {}).get("type", "unknown")
-            outcome.fail(doc["url"], doc["source_id"], "failed", f"index/{reason}")
+            outcome.dead_letter(page, f"index/{kind}", str(error.get("reason", "")))
 
 
 def process_batch(
@@ -102,8 +139,8 @@ def process_batch(
 ) -> BatchOutcome:
     """Extract, dedup and write; clustering follows in its own task (indexer/clusters.py)."""
     outcome = BatchOutcome()
-    documents = list(extract_stage(pages, registry, outcome))
-    changed = dedup_stage(es, alias, documents, outcome)
+    pairs = list(extract_stage(pages, registry, outcome))
+    changed = dedup_stage(es, alias, pairs, outcome)
     if changed:
         with timed_bulk():
             index_stage(es, alias, changed, outcome)

@@ -4,8 +4,10 @@ The engine run here has no ``_reindex`` API, so documents are copied by scroll (
 and ``streaming_bulk``. Workers keep writing to the alias — that is, to the old index — while the
 copy runs, so the copy is followed by catch-up passes over what was indexed since the previous
 pass began, then the alias is swapped in one atomic ``update_aliases``, then one last catch-up
-takes what was written to the old index just before the swap. A catch-up never overwrites a
-newer copy of a document (compared by ``indexed_at``) that reached the new index after the swap.
+takes what was written to the old index just before the swap. Copies keep each document's
+version (``version_type=external_gte``, as the workers write: see ``indexer/pipeline.py``), so a
+catch-up never overwrites a newer copy that reached the new index after the swap: the engine
+answers 409 and the copy is skipped.
 The old index is kept (``delete_old`` removes it) so that the swap can be undone by hand.
 """
 
@@ -23,6 +25,7 @@ from indexer.mapping import MAPPING_VERSION, MAPPINGS, SETTINGS, index_name
 _CHUNK = 500
 _CLOCK_SKEW = timedelta(seconds=5)  # workers' clocks stamp indexed_at, not this process's
 _MAX_CATCH_UPS = 5
+CONFLICT = 409
 
 
 class ReindexError(RuntimeError):
@@ -62,20 +65,20 @@ def _copy(
     es: Elasticsearch, source: str, target: str, since: datetime | None, report: ReindexReport,
     progress: Callable[[int], None],
 ) -> int:
-    """Copy the documents of ``source`` indexed since ``since`` (all when None) to ``target``;
-    a catch-up (``since`` given) keeps a copy in ``target`` whose ``indexed_at`` is newer."""
+    """Copy the documents of ``source`` indexed since ``since`` (all when None) to ``target``
+    at their versions; a newer version already in ``target`` is kept."""
     copied = 0
-    hits = helpers.scan(es, index=source, query={"query": _since(since)}, size=_CHUNK)
+    hits = helpers.scan(es, index=source, query={"query": _since(since), "version": True},
+                        size=_CHUNK)
     for chunk in _chunks(hits):
-        if since is not None:
-            chunk = _newer_than_target(es, target, chunk)
-        actions = ({"_index": target, "_id": hit["_id"], "_source": hit["_source"]}
+        actions = ({"_index": target, "_id": hit["_id"], "_source": hit["_source"],
+                    "version": hit["_version"], "version_type": "external_gte"}
                    for hit in chunk)
         for ok, item in helpers.streaming_bulk(es, actions, chunk_size=_CHUNK,
                                                raise_on_error=False, max_retries=3):
             if ok:
                 copied += 1
-            else:
+            elif item["index"].get("status") != CONFLICT:  # 409: target has a newer copy
                 error = item["index"].get("error") or {}
                 report.failed.append(f"{item['index']['_id']}: {error.get('reason', error)}")
         progress(len(chunk))
@@ -91,15 +94,6 @@ def _chunks(hits: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-def _newer_than_target(
-    es: Elasticsearch, target: str, hits: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    found = es.mget(index=target, ids=[h["_id"] for h in hits], source_includes=["indexed_at"])
-    stored = {d["_id"]: d["_source"].get("indexed_at") for d in found["docs"] if d.get("found")}
-    return [h for h in hits
-            if h["_id"] not in stored or str(stored[h["_id"]]) < str(h["_source"]["indexed_at"])]
 
 
 def reindex(

@@ -2,40 +2,53 @@
 
 Failures are sorted three ways: a malformed message is permanent and goes to the dead-letter
 list at once; Elasticsearch being unreachable is transient and retried with backoff up to a cap,
-then dead-lettered; a page that is not an article is counted inside the pipeline. Redis going
-away mid-task costs only the batch's tallies; Celery redelivers what was not acknowledged.
+then dead-lettered; a page that is not an article is counted inside the pipeline. Per page, the
+engine's permanent refusals are dead-lettered one by one with its reason, and the pages it could
+not take now are sent round again on their own (the rest of the batch is done). A batch whose
+worker dies or hangs on it every time goes to the dead letters after ``ANN_MAX_DELIVERIES``
+deliveries. Redis going away mid-task costs only the batch's tallies; Celery redelivers what was
+not acknowledged.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from functools import lru_cache
 from typing import Any
 
 from celery import Task
 from celery.signals import worker_ready
-from elasticsearch import Elasticsearch, TransportError
+from elasticsearch import ApiError, Elasticsearch, TransportError
 from pydantic import ValidationError
 from redis import Redis
 from redis.exceptions import RedisError
 
-from ann.messages import INDEX_PAGES_TASK, IndexPagesMessage
+from ann.messages import INDEX_PAGES_TASK, IndexPagesMessage, RawPage
 from ann.settings import get_settings
 from ann.sources import Registry, load_registry
 from indexer.celery_app import app
 from indexer.clusters import RUN_SIZE, cluster_pending
+from indexer.dead_letters import DeadLetters
 from indexer.mapping import UNCLUSTERED, ensure_index
 from indexer.metrics import observe_batch
-from indexer.outcomes import dead_letters_key, record
-from indexer.pipeline import process_batch
+from indexer.outcomes import BatchOutcome, record
+from indexer.pipeline import is_transient, process_batch
 
 logger = logging.getLogger(__name__)
 
 TRANSIENT = (TransportError,)
 """Connection errors and timeouts (``TransportError`` covers both): the batch is retried."""
+
+
+def _transient(error: Exception) -> bool:
+    """Unreachable, timed out, or answering 429 / 5xx to the whole request: try again later."""
+    if isinstance(error, ApiError):
+        return is_transient(error.meta.status)
+    return isinstance(error, TRANSIENT)
 MAX_RETRIES = 8
+DELIVERY_MEMORY_SECONDS = 86400
+"""How long a count of deliveries outlives the last one: longer than any visibility timeout."""
 CLUSTER_LOCK_SECONDS = 300
 CLUSTER_TASK = "indexer.cluster_index"
 
@@ -50,6 +63,9 @@ class WorkerResources:
         self.es = Elasticsearch(settings.es_url, request_timeout=60, retry_on_timeout=True)
         self.redis = Redis.from_url(settings.redis_url)
         self.registry: Registry = load_registry()
+        self.max_deliveries = settings.max_deliveries
+        self.dead_letters = DeadLetters(self.redis, self.prefix, settings.dead_letter_max,
+                                        int(settings.url_retention_days * 86400))
         self._index_ready = False
 
     def ensure_index(self) -> None:
@@ -63,36 +79,90 @@ def resources() -> WorkerResources:
     return WorkerResources()
 
 
-def dead_letter(res: WorkerResources, payload: Any, reason: str) -> None:
-    entry = json.dumps({"reason": reason, "payload": payload})
-    res.redis.lpush(dead_letters_key(res.prefix), entry)
+def _deliveries_key(res: WorkerResources, task_id: str, retries: int) -> str:
+    return f"{res.prefix}:indexer:deliveries:{task_id}:{retries}"
+
+
+def _one_delivery_too_many(res: WorkerResources, key: str) -> int | None:
+    """Count this delivery of a message; the deliveries so far if that exceeds the cap.
+
+    Celery on Redis says only *that* a message was redelivered, not how often, so the count is
+    kept here: a message whose worker dies or hangs (killed at the time limit, or its
+    visibility timeout lapsing) comes back under the same task id and retry number."""
+    pipe = res.redis.pipeline(transaction=False)
+    pipe.incr(key)
+    pipe.expire(key, DELIVERY_MEMORY_SECONDS)
+    try:
+        deliveries = int(pipe.execute()[0])
+    except RedisError:
+        logger.warning("deliveries of %s not counted: Redis unreachable", key)
+        return None
+    return deliveries - 1 if deliveries > res.max_deliveries else None
+
+
+def _send_again(
+    task: Task, res: WorkerResources, outcome: BatchOutcome
+) -> dict[str, int] | None:
+    """Pages the engine could not take now go round again with backoff, up to the cap."""
+    if not outcome.retry:
+        return None
+    if task.request.retries >= MAX_RETRIES:
+        res.dead_letters.add_pages((u.page, f"gave_up/{u.reason}") for u in outcome.retry)
+        return {"dead_lettered": len(outcome.retry)}
+    pages = [u.page.model_dump(mode="json") for u in outcome.retry]
+    raise task.retry(args=[{"pages": pages}], countdown=min(2 ** task.request.retries, 60))
 
 
 @app.task(name=INDEX_PAGES_TASK, bind=True, max_retries=MAX_RETRIES)  # type: ignore[untyped-decorator]
 def index_pages(self: Task, payload: dict[str, Any]) -> dict[str, int]:
     res = resources()
+    deliveries = _deliveries_key(res, self.request.id, self.request.retries)
+    seen = _one_delivery_too_many(res, deliveries)
+    if seen is not None:
+        logger.error("batch %s dead-lettered: its worker died or hung on each of %d deliveries",
+                     self.request.id, seen)
+        res.dead_letters.add(payload, f"poison/delivered_{seen}_times", _pages(payload))
+        res.redis.delete(deliveries)
+        return {"dead_lettered": 1}
+    try:
+        return _index(self, res, payload)
+    finally:
+        with contextlib.suppress(RedisError):
+            res.redis.delete(deliveries)
+
+
+def _pages(payload: Any) -> list[RawPage]:
+    """The pages of a payload that may not validate as a whole (for the unindexed marks)."""
+    try:
+        return IndexPagesMessage.model_validate(payload).pages
+    except ValidationError:
+        return []
+
+
+def _index(task: Task, res: WorkerResources, payload: dict[str, Any]) -> dict[str, int]:
     try:
         message = IndexPagesMessage.model_validate(payload)
     except ValidationError as error:
         logger.error("malformed message dead-lettered: %s", error.errors()[:3])
-        dead_letter(res, payload, "malformed_message")
+        res.dead_letters.add(payload, "malformed_message")
         return {"dead_lettered": 1}
     try:
         res.ensure_index()
         outcome = process_batch(message.pages, res.es, res.alias, res.registry)
-    except TRANSIENT as error:
-        if self.request.retries >= MAX_RETRIES:
-            dead_letter(res, payload, f"gave_up/{type(error).__name__}")
-            return {"dead_lettered": len(message.pages)}
-        raise self.retry(exc=error, countdown=min(2 ** self.request.retries, 60)) from error
     except Exception as error:
-        # A bug or an unforeseen reply: keep the batch for `ann replay` instead of losing it.
-        logger.exception("batch dead-lettered after an unexpected error")
-        dead_letter(res, payload, f"unexpected/{type(error).__name__}")
-        return {"dead_lettered": len(message.pages)}
+        if not _transient(error):
+            # A bug or an unforeseen reply: keep the batch for a replay instead of losing it.
+            logger.exception("batch dead-lettered after an unexpected error")
+            res.dead_letters.add(payload, f"unexpected/{type(error).__name__}", message.pages)
+            return {"dead_lettered": len(message.pages)}
+        if task.request.retries >= MAX_RETRIES:
+            res.dead_letters.add(payload, f"gave_up/{type(error).__name__}", message.pages)
+            return {"dead_lettered": len(message.pages)}
+        raise task.retry(exc=error, countdown=min(2 ** task.request.retries, 60)) from error
     observe_batch(outcome)
+    res.dead_letters.add_pages((u.page, u.reason) for u in outcome.dead)
     try:
-        record(res.redis, res.prefix, outcome)
+        record(res.redis, res.prefix, outcome, outcome.settled(message.pages))
         if outcome.total("indexed"):
             request_clustering(res)
     except RedisError:
@@ -100,7 +170,8 @@ def index_pages(self: Task, payload: dict[str, Any]) -> dict[str, int]:
         # request: the next batch's run takes every unclustered document). Retrying would need
         # the broker that is down, and would re-run a batch that already succeeded.
         logger.warning("outcome tallies of a written batch lost: Redis unreachable")
-    return {f"{sid}/{name}": n for (sid, name), n in outcome.counts.items()}
+    return _send_again(task, res, outcome) or {
+        f"{sid}/{name}": n for (sid, name), n in outcome.counts.items()}
 
 
 @worker_ready.connect  # type: ignore[untyped-decorator]

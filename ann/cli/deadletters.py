@@ -1,10 +1,15 @@
 """`ann dead-letters`: the batches the indexer gave up on — list them, and send them back.
 
 A batch is dead-lettered when its message was malformed, when Elasticsearch stayed unreachable
-through every retry, or on an unexpected error (see ``indexer/tasks.py``); nothing of it is lost,
-it waits in Redis for an operator. ``--replay`` sends every well-formed batch to the indexer's
-queue again (indexing is idempotent, so a batch that partly succeeded is safe to send twice) and
-keeps the malformed ones, which no replay can fix.
+through every retry, when its worker died or hung on it at every delivery, or on an unexpected
+error; a single page is, when the engine refused it (see ``indexer/tasks.py``). Nothing of it
+is lost, it waits in Redis for an operator. ``--replay`` sends every well-formed entry to the
+indexer's queue again (writes are versioned, so an entry older than what is indexed ends as
+``stale``) and keeps the malformed ones, which no replay can fix.
+
+Replay is atomic per entry: ``LMOVE`` takes the oldest entry into a processing list, and it
+leaves that list only once the send succeeded (or, malformed, back to the dead letters). A
+replay interrupted anywhere resumes with what the processing list still holds.
 """
 
 from __future__ import annotations
@@ -31,6 +36,18 @@ def _message(entry: dict[str, Any]) -> IndexPagesMessage | None:
         return None
 
 
+def _list(redis: Redis, key: str, trimmed: int) -> None:
+    table = Table(title=f"dead letters in {key} (oldest trimmed so far: {trimmed})")
+    for column in ("reason", "pages", "first page"):
+        table.add_column(column)
+    for raw in redis.lrange(key, 0, -1):
+        entry = json.loads(raw)
+        message = _message(entry)
+        table.add_row(entry.get("reason", "?"), str(len(message.pages)) if message else "-",
+                      message.pages[0].url if message and message.pages else "malformed")
+    console.print(table)
+
+
 @app.command("dead-letters")
 def dead_letters(
     replay: Annotated[bool, typer.Option(help="Send the well-formed batches to the indexer again")]
@@ -38,40 +55,34 @@ def dead_letters(
 ) -> None:
     """List the batches the indexer dead-lettered (newest first), or replay them."""
     from crawler.handoff import IndexerClient
-    from indexer.outcomes import dead_letters_key
+    from indexer.dead_letters import TRIMMED
+    from indexer.outcomes import dead_letters_key, read_totals, replaying_key
 
     settings = get_settings()
     redis = Redis.from_url(settings.redis_url)
-    key = dead_letters_key(settings.key_prefix)
+    key, processing = dead_letters_key(settings.key_prefix), replaying_key(settings.key_prefix)
     if not replay:
-        table = Table(title=f"dead letters in {key}")
-        for column in ("reason", "pages", "first page"):
-            table.add_column(column)
-        for raw in redis.lrange(key, 0, -1):
-            entry = json.loads(raw)
-            message = _message(entry)
-            table.add_row(entry.get("reason", "?"), str(len(message.pages)) if message else "-",
-                          message.pages[0].url if message and message.pages else "malformed")
-        console.print(table)
+        _list(redis, key, read_totals(redis, settings.key_prefix).get(TRIMMED, 0))
         return
     client = IndexerClient(settings.redis_url, settings.pages_queue)
     sent = kept = 0
+    # first what an interrupted replay left, then the dead letters, oldest first (right end)
+    waiting = {processing: int(redis.llen(processing)), key: int(redis.llen(key))}
     try:
-        for _ in range(int(redis.llen(key))):
-            popped = redis.rpop(key)  # oldest first
-            if not isinstance(popped, bytes | str):
-                break
-            message = _message(json.loads(popped))
-            if message is None:
-                redis.lpush(key, popped)
-                kept += 1
-                continue
-            try:
+        for source, count in waiting.items():
+            for _ in range(count):
+                raw = (redis.lindex(processing, -1) if source == processing
+                       else redis.lmove(key, processing, "RIGHT", "RIGHT"))
+                if not isinstance(raw, bytes):
+                    break
+                message = _message(json.loads(raw))
+                if message is None:
+                    redis.lmove(processing, key, "RIGHT", "LEFT")
+                    kept += 1
+                    continue
                 client.send(message.pages)
-            except Exception:
-                redis.rpush(key, popped)  # back where it was
-                raise
-            sent += 1
+                redis.lrem(processing, -1, raw.decode())
+                sent += 1
     finally:
         client.close()
     console.print(f"sent {sent} batch(es) to {settings.pages_queue}; kept {kept} malformed")

@@ -26,6 +26,7 @@ from indexer.documents import to_document
 from indexer.mapping import ensure_index, index_name
 from indexer.outcomes import BatchOutcome
 from indexer.pipeline import index_stage
+from tests.integration.writes import as_writes
 
 BASE = datetime(2025, 3, 1, 6, tzinfo=UTC)
 SOURCES = ("dawn", "thestar", "koreaherald")
@@ -88,7 +89,7 @@ def corpus_documents(per_topic: int = 20) -> list[dict[str, Any]]:
 def index_documents(es: Elasticsearch, alias: str, docs: list[dict[str, Any]]) -> list[Doc]:
     ensure_index(es, alias)
     outcome = BatchOutcome()
-    index_stage(es, alias, docs, outcome)
+    index_stage(es, alias, as_writes(docs), outcome)
     assert not outcome.failures, outcome.failures
     es.indices.refresh(index=alias)
     return [

@@ -19,6 +19,7 @@ from indexer.mapping import MAPPINGS, SETTINGS, UNCLUSTERED, ensure_index, index
 from indexer.outcomes import BatchOutcome
 from indexer.pipeline import index_stage
 from tests.integration.harness import celery_workers
+from tests.integration.writes import as_writes
 
 pytestmark = pytest.mark.integration
 
@@ -55,7 +56,7 @@ def _doc(doc_id: str, body: str, title: str = "Untitled", when: datetime = DAY) 
 def _index(es: Elasticsearch, alias: str, docs: list[dict[str, Any]]) -> dict[str, str]:
     """Write ``docs`` as one indexer batch, cluster, and return each one's cluster."""
     outcome = BatchOutcome()
-    index_stage(es, alias, docs, outcome)
+    index_stage(es, alias, as_writes(docs), outcome)
     assert not outcome.failures
     assert cluster_pending(es, alias)[0] == len(docs)
     assert cluster_pending(es, alias) == (0, 0)  # nothing left, nothing clustered twice

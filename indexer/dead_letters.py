@@ -1,0 +1,76 @@
+"""The dead-letter list: batches and pages the indexer could not deliver, kept for a replay.
+
+An entry is ``{"reason", "payload"}`` with the payload an :class:`ann.messages.IndexPagesMessage`
+(a whole batch, or the one page the engine refused), so that ``ann dead-letters --replay`` sends
+it back unchanged. The list is bounded: pushing past ``limit`` trims the oldest entries in the
+same Lua call, adds their number to ``indexer/dead_letters_trimmed`` and logs an alert — a flood
+of refusals must not fill Redis, and must not go unnoticed either.
+
+Every page dead-lettered is also marked unindexed (:mod:`ann.keyspace`), so that the crawler
+fetches it again instead of calling it unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from redis import Redis
+
+from ann.keyspace import unindexed_key
+from ann.messages import RawPage
+from ann.urls import document_id
+from indexer.outcomes import dead_letters_key, totals_key
+
+logger = logging.getLogger(__name__)
+
+TRIMMED = "indexer/dead_letters_trimmed"
+_PUSH = """
+local n = redis.call('LPUSH', KEYS[1], ARGV[1])
+local over = n - tonumber(ARGV[2])
+if over <= 0 then return 0 end
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+redis.call('HINCRBY', KEYS[2], ARGV[3], over)
+return over
+"""
+
+
+class DeadLetters:
+    """Writes dead letters for one worker process."""
+
+    def __init__(self, redis: Redis, prefix: str, limit: int, forget_seconds: int) -> None:
+        self._redis = redis
+        self._prefix = prefix
+        self._limit = limit
+        self._forget_seconds = forget_seconds
+        self._push = redis.register_script(_PUSH)
+
+    def add(self, payload: Any, reason: str, pages: Iterable[RawPage] = ()) -> None:
+        """Keep ``payload`` with ``reason``; mark its ``pages`` unindexed for the crawler."""
+        entry = json.dumps({"reason": reason, "payload": payload})
+        keys = [dead_letters_key(self._prefix), totals_key(self._prefix)]
+        trimmed = int(self._push(keys=keys, args=[entry, self._limit, TRIMMED]))
+        if trimmed:
+            logger.error("ALERT dead letters over ANN_DEAD_LETTER_MAX=%d: %d oldest trimmed",
+                         self._limit, trimmed)
+        self.forget(pages)
+
+    def add_pages(self, pages: Iterable[tuple[RawPage, str]]) -> None:
+        """One entry per page, each with its own reason (the engine's)."""
+        for page, reason in pages:
+            self.add({"pages": [page.model_dump(mode="json")]}, reason, [page])
+
+    def forget(self, pages: Iterable[RawPage]) -> None:
+        """Mark pages unindexed (see :mod:`ann.keyspace`); a mark lives as long as the crawler
+        remembers a URL."""
+        pipe = self._redis.pipeline(transaction=False)
+        now = time.time()
+        for page in pages:
+            for key, member in ((unindexed_key(self._prefix), document_id(page.url)),
+                                (unindexed_key(self._prefix, page.source_id), page.url)):
+                pipe.zadd(key, {member: now})
+                pipe.expire(key, self._forget_seconds)
+        pipe.execute()

@@ -1,0 +1,20 @@
+"""Documents made by a test, wrapped as the pipeline's writes (the page each came from, the
+version it is written at) so that they go through :func:`indexer.pipeline.index_stage`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from ann.messages import Discovery, RawPage
+from indexer.pipeline import Write, fetch_version
+
+
+def as_writes(docs: list[dict[str, Any]], fetched_at: datetime | None = None) -> list[Write]:
+    writes: list[Write] = []
+    for doc in docs:
+        page = RawPage(url=doc["url"], final_url=doc["url"], status=200,
+                       fetched_at=fetched_at or datetime.now(UTC), source_id=doc["source_id"],
+                       discovery=Discovery(kind="seed"), body_z=RawPage.pack_body(b""))
+        writes.append(((page, doc), fetch_version(page)))
+    return writes
