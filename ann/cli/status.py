@@ -20,10 +20,14 @@ from ann import stack
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
 from crawler.state import CrawlState
+from indexer.dead_letters import TRIMMED
 from indexer.mapping import UNCLUSTERED
-from indexer.outcomes import failures_key, read_totals
+from indexer.outcomes import dead_letters_key, failures_key, read_totals
 
 app = typer.Typer()
+
+NOT_INDEXED = tuple(f"indexer/{name}" for name in ("stale", "dropped", "failed", "dead_lettered"))
+"""Outcomes of the pages that were handed over and are not (this fetch of them) in the index."""
 
 
 def _documents(settings: Settings) -> tuple[dict[str, int], int]:
@@ -84,21 +88,24 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     index = {sid: read_totals(redis, settings.key_prefix, sid) for sid in ids}
     failures: list[bytes] = redis.lrange(failures_key(settings.key_prefix), 0, 9)  # type: ignore[assignment]
     depth = stack.queue_depth(redis, settings.pages_queue)
+    dead = {"waiting": int(redis.llen(dead_letters_key(settings.key_prefix))),
+            "trimmed": read_totals(redis, settings.key_prefix).get(TRIMMED, 0)}
     if as_json:
         report = {"queue_depth": depth, "documents": docs, "unclustered": unclustered,
-                  "crawl": crawl, "index": index,
+                  "dead_letters": dead, "crawl": crawl, "index": index,
                   "recent_failures": [json.loads(x) for x in failures]}
         typer.echo(json.dumps(report, indent=2))
         return
     table = Table(title=f"indexer queue depth: {depth}; documents awaiting clustering: "
-                        f"{unclustered}")
+                        f"{unclustered}; dead letters: {dead['waiting']} "
+                        f"(oldest trimmed: {dead['trimmed']})")
     for column in ("source", "docs", "fetched", "new", "changed", "304/same", "crawl errors",
-                   "indexer dropped/failed", "last success"):
+                   "indexer stale/refused/dead-lettered", "last success"):
         table.add_column(column)
     for sid in ids:
         c, outcomes = crawl[sid], index[sid]
         bad = {k.removeprefix("indexer/"): v for k, v in outcomes.items()
-               if k.startswith(("indexer/dropped", "indexer/failed"))}
+               if k.startswith(NOT_INDEXED)}
         paused = c["paused"]
         last = f"PAUSED: {paused['reason']}" if paused else _ago(c["last_success"])
         table.add_row(
