@@ -100,17 +100,21 @@ def _one_delivery_too_many(res: WorkerResources, key: str) -> int | None:
     return deliveries - 1 if deliveries > res.max_deliveries else None
 
 
-def _send_again(
-    task: Task, res: WorkerResources, outcome: BatchOutcome
-) -> dict[str, int] | None:
-    """Pages the engine could not take now go round again with backoff, up to the cap."""
-    if not outcome.retry:
-        return None
-    if task.request.retries >= MAX_RETRIES:
-        res.dead_letters.add_pages((u.page, f"gave_up/{u.reason}") for u in outcome.retry)
-        return {"dead_lettered": len(outcome.retry)}
-    pages = [u.page.model_dump(mode="json") for u in outcome.retry]
-    raise task.retry(args=[{"pages": pages}], countdown=min(2 ** task.request.retries, 60))
+def _give_up_at_the_cap(task: Task, outcome: BatchOutcome) -> None:
+    """Pages the engine could not take through every retry are dead-lettered instead."""
+    if task.request.retries < MAX_RETRIES:
+        return
+    for undelivered in outcome.retry:
+        outcome.dead_letter(undelivered.page, f"gave_up/{undelivered.reason}",
+                            f"not written after {MAX_RETRIES} retries")
+    outcome.retry.clear()
+
+
+def _send_again(task: Task, outcome: BatchOutcome) -> None:
+    """Pages the engine could not take now go round again on their own, with backoff."""
+    if outcome.retry:
+        pages = [u.page.model_dump(mode="json") for u in outcome.retry]
+        raise task.retry(args=[{"pages": pages}], countdown=min(2 ** task.request.retries, 60))
 
 
 @app.task(name=INDEX_PAGES_TASK, bind=True, max_retries=MAX_RETRIES)  # type: ignore[untyped-decorator]
@@ -159,6 +163,7 @@ def _index(task: Task, res: WorkerResources, payload: dict[str, Any]) -> dict[st
             res.dead_letters.add(payload, f"gave_up/{type(error).__name__}", message.pages)
             return {"dead_lettered": len(message.pages)}
         raise task.retry(exc=error, countdown=min(2 ** task.request.retries, 60)) from error
+    _give_up_at_the_cap(task, outcome)
     observe_batch(outcome)
     res.dead_letters.add_pages((u.page, u.reason) for u in outcome.dead)
     try:
@@ -170,8 +175,8 @@ def _index(task: Task, res: WorkerResources, payload: dict[str, Any]) -> dict[st
         # request: the next batch's run takes every unclustered document). Retrying would need
         # the broker that is down, and would re-run a batch that already succeeded.
         logger.warning("outcome tallies of a written batch lost: Redis unreachable")
-    return _send_again(task, res, outcome) or {
-        f"{sid}/{name}": n for (sid, name), n in outcome.counts.items()}
+    _send_again(task, outcome)
+    return {f"{sid}/{name}": n for (sid, name), n in outcome.counts.items()}
 
 
 @worker_ready.connect  # type: ignore[untyped-decorator]

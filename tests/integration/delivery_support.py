@@ -39,10 +39,12 @@ def mirror_page(root: Path, article: ArticleTruth, fetched_at: datetime,
                                             else (directory / BODY).read_bytes()))
 
 
-def create_refusing_index(es: Elasticsearch, alias: str) -> str:
-    """An index behind ``alias`` that refuses documents fetched after 2262 (see above)."""
+def create_refusing_index(es: Elasticsearch, alias: str, field: str = "fetched_at",
+                          field_type: str = "date_nanos") -> str:
+    """An index behind ``alias`` with ``field`` of ``field_type``: by default it refuses the
+    documents fetched after 2262 (see above); ``title`` as ``long`` refuses every article."""
     mappings = copy.deepcopy(MAPPINGS)
-    mappings["properties"]["fetched_at"] = {"type": "date_nanos"}
+    mappings["properties"][field] = {"type": field_type}
     name = index_name(alias, 0)
     es.indices.create(index=name, settings=SETTINGS, mappings=mappings,
                       aliases={alias: {"is_write_index": True}})
