@@ -16,7 +16,7 @@ from redis import Redis
 from ann.keyspace import unindexed_key
 from ann.settings import Settings
 from ann.urls import document_id
-from indexer.mapping import index_name
+from indexer.mapping import ensure_index, index_name
 from indexer.outcomes import read_totals
 from mirror.generate import generate
 from mirror.server import MirrorServer
@@ -71,7 +71,8 @@ def test_a_page_refused_once_is_fetched_and_indexed_once_the_cause_is_gone(
               f"e.g. {str(refused[0]['reason'])[:90] if refused else None}")
         assert len(refused) == len(urls)
 
-        es.indices.delete(index=refusing)  # the cause is gone
+        es.indices.delete(index=refusing)  # the cause is gone: the index is made right
+        ensure_index(es, settings.index_alias)
         with Worker(settings, tmp_path / "second.log") as worker:
             run_crawl(settings, mirror.url, SOURCE, "--entry", "feeds", "--entry", "recheck")
             _drain(redis, settings, worker)
