@@ -41,6 +41,11 @@ _LOCK_KEY = "{prefix}:robots:lock:{host}"
 _UNAVAILABLE_KEY = "{prefix}:robots:unavailable:{host}"
 
 
+class RobotsUnavailable(IgnoreRequest):
+    """Not sent because the host's robots.txt could not be read: unlike a disallowed page, this
+    one is owed a fetch once robots.txt answers (the spider keeps its entry points unread)."""
+
+
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
@@ -74,6 +79,13 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
                     self._parsers[host] = build_from_crawler(self._parserimpl, self.crawler, body)
                     self._stats.inc_value("ann/robots/shared_cache_hit")
         return await super().robot_parser(request)
+
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        host = urlparse_cached(request).netloc
+        if host in self._retry_at:
+            self._stats.inc_value("ann/robots/held")
+            raise RobotsUnavailable(f"robots.txt of {host} unavailable: {request.url}")
+        super().process_request_2(rp, request)
 
     def _hold(self, host: str, seconds: float) -> RobotParser:
         parser = build_from_crawler(self._parserimpl, self.crawler, DISALLOW_ALL)

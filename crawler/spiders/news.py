@@ -23,6 +23,7 @@ from ann.sources import ENTRY_KINDS, EntryKind, Source, load_registry
 from crawler.discovery import Listed, covers_since, feed_entries, sitemap_entries
 from crawler.items import FetchedArticle
 from crawler.middlewares.offsite import refusal as offsite_refusal
+from crawler.middlewares.robots import RobotsUnavailable
 from crawler.outside import Refused
 from crawler.state import CrawlState, Fetched, UrlRecord, body_hash, state_for
 
@@ -260,6 +261,10 @@ class NewsSpider(scrapy.Spider):
         if request is not None:
             self.state.release(request.url)
         if isinstance(failure.value, Refused):  # off the source or inside: counted when refused
+            return
+        if isinstance(failure.value, RobotsUnavailable):  # owed a fetch: keep entries unread
+            self._article_failures += 1
+            self._count("skipped/robots_unavailable")
             return
         if isinstance(failure.value, IgnoreRequest):  # robots.txt forbids it: not a failure
             self._count("skipped/robots")
