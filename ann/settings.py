@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     """Dead letters kept; beyond it the oldest are trimmed, counted and logged as an alert."""
     bulk_batch_size: int = Field(default=50, alias="ANN_BULK_BATCH_SIZE", ge=1, le=5000)
     shared_dir: Path = Field(default=REPO_ROOT.parent / "shared", alias="ANN_SHARED_DIR")
+    """The team's shared material (dev set, third-party fixtures): read by tests and benchmarks
+    that need real pages, never by the system itself."""
+    mirror_prose_dir: Annotated[Path | None, BeforeValidator(lambda v: v or None)] = Field(
+        default=None, alias="ANN_MIRROR_PROSE_DIR")
+    """A directory laid out like the shared one whose real texts (and captured robots.txt
+    files) the offline mirror uses; unset or empty: the mirror writes its own prose."""
     state_dir: Path = Field(default=REPO_ROOT / "var", alias="ANN_STATE_DIR")
     api_host: str = Field(default="127.0.0.1", alias="ANN_API_HOST")
     api_port: int = Field(default=18000, alias="ANN_API_PORT")

@@ -61,7 +61,7 @@ def services(settings: Settings) -> Iterator[dict[str, bool]]:
                 stack.run_service_script(name, "stop", env)
 
 
-def mirror_pages(shared_dir: Path, per_site: int) -> list[RawPage]:
+def mirror_pages(per_site: int) -> list[RawPage]:
     """Every article page of a freshly generated mirror, as a crawler's ``RawPage``."""
     from mirror.generate import generate
     from mirror.layout import BODY, resource_dir
@@ -70,7 +70,7 @@ def mirror_pages(shared_dir: Path, per_site: int) -> list[RawPage]:
     pages: list[RawPage] = []
     with tempfile.TemporaryDirectory(prefix="bench-mirror-") as tmp:
         root = Path(tmp)
-        manifest = generate(root, shared_dir, per_site=per_site)
+        manifest = generate(root, per_site=per_site)
         for truth in manifest.articles:
             parts = urlsplit(truth.url)
             folder = resource_dir(root, parts.hostname or "", parts.path)

@@ -352,7 +352,7 @@ def profile_api(settings: Settings, alias: str, workdir: Path, rounds: int) -> s
 
 def index_corpus(es: Elasticsearch, indices: BenchIndices, settings: Settings,
                  per_site: int) -> tuple[str, int]:
-    pages = mirror_pages(settings.shared_dir, per_site)
+    pages = mirror_pages(per_site)
     alias = indices.fresh("articles")
     registry = load_registry()
     size = settings.bulk_batch_size

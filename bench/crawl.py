@@ -280,7 +280,7 @@ class Bench:
         from mirror.server import MirrorServer
 
         root = self.workdir / name
-        generate(root, self.shared_dir, per_site=per_site)
+        generate(root, per_site=per_site)
         server = MirrorServer(root)
         server.start()
         self.servers.append(server)
@@ -512,7 +512,7 @@ class Bench:
         raw_due: list[tuple[bytes, float]] = self.redis.zrange(  # type: ignore[assignment]
             f"{prefix}:feeds:due", 0, -1, withscores=True)
         due = {k.decode(): score - time.time() for k, score in raw_due}
-        after = generate(root, self.shared_dir, per_site=self.p6_per_site, extra=1)
+        after = generate(root, per_site=self.p6_per_site, extra=1)
         appeared = time.monotonic()
         new = {a.url for a in after.articles if a.extra} & listed_in_feeds()
         pending = {document_id(url): url for url in new}

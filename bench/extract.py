@@ -44,10 +44,10 @@ def _evaluate_module(shared: Path) -> ModuleType:
     return module
 
 
-def mirror_pages(shared: Path, per_site: int) -> list[Page]:
+def mirror_pages(per_site: int) -> list[Page]:
     registry = load_registry()
     return [(page.body(), page.url, registry.get(page.source_id))
-            for page in corpus.mirror_pages(shared, per_site)]
+            for page in corpus.mirror_pages(per_site)]
 
 
 def ours(page: Page) -> str:
@@ -85,7 +85,7 @@ def main() -> None:
     shared = get_settings().shared_dir
     evaluate = _evaluate_module(shared)
 
-    mirror = mirror_pages(shared, args.per_site)
+    mirror = mirror_pages(args.per_site)
     ours_mirror, _ = timed(ours, mirror, args.rounds)
     theirs_mirror, _ = timed(theirs, mirror, args.rounds)
 

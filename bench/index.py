@@ -278,7 +278,7 @@ def main() -> None:
     with services(settings) as before:
         log(f"services already running: {before}; {machine()}")
         es = Elasticsearch(settings.es_url, request_timeout=60, retry_on_timeout=True)
-        pages = mirror_pages(settings.shared_dir, args.per_site)
+        pages = mirror_pages(args.per_site)
         bench = IndexBench(es, load_registry(), pages, settings.bulk_batch_size)
         docs = bench.docs
         log(f"{len(pages)} mirror pages → {docs} documents ({bench.extract_rate:.0f} pages/s "

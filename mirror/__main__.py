@@ -17,7 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     gen = commands.add_parser("generate", help="write the mirror tree and manifest.json")
     gen.add_argument("--out", type=Path, required=True)
-    gen.add_argument("--shared", type=Path, default=settings.shared_dir)
+    gen.add_argument("--prose-dir", type=Path, default=settings.mirror_prose_dir,
+                     help="real prose laid out like ../shared (default: ANN_MIRROR_PROSE_DIR; "
+                          "unset: the mirror writes its own)")
     gen.add_argument("--per-site", type=int, default=50)
     gen.add_argument("--extra", type=int, default=0)
     gen.add_argument("--seed", type=int, default=0)
@@ -27,8 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=settings.mirror_port)
     args = parser.parse_args(argv)
     if args.command == "generate":
-        manifest = generate(args.out, args.shared, per_site=args.per_site, seed=args.seed,
-                            extra=args.extra)
+        manifest = generate(args.out, per_site=args.per_site, seed=args.seed, extra=args.extra,
+                            prose_dir=args.prose_dir)
         print(f"wrote {len(manifest.articles)} articles for {len(manifest.sites)} sites "
               f"to {args.out}")
         return 0

@@ -1,4 +1,8 @@
-"""Write the whole mirror as a static tree plus ``manifest.json`` (the extraction ground truth)."""
+"""Write the whole mirror as a static tree plus ``manifest.json`` (the extraction ground truth).
+
+Nothing outside the repository is read unless a prose directory is given: then its texts and its
+captured robots.txt files are used instead of the mirror's own (:mod:`mirror.pools`).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,7 @@ from ann.sources import load_registry
 from mirror.layout import BODY, HTML, RSS, TEXT, TYPE, XML, resource_dir
 from mirror.manifest import ArticleTruth, Manifest, SiteTruth
 from mirror.plan import plan
-from mirror.prose import load_documents
-from mirror.prose_zh import load_chinese
+from mirror.pools import load_pools
 from mirror.sites import SITES, Site
 from mirror.story import Story
 
@@ -30,12 +33,17 @@ def _write(out_dir: Path, host: str, path: str, text: str, content_type: str) ->
         (target / TYPE).write_text(content_type, encoding="utf-8")
 
 
-def _robots(site: Site, shared_dir: Path, sitemaps: list[str]) -> str:
-    captured = shared_dir / ROBOTS_DIR / (site.robots_capture or site.host)
-    if captured.is_file():
-        return captured.read_text(encoding="utf-8", errors="replace")
-    lines = ["User-agent: *", "Disallow: /search", "Disallow: /wp-admin/", ""]
-    return "\n".join(lines + [f"Sitemap: {s}" for s in sitemaps]) + "\n"
+def _robots(site: Site, prose_dir: Path | None, sitemaps: list[str]) -> str:
+    """The site's captured robots.txt when a prose directory has one, else the mirror's own:
+    the site's Crawl-delay (as its real file states it) and its sitemaps."""
+    if prose_dir is not None:
+        captured = prose_dir / ROBOTS_DIR / (site.robots_capture or site.host)
+        if captured.is_file():
+            return captured.read_text(encoding="utf-8", errors="replace")
+    lines = ["User-agent: *", "Disallow: /search", "Disallow: /wp-admin/"]
+    if site.crawl_delay is not None:
+        lines.append(f"Crawl-delay: {site.crawl_delay}")
+    return "\n".join([*lines, "", *(f"Sitemap: {s}" for s in sitemaps)]) + "\n"
 
 
 def _truth(story: Story) -> ArticleTruth:
@@ -48,15 +56,18 @@ def _truth(story: Story) -> ArticleTruth:
         original_url=original.url if original else None, extra=story.extra)
 
 
-def generate(out_dir: Path, shared_dir: Path, *, per_site: int = 50, seed: int = 0,
-             extra: int = 0) -> Manifest:
+def generate(out_dir: Path, *, per_site: int = 50, seed: int = 0, extra: int = 0,
+             prose_dir: Path | None = None) -> Manifest:
+    """Write ``per_site`` (+ ``extra`` newer) articles per site; texts written by the mirror,
+    or read from ``prose_dir`` (laid out like the team's shared directory) when given."""
     registry = load_registry()
     zones = {s.id: s.zone for s in registry}
     missing = set(SITES) - set(zones)
     if missing:
         raise ValueError(f"mirror sites without a source file: {sorted(missing)}")
-    pools = {"en": load_documents(shared_dir), "zh": load_chinese(shared_dir)}
-    stories = plan(pools, zones, per_site=per_site, seed=seed, extra=extra)
+    countries = {s.id: s.country or "" for s in registry}
+    stories = plan(load_pools(prose_dir, seed), zones, countries, per_site=per_site, seed=seed,
+                   extra=extra)
     sites: list[SiteTruth] = []
     articles: list[ArticleTruth] = []
     for source_id in sorted(stories):
@@ -73,7 +84,7 @@ def generate(out_dir: Path, shared_dir: Path, *, per_site: int = 50, seed: int =
         for path, slug in site.section_pages:
             chosen = [s for s in newest if s.section_slug == slug][:site.section_limit]
             _write(out_dir, *site.locate(path), site.render_section(slug, chosen), HTML)
-        robots = _robots(site, shared_dir, list(source.entry_points.sitemaps))
+        robots = _robots(site, prose_dir, list(source.entry_points.sitemaps))
         for host in (site.host, *site.extra_hosts):
             _write(out_dir, host, "/robots.txt", robots, TEXT)
         sites.append(SiteTruth(

@@ -2,7 +2,8 @@
 
 Each article draws from its own RNG keyed by (seed, site, index) and from its own prose text,
 so adding ``extra`` articles never changes an existing one. Sites draw from the pool of their
-language; the hub reprints articles of members that share its language.
+language (:mod:`mirror.pools`), slot after slot; the hub reprints articles of members that share
+its language.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from mirror.people import pick_byline
+from mirror.pools import Pool
 from mirror.prose import Document, first_sentence
 from mirror.sites import SITES, Site
 from mirror.story import Story
@@ -61,19 +63,12 @@ def _place(site: Site, story: Story, taken: set[str], rng: random.Random) -> Non
     story.path, story.url = path, site.base() + path
 
 
-def _orders(pools: dict[str, list[Document]], seed: int) -> dict[str, list[int]]:
-    """Per language, the texts in seeded order: every part-0 text (a document's own title and
-    opening) before any further chunk, so chunks are used only when the pool runs short."""
-    orders: dict[str, list[int]] = {}
-    for language, docs in pools.items():
-        rng = random.Random(seed if language == "en" else f"{seed}/{language}")
-        keys = [rng.random() for _ in docs]
-        orders[language] = sorted(range(len(docs)), key=lambda i: (docs[i].part, keys[i]))
-    return orders
+def _reprinted(original: Story) -> Document:
+    return Document(original.url, original.title, tuple(original.paragraphs), original.keyword)
 
 
-def plan(pools: dict[str, list[Document]], zones: dict[str, ZoneInfo], *, per_site: int,
-         seed: int, extra: int) -> dict[str, list[Story]]:
+def plan(pools: dict[str, Pool], zones: dict[str, ZoneInfo], countries: dict[str, str], *,
+         per_site: int, seed: int, extra: int) -> dict[str, list[Story]]:
     hub = SITES[HUB]
     reprinted = [m for m in MEMBERS if SITES[m].language == hub.language]
     n_reprints = min(per_site, max(10, per_site // 4))
@@ -85,30 +80,31 @@ def plan(pools: dict[str, list[Document]], zones: dict[str, ZoneInfo], *, per_si
         language = SITES[source_id].language
         needed[language] = needed.get(language, 0) + own[source_id] + extra
     for language, count in needed.items():
-        if count > len(pools.get(language, [])):
-            raise ValueError(f"only {len(pools.get(language, []))} {language} texts for {count}")
-    orders = _orders(pools, seed)
+        if language not in pools:
+            raise ValueError(f"no {language} texts")
+        capacity = pools[language].capacity
+        if capacity is not None and count > capacity:
+            raise ValueError(f"only {capacity} {language} texts for {count}")
     base_total = {lang: sum(own[s] for s in sites if SITES[s].language == lang)
                   for lang in needed}
     used = dict.fromkeys(needed, 0)
     stories: dict[str, list[Story]] = {}
     for source_id in sites:
         site, taken = SITES[source_id], set[str]()
-        docs, order = pools[site.language], orders[site.language]
+        pool, country = pools[site.language], countries[source_id]
         items: list[Story] = []
         for i in range(per_site):
             if source_id == HUB and i in reprint_at:
                 j = reprint_at[i]
                 original = stories[reprinted[j % len(reprinted)]][(j * 7) % per_site]
-                story = _story(site, zones[HUB], docs[order[0]], i, seed, None)
-                story.title, story.keyword = original.title, original.keyword
+                story = _story(site, zones[HUB], _reprinted(original), i, seed, None)
                 story.paragraphs, story.standfirst = original.paragraphs, original.standfirst
                 story.people, story.agencies = original.people, original.agencies
                 story.published = (original.published + timedelta(hours=6)).astimezone(
                     zones[HUB])
                 story.original = original
             else:
-                doc = docs[order[used[site.language]]]
+                doc = pool.document(used[site.language], country)
                 used[site.language] += 1
                 story = _story(site, zones[source_id], doc, i, seed, None)
             _place(site, story, taken, random.Random(f"{seed}/{source_id}/{i}/path"))
@@ -117,9 +113,10 @@ def plan(pools: dict[str, list[Document]], zones: dict[str, ZoneInfo], *, per_si
     position = dict.fromkeys(needed, 0)
     for source_id in sites:
         site, taken = SITES[source_id], {s.path for s in stories[source_id]}
-        docs, order = pools[site.language], orders[site.language]
+        pool, country = pools[site.language], countries[source_id]
         for j in range(extra):
-            doc = docs[order[base_total[site.language] + position[site.language] * extra + j]]
+            slot = base_total[site.language] + position[site.language] * extra + j
+            doc = pool.document(slot, country)
             story = _story(site, zones[source_id], doc, per_site + j, seed, j)
             _place(site, story, taken, random.Random(f"{seed}/{source_id}/{per_site + j}/path"))
             stories[source_id].append(story)

@@ -31,6 +31,8 @@ class Site:
     """Other hosts the site serves entry points from (paths given as absolute URLs)."""
     robots_capture = ""
     """File name of a real captured robots.txt to serve on every host (default: ``host``)."""
+    crawl_delay: int | None = None
+    """The Crawl-delay of the site's real robots.txt, for the robots.txt the mirror writes."""
     feed_limit = 30
     """Items per feed. Every site lists each article somewhere (a sitemap, or full-length
     feeds or section fronts where the site has no sitemap), so a full crawl finds them all."""

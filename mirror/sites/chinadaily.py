@@ -13,6 +13,7 @@ from mirror.story import Story
 class ChinaDaily(Site):
     source_id = "chinadaily"
     host = "www.chinadaily.com.cn"
+    crawl_delay = 30
     name = "China Daily"
     dateline = "BEIJING — "
     sections = (Section("china", "China"), Section("world", "World"),

@@ -26,6 +26,7 @@ PREFIX = {"politics": "/news/bangladesh/politics", "crime": "/news/bangladesh/cr
 class DailyStar(Site):
     source_id = "dailystar"
     host = "www.thedailystar.net"
+    crawl_delay = 10
     name = "The Daily Star"
     dateline = "Dhaka, "
     sections = (Section("politics", "Politics"), Section("crime", "Crime & Justice"),

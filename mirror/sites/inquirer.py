@@ -21,6 +21,7 @@ TRAP = "/4711/robots-disallowed-page"
 class Inquirer(Site):
     source_id = "inquirer"
     host = "newsinfo.inquirer.net"
+    crawl_delay = 5
     extra_hosts = ("www.inquirer.net",)
     robots_capture = "www.inquirer.net"
     name = "Philippine Daily Inquirer"

@@ -16,6 +16,7 @@ SUBS = {"asia": ["se-asia", "east-asia", "south-asia"], "world": ["united-states
 class StraitsTimes(Site):
     source_id = "straitstimes"
     host = "www.straitstimes.com"
+    crawl_delay = 10
     name = "The Straits Times"
     dateline = "SINGAPORE \u2013 "
     sections = (Section("singapore", "Singapore"), Section("asia", "Asia"),

@@ -70,6 +70,7 @@ def _edited(text: str) -> str:
     return "\n".join(["This story first appeared in The Star.", *paragraphs[:-1]])
 
 
+@pytest.mark.needs_shared
 def test_a_reprint_joins_the_original_across_runs_and_within_one(
     es: Elasticsearch, alias: str, stories: list[str]
 ) -> None:
@@ -82,6 +83,7 @@ def test_a_reprint_joins_the_original_across_runs_and_within_one(
     assert later == {"a2": "a1", "c1": "c1", "c2": "c1"}
 
 
+@pytest.mark.needs_shared
 def test_the_same_text_outside_the_window_or_a_different_one_stays_apart(
     es: Elasticsearch, alias: str, stories: list[str]
 ) -> None:
@@ -92,6 +94,7 @@ def test_the_same_text_outside_the_window_or_a_different_one_stays_apart(
     assert later == {"a9": "a9", "d1": "d1"}
 
 
+@pytest.mark.needs_shared
 def test_a_long_identical_headline_joins_even_when_the_teaser_is_short(
     es: Elasticsearch, alias: str, stories: list[str]
 ) -> None:
@@ -110,6 +113,7 @@ def test_text_without_spaces_is_shingled_by_characters() -> None:
     assert signature("") == []
 
 
+@pytest.mark.needs_shared
 def test_a_starting_worker_upgrades_an_index_made_before_clustering(
     es: Elasticsearch, isolated: Settings, stories: list[str], tmp_path: Path
 ) -> None:

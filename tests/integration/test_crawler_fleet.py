@@ -36,9 +36,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
 
 @pytest.fixture(scope="module")
-def pristine(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Manifest]:
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Manifest]:
     root = tmp_path_factory.mktemp("mirror")
-    return root, generate(root, shared_dir)
+    return root, generate(root)
 
 
 @pytest.fixture

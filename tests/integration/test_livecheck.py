@@ -8,7 +8,6 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,9 +21,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
 
 @pytest.fixture(scope="module")
-def mirror(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MirrorServer]:
+def mirror(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MirrorServer]:
     root = tmp_path_factory.mktemp("mirror")
-    generate(root, shared_dir)
+    generate(root)
     server = MirrorServer(root)
     server.start()
     yield server

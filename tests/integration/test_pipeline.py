@@ -46,16 +46,14 @@ class Run:
 def run(
     services: Settings,
     es: Elasticsearch,
-    shared_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Run]:
     tag = uuid.uuid4().hex[:8]
     settings = services.model_copy(update={
         "index_alias": f"test-{tag}-articles", "pages_queue": f"test-{tag}-pages",
-        "shared_dir": shared_dir,
     })
     root = tmp_path_factory.mktemp("mirror")
-    manifest = generate(root, shared_dir)
+    manifest = generate(root)
     mirror = MirrorServer(root)
     mirror.start()
     log_dir = tmp_path_factory.mktemp("logs")

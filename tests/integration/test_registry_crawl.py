@@ -53,13 +53,11 @@ def _queued_pages(redis: Redis, queue: str) -> dict[str, set[str]]:
 
 
 @pytest.fixture(scope="module")
-def crawl(services: Settings, shared_dir: Path,
-          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
+def crawl(services: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
     tag = uuid.uuid4().hex[:8]
-    settings = services.model_copy(update={"pages_queue": f"test-{tag}-registry",
-                                           "shared_dir": shared_dir})
+    settings = services.model_copy(update={"pages_queue": f"test-{tag}-registry"})
     root = tmp_path_factory.mktemp("mirror")
-    manifest = generate(root, shared_dir)
+    manifest = generate(root)
     mirror = MirrorServer(root)
     mirror.start()
     redis = Redis.from_url(settings.redis_url)

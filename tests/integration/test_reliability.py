@@ -119,9 +119,9 @@ class Scenario:
 
 
 @pytest.fixture(scope="module")
-def mirror(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mirror]:
+def mirror(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mirror]:
     root = tmp_path_factory.mktemp("reliability-mirror")
-    manifest = generate(root, shared_dir, per_site=PER_SITE)
+    manifest = generate(root, per_site=PER_SITE)
     server = MirrorServer(root)
     server.start()
     try:
@@ -132,12 +132,12 @@ def mirror(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 @pytest.fixture
 def scenario(
-    services: Settings, es: Elasticsearch, shared_dir: Path, mirror: Mirror, tmp_path: Path
+    services: Settings, es: Elasticsearch, mirror: Mirror, tmp_path: Path
 ) -> Iterator[Scenario]:
     tag = uuid.uuid4().hex[:8]
     settings = services.model_copy(update={
         "index_alias": f"test-{tag}-articles", "pages_queue": f"test-{tag}-pages",
-        "key_prefix": f"{services.key_prefix}-rel-{tag}", "shared_dir": shared_dir,
+        "key_prefix": f"{services.key_prefix}-rel-{tag}",
     })
     redis = Redis.from_url(settings.redis_url)
     try:

@@ -41,14 +41,11 @@ def test_a_crawl_archives_every_fetch_and_replay_rebuilds_the_index_offline(
     services: Settings,
     es: Elasticsearch,
     redis_client: Redis,
-    shared_dir: Path,
     tmp_path: Path,
 ) -> None:
     tag = uuid.uuid4().hex[:8]
-    crawl_settings = services.model_copy(update={
-        "pages_queue": f"test-{tag}-crawl-pages", "shared_dir": shared_dir,
-    })
-    manifest = generate(tmp_path / "mirror", shared_dir)
+    crawl_settings = services.model_copy(update={"pages_queue": f"test-{tag}-crawl-pages"})
+    manifest = generate(tmp_path / "mirror")
     archive = tmp_path / "warc"
     mirror = MirrorServer(tmp_path / "mirror")
     mirror.start()
@@ -68,7 +65,6 @@ def test_a_crawl_archives_every_fetch_and_replay_rebuilds_the_index_offline(
 
     settings = services.model_copy(update={
         "index_alias": f"test-{tag}-articles", "pages_queue": f"test-{tag}-pages",
-        "shared_dir": shared_dir,
     })
     try:
         with celery_workers(settings, tmp_path / "worker.log"):

@@ -36,14 +36,14 @@ def _celery(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen
 
 @pytest.fixture
 def scheduled(
-    services: Settings, shared_dir: Path, tmp_path: Path, redis_client: Redis
+    services: Settings, tmp_path: Path, redis_client: Redis
 ) -> Iterator[tuple[Settings, Path, MirrorServer]]:
     tag = uuid.uuid4().hex[:8]
     settings = services.model_copy(update={
         "key_prefix": f"sched-{tag}", "pages_queue": f"pages-{tag}", "crawl_queue": f"crawl-{tag}",
     })
     root = tmp_path / "mirror"
-    generate(root, shared_dir, per_site=5)
+    generate(root, per_site=5)
     server = MirrorServer(root)
     server.start()
     env = {**service_env(settings), "ANN_MIRROR_URL": server.url, "ANN_POLITENESS_SCALE": "0",
@@ -85,7 +85,7 @@ def _wait_for(predicate: object, timeout: float) -> float:
 
 
 def test_a_new_feed_item_is_fetched_by_the_schedule(
-    scheduled: tuple[Settings, Path, MirrorServer], shared_dir: Path, redis_client: Redis
+    scheduled: tuple[Settings, Path, MirrorServer], redis_client: Redis
 ) -> None:
     settings, root, _server = scheduled
     registry = load_registry()
@@ -97,7 +97,7 @@ def test_a_new_feed_item_is_fetched_by_the_schedule(
 
     _wait_for(lambda: sources_queued() >= polled, 90)  # every feed's first poll is done
 
-    after = generate(root, shared_dir, per_site=5, extra=1)
+    after = generate(root, per_site=5, extra=1)
     new = {a.url for a in after.articles if a.extra} & _listed_in_feeds(root, registry)
     assert len(new) >= 5
     seconds = _wait_for(lambda: set(queued_urls(redis_client, settings.pages_queue)) >= new, 90)

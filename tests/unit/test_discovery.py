@@ -17,6 +17,7 @@ def _corpus(shared_dir: Path) -> tuple[Path, list[dict[str, Any]]]:
     return root, json.loads((root / "manifest.json").read_text())["files"]
 
 
+@pytest.mark.needs_shared
 def test_every_feed_and_sitemap_of_the_corpus_is_read_without_error(shared_dir: Path) -> None:
     root, files = _corpus(shared_dir)
     read = 0
@@ -31,6 +32,7 @@ def test_every_feed_and_sitemap_of_the_corpus_is_read_without_error(shared_dir: 
     assert read == 452
 
 
+@pytest.mark.needs_shared
 def test_real_feeds_yield_every_entry(shared_dir: Path) -> None:
     root, files = _corpus(shared_dir)
     real = [f for f in files if f["category"] == "feeds" and f["origin"] == "real"
@@ -45,6 +47,7 @@ def test_real_feeds_yield_every_entry(shared_dir: Path) -> None:
     assert mismatched == ["feeds/danmactough+node-feedparser/test/feeds/illegally-nested.xml"]
 
 
+@pytest.mark.needs_shared
 @pytest.mark.parametrize("kind", ["urlset", "sitemapindex"])
 def test_sitemaps_yield_every_location(shared_dir: Path, kind: str) -> None:
     root, files = _corpus(shared_dir)

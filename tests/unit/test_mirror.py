@@ -17,15 +17,13 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree, html
 
-from ann.settings import get_settings
-from mirror.generate import generate
+from mirror.generate import ROBOTS_DIR, generate
 from mirror.manifest import Manifest, load_manifest
 from mirror.people import DESKS
 from mirror.server import MirrorServer
 from mirror.story import ROLE_CREDITS
 
 ROLE_CREDIT_SOURCES = {source for source, desks in DESKS.items() if ROLE_CREDITS & set(desks)}
-SHARED = get_settings().shared_dir
 PER_SITE = 16
 
 
@@ -37,7 +35,7 @@ def tree_digest(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def mirror_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("mirror")
-    generate(out, SHARED, per_site=PER_SITE)
+    generate(out, per_site=PER_SITE)
     return out
 
 
@@ -67,7 +65,7 @@ def fetch(server: MirrorServer, url: str, **headers: str) -> tuple[int, bytes, d
 
 
 def test_generation_is_deterministic(mirror_dir: Path, tmp_path: Path) -> None:
-    generate(tmp_path, SHARED, per_site=PER_SITE)
+    generate(tmp_path, per_site=PER_SITE)
     assert tree_digest(tmp_path) == tree_digest(mirror_dir)
 
 
@@ -156,7 +154,7 @@ def test_conditional_requests_stats_and_faults(server: MirrorServer,
 
 def test_extra_adds_newer_items_and_keeps_old_pages(mirror_dir: Path, tmp_path: Path,
                                                     manifest: Manifest) -> None:
-    grown = generate(tmp_path, SHARED, per_site=PER_SITE, extra=2)
+    grown = generate(tmp_path, per_site=PER_SITE, extra=2)
     old, new = tree_digest(mirror_dir), tree_digest(tmp_path)
     for article in manifest.articles:
         key = re.sub(r"^https://", "", article.url).rstrip("/") + "/__body"
@@ -209,3 +207,36 @@ def test_bytes_sent_counts_status_line_headers_and_body(server: MirrorServer,
     while server.bytes_sent() - before < expected and time.monotonic() < deadline:
         time.sleep(0.01)
     assert server.bytes_sent() - before == expected
+
+
+def test_no_two_stories_share_a_paragraph_and_each_keyword_is_its_own(manifest: Manifest) -> None:
+    stories = [a for a in manifest.articles if a.original_paper is None]  # reprints repeat
+    paragraphs = [p for a in stories for p in a.paragraphs]
+    assert len(paragraphs) == len(set(paragraphs))
+    assert len({a.keyword for a in stories}) == len(stories)
+    for article in stories:
+        # the keyword is the story's own: no other story's title or text contains it
+        others = [a for a in stories if a is not article and
+                  article.keyword in (a.title + " ".join(a.paragraphs)).lower()]
+        assert others == [], (article.keyword, [a.url for a in others])
+
+
+def test_people_places_numbers_and_dates_are_written(manifest: Manifest) -> None:
+    text = " ".join(p for a in manifest.for_source("thestar") for p in a.paragraphs)
+    assert re.search(r"\b\d{1,3}(,\d{3})+\b", text) and "ringgit" in text
+    assert re.search(r"\b(January|February|March|April|May|June|July|August|September|October|"
+                     r"November|December) \d{1,2}\b", text)
+    assert any(place in text for place in ("Penang", "Ipoh", "Johor Bahru", "Kuching"))
+    assert "\u201c" in text  # someone is quoted
+
+
+@pytest.mark.needs_shared
+def test_real_prose_is_read_only_from_a_configured_directory(
+    shared_dir: Path, manifest: Manifest, tmp_path: Path
+) -> None:
+    real = generate(tmp_path, per_site=PER_SITE, prose_dir=shared_dir)
+    assert len(real.articles) == len(manifest.articles)
+    written = {p for a in manifest.articles for p in a.paragraphs}
+    assert not written & {p for a in real.articles for p in a.paragraphs}
+    captured = (shared_dir / ROBOTS_DIR / "www.straitstimes.com").read_bytes()
+    assert (tmp_path / "www.straitstimes.com" / "robots.txt" / "__body").read_bytes() == captured

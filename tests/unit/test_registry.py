@@ -7,19 +7,17 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ann.settings import get_settings
 from ann.sources import SOURCES_DIR, load_registry
 from ann.sources import load_source as load_one
 from mirror.generate import generate
 from mirror.manifest import Manifest
 
 REGISTRY = load_registry()
-SHARED = get_settings().shared_dir
 
 
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory: pytest.TempPathFactory) -> Manifest:
-    return generate(tmp_path_factory.mktemp("mirror"), SHARED, per_site=12)
+    return generate(tmp_path_factory.mktemp("mirror"), per_site=12)
 
 
 def test_every_file_validates_and_ids_are_unique() -> None:

@@ -17,6 +17,8 @@ import pytest
 
 from indexer.extraction import extract_article
 
+pytestmark = pytest.mark.needs_shared
+
 
 def _load_evaluate(shared_dir: Path) -> ModuleType:
     path = shared_dir / "devset" / "evaluate.py"

@@ -39,6 +39,7 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.mark.needs_shared
 @pytest.mark.parametrize("case", _cases())
 def test_golden_page(case: dict[str, Any]) -> None:
     expected = case["expected"]

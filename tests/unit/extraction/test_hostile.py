@@ -80,6 +80,7 @@ def test_hostile_jsonld_does_not_lose_the_page() -> None:
     assert extract_article(page, URL).title == "Budget passes"
 
 
+@pytest.mark.needs_shared
 def test_corpus_of_non_article_documents_never_crashes() -> None:
     """Feeds, sitemaps and robots.txt files in every encoding and state of repair (the shared
     feeds corpus) go through extraction: each gives an Article or a typed reason."""

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ann.settings import get_settings
 from ann.sources import load_registry
 from ann.urls import canonical_url
 from indexer.extraction import NotAnArticle, extract_article
@@ -27,7 +26,7 @@ PER_SITE = 20
 @pytest.fixture(scope="module")
 def mirror(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Manifest]:
     root = tmp_path_factory.mktemp("mirror")
-    return root, generate(root, get_settings().shared_dir, per_site=PER_SITE)
+    return root, generate(root, per_site=PER_SITE)
 
 
 def _member_id(paper: str | None) -> str | None:
