@@ -35,12 +35,13 @@ def _write(out_dir: Path, host: str, path: str, text: str, content_type: str) ->
 
 def _robots(site: Site, prose_dir: Path | None, sitemaps: list[str]) -> str:
     """The site's captured robots.txt when a prose directory has one, else the mirror's own:
-    the site's Crawl-delay (as its real file states it) and its sitemaps."""
+    the Crawl-delay and rules its real file states, and its sitemaps."""
     if prose_dir is not None:
         captured = prose_dir / ROBOTS_DIR / (site.robots_capture or site.host)
         if captured.is_file():
             return captured.read_text(encoding="utf-8", errors="replace")
-    lines = ["User-agent: *", "Disallow: /search", "Disallow: /wp-admin/"]
+    disallowed = ["/search", "/wp-admin/", *site.robots_disallow]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in disallowed)]
     if site.crawl_delay is not None:
         lines.append(f"Crawl-delay: {site.crawl_delay}")
     return "\n".join([*lines, "", *(f"Sitemap: {s}" for s in sitemaps)]) + "\n"

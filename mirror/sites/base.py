@@ -33,6 +33,8 @@ class Site:
     """File name of a real captured robots.txt to serve on every host (default: ``host``)."""
     crawl_delay: int | None = None
     """The Crawl-delay of the site's real robots.txt, for the robots.txt the mirror writes."""
+    robots_disallow: tuple[str, ...] = ()
+    """Paths the site's real robots.txt disallows, for the robots.txt the mirror writes."""
     feed_limit = 30
     """Items per feed. Every site lists each article somewhere (a sitemap, or full-length
     feeds or section fronts where the site has no sitemap), so a full crawl finds them all."""

@@ -1,8 +1,9 @@
 """Philippine Daily Inquirer (WordPress): newsinfo.inquirer.net/<id>/<slug>, the all-sections
 ``www.inquirer.net/fullfeed``, Yoast JSON-LD ``@graph``, "By: Name" and
 "Philippine Daily Inquirer / 05:20 AM March 05, 2024". The real robots.txt (captured for
-www.inquirer.net, served on both hosts) disallows ``/4711/``: the section front lists one such
-link, so a crawler that ignores robots.txt is caught."""
+www.inquirer.net, served on both hosts; the mirror's own copies its delay and rule) disallows
+``/4711/``: the section front lists one such link, so a crawler that ignores robots.txt is
+caught."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class Inquirer(Site):
     source_id = "inquirer"
     host = "newsinfo.inquirer.net"
     crawl_delay = 5
+    robots_disallow = ("/4711/",)
     extra_hosts = ("www.inquirer.net",)
     robots_capture = "www.inquirer.net"
     name = "Philippine Daily Inquirer"
