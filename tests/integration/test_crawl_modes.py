@@ -37,9 +37,9 @@ SUMMARY_LINE = "crawl summary "
 
 
 @pytest.fixture(scope="module")
-def mirror(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MirrorServer]:
+def mirror(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MirrorServer]:
     root = tmp_path_factory.mktemp("mirror")
-    generate(root, shared_dir, per_site=3)
+    generate(root, per_site=3)
     server = MirrorServer(root)
     server.start()
     yield server

@@ -59,18 +59,18 @@ class Mirror:
 
 
 @pytest.fixture(scope="module")
-def mirror(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Mirror:
+def mirror(tmp_path_factory: pytest.TempPathFactory) -> Mirror:
     root = tmp_path_factory.mktemp("delivery-mirror")
-    return Mirror(root, generate(root, shared_dir, per_site=1))
+    return Mirror(root, generate(root, per_site=1))
 
 
 @pytest.fixture
-def settings(services: Settings, es: Elasticsearch, shared_dir: Path) -> Iterator[Settings]:
+def settings(services: Settings, es: Elasticsearch) -> Iterator[Settings]:
     """Own alias, queue and key prefix; everything of them removed afterwards."""
     tag = uuid.uuid4().hex[:8]
     own = services.model_copy(update={
         "index_alias": f"test-{tag}-articles", "pages_queue": f"test-{tag}-pages",
-        "key_prefix": f"{services.key_prefix}-dl-{tag}", "shared_dir": shared_dir,
+        "key_prefix": f"{services.key_prefix}-dl-{tag}",
     })
     yield own
     for version in (0, 1):

@@ -30,11 +30,11 @@ SOURCE = "dawn"
 
 
 @pytest.fixture
-def settings(services: Settings, es: Elasticsearch, shared_dir: Path) -> Iterator[Settings]:
+def settings(services: Settings, es: Elasticsearch) -> Iterator[Settings]:
     tag = uuid.uuid4().hex[:8]
     own = services.model_copy(update={
         "index_alias": f"test-{tag}-articles", "pages_queue": f"test-{tag}-pages",
-        "key_prefix": f"{services.key_prefix}-rf-{tag}", "shared_dir": shared_dir,
+        "key_prefix": f"{services.key_prefix}-rf-{tag}",
     })
     yield own
     for version in (0, 1):
@@ -52,9 +52,9 @@ def _drain(redis: Redis, settings: Settings, worker: Worker) -> None:
 
 
 def test_a_page_refused_once_is_fetched_and_indexed_once_the_cause_is_gone(
-    settings: Settings, es: Elasticsearch, shared_dir: Path, tmp_path: Path
+    settings: Settings, es: Elasticsearch, tmp_path: Path
 ) -> None:
-    manifest = generate(tmp_path / "mirror", shared_dir, per_site=3)
+    manifest = generate(tmp_path / "mirror", per_site=3)
     urls = [a.url for a in manifest.for_source(SOURCE)]
     assert urls
     mirror = MirrorServer(tmp_path / "mirror")

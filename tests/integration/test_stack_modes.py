@@ -93,10 +93,8 @@ def _none_left(env: dict[str, str], timeout: float = 60) -> None:
     assert _processes_of(env) == [], "processes of the stack are still running"
 
 
-def test_up_gives_every_process_it_starts_the_mirror_settings(
-    stack_env: dict[str, str], shared_dir: Path
-) -> None:
-    generate(Path(stack_env["ANN_STATE_DIR"]) / "mirror", shared_dir, per_site=2)
+def test_up_gives_every_process_it_starts_the_mirror_settings(stack_env: dict[str, str]) -> None:
+    generate(Path(stack_env["ANN_STATE_DIR"]) / "mirror", per_site=2)
     result = subprocess.run([*ANN, "up"], env=stack_env, capture_output=True, text=True,
                             timeout=240, check=False)
     assert result.returncode == 0, result.stderr[-4000:]
