@@ -42,7 +42,8 @@ _REFUSED: LocalCache[str, str] = LocalCache(10000)
 
 
 def refusal(host: str) -> str | None:
-    """Why the last resolution of ``host`` yielded no address the crawler may contact."""
+    """Why the last resolution of ``host`` yielded no address the crawler may contact (None
+    once it has resolved to one it may)."""
     return _REFUSED.get(host)
 
 
@@ -81,7 +82,11 @@ class _CheckedReceiver:
         logger.warning("%s resolves to %s (%s): not contacted", self._host, host, reason)
 
     def resolutionComplete(self) -> None:  # noqa: N802
-        if not self._passed and self._refused:
+        # Kept until the name resolves to an address we may contact, not cleared when a lookup
+        # starts: a concurrent lookup of the same name must not erase the reason of this one.
+        if self._passed:
+            _REFUSED.pop(self._host, None)
+        elif self._refused:
             _REFUSED[self._host] = self._refused[0]
         self._receiver.resolutionComplete()
 
@@ -111,7 +116,6 @@ class GuardedResolver(CachingHostnameResolver):
         addressTypes: Sequence[type[IAddress]] | None = None,  # noqa: N803
         transportSemantics: str = "TCP",  # noqa: N803
     ) -> IHostResolution:
-        _REFUSED.pop(hostName, None)
         checked = _CheckedReceiver(cast("_Receiver", resolutionReceiver), hostName, self.allowed)
         return super().resolveHostName(
             cast("IResolutionReceiver", checked), hostName, portNumber, addressTypes,

@@ -179,3 +179,11 @@ def test_redirects_and_meta_refreshes_off_the_source_are_refused_and_counted(
     on_site = _hop(redirects, first, Response(first.url, status=301,
                    headers={"Location": "https://www.dawn.com/news/1234567/slug"}))
     assert guard.process_request(on_site) is None
+
+
+def test_the_reason_lasts_until_the_name_resolves_outside_again() -> None:
+    host = f"www-{uuid.uuid4().hex[:6]}.dawn.com"
+    _connect(_Answers("10.0.0.7"), host)
+    assert dns_refusal(host) == "private"
+    _connect(_Answers("93.184.216.34"), host)
+    assert dns_refusal(host) is None
