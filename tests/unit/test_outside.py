@@ -130,7 +130,7 @@ def test_the_checked_address_is_the_one_connected_to() -> None:
 
 
 def test_live_mode_installs_the_guard_and_the_mirror_does_not() -> None:
-    live = scrapy_settings(Settings(ANN_CRAWL_ALLOW_NETWORKS="198.18.0.0/15"))
+    live = scrapy_settings(Settings(ANN_MIRROR_URL=None, ANN_CRAWL_ALLOW_NETWORKS="198.18.0.0/15"))
     assert live["TWISTED_DNS_RESOLVER"] == GUARDED_RESOLVER
     assert live["ANN_CRAWL_ALLOW_NETWORKS"] == "198.18.0.0/15"
     mirror = scrapy_settings(Settings(ANN_MIRROR_URL="http://127.0.0.1:18080"))
