@@ -41,8 +41,10 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _ROLE_SUFFIX = re.compile(r"\s*(?:기자|특파원|선임기자|記者|特派員|编辑委員|编辑|記者ら)$")
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
-_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|（[^）]*）|【[^】]*】")
+# Linear on any input: an address is matched only from the start of a word (``\S+@`` would
+# rescan a long word from each of its letters), a bracket only up to the next bracket of its kind.
+_EMAIL = re.compile(r"(?<!\S)[^\s@]+@\S+\.\w+")
+_PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】")
 _SPLIT = re.compile(r"\s*(?:\||;|,|、|，|\band\b|&|\bwith\b|\n|\s[—–]\s)\s*", re.IGNORECASE)
 _AUTHOR_PATH = re.compile(r"/(?:author|authors|profile|people|writer|reporter)s?/([^/?#]+)")
 _NOT_NAME = re.compile(
@@ -54,6 +56,7 @@ _NOT_NAME = re.compile(
     re.IGNORECASE,
 )
 _MAX_WORDS = 6
+_MAX_PART_CHARS = 200  # a prefix, six long words and a role suffix fit with room to spare
 
 
 def _from_url(value: str) -> str | None:
@@ -67,11 +70,11 @@ def _from_url(value: str) -> str | None:
 
 
 def _clean_part(part: str) -> str | None:
+    if len(part) > _MAX_PART_CHARS:
+        return None  # no name is this long; the patterns below need not read it
     part = _ROLE_SUFFIX.sub("", _PREFIX.sub("", part)).strip(" .:-–—'\"“”")
-    if not part or _ROLE_ONLY.match(part) or _NOT_NAME.search(part):
-        return None
-    words = part.split()
-    if len(words) > _MAX_WORDS:
+    if not part or len(part.split()) > _MAX_WORDS or _ROLE_ONLY.match(part) or \
+            _NOT_NAME.search(part):
         return None
     if part.casefold().replace(".", "") in _CREDENTIALS:
         return None  # a credential ("MS", "RD") split off "Name, MS, RD"

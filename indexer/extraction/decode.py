@@ -42,7 +42,8 @@ _SUPERSETS = {
 }
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 _MAX_BAD_SHARE = 0.2
-_HUGE_TAG = re.compile(r"<([a-zA-Z][\w-]{0,20})\b[^>]{20000,}>")
+_TAG_START = re.compile(r"<([a-zA-Z][\w-]{0,20})\b")
+_HUGE_TAG_CHARS = 20000
 _MAX_ATTRIBUTES = 1000
 
 
@@ -119,18 +120,35 @@ def _guess(data: bytes, declared: str | None) -> str:
     return data.decode(declared or "utf-8", "replace")
 
 
-def _defuse(tag: re.Match[str]) -> str:
+def _defuse(text: str) -> str:
     """A tag with thousands of attributes makes libxml2 (and every re-parse) quadratic: keep the
-    tag, drop its attributes. A single long attribute (inline JSON props) is left alone."""
-    if tag.group(0).count("=") < _MAX_ATTRIBUTES:
-        return tag.group(0)
-    return f"<{tag.group(1)}>"
+    tag, drop its attributes. A single long attribute (inline JSON props) is left alone.
+
+    One left-to-right pass: each tag start is matched to the next ``>`` once, and the scan
+    resumes after it (a start inside a tag ends at the same ``>``, so it cannot be longer). A
+    regex ``<tag[^>]{20000,}>`` would rescan to the end of the page from every unclosed
+    ``<letter`` — quadratic on a truncated or crafted page.
+    """
+    out: list[str] = []
+    done = position = 0
+    while (start := _TAG_START.search(text, position)) is not None:
+        end = text.find(">", start.end())
+        if end < 0:
+            break  # no tag closes after this one: nothing further can be huge
+        if end - start.start() > _HUGE_TAG_CHARS and text.count("=", start.start(), end) \
+                >= _MAX_ATTRIBUTES:
+            out.append(text[done:start.start()])
+            out.append(f"<{start.group(1)}>")
+            done = end + 1
+        position = end + 1
+    out.append(text[done:])
+    return "".join(out)
 
 
 def parse(text: str) -> lxml.html.HtmlElement:
     """Parse once; the tree is shared by every later step (they must not mutate it)."""
     text = _XML_DECLARATION.sub("", text, count=1).replace("\x00", "")
-    text = _HUGE_TAG.sub(_defuse, text)
+    text = _defuse(text)
     try:
         tree = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=_PARSER)
     except (lxml.etree.ParserError, ValueError) as error:

@@ -33,6 +33,7 @@ _PUBLISHED_META = (
 _UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
                  "last-modified", "lastmod", "og:article:modified_time")
 _HOME = frozenset({"home", "homepage", "首页", "首頁", "홈", "ホーム", "trang chủ", "beranda"})
+_MAX_SECTIONS = 10
 _SECTION_META = ("article:section", "parsely-section", "og:article:section", "section",
                  "content_category")
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/\-_]?([01]\d)[/\-_]?([0-3]\d)(?:[/\-_]|\.|$|\d{2})")
@@ -174,16 +175,18 @@ def categories(page: Page) -> list[str]:
         found.append((hints.all_texts(page.tree, page.hints.section),
                       f"hint:{page.hints.section}"))
     out: list[str] = []
+    seen = set(_HOME)
     for values, origin in found:
         for value in values:
             for part in re.split(r"\s*[,;|>›»/]\s*", value):
                 part = part.strip(" >›»·-–—")
-                if part and part.casefold() not in _HOME and part.casefold() not in {
-                    o.casefold() for o in out
-                }:
+                if part and part.casefold() not in seen:
+                    seen.add(part.casefold())
                     out.append(part)
                     page.provenance.setdefault("section", origin)
-    return out[:10]
+                    if len(out) == _MAX_SECTIONS:  # a page declaring thousands costs no more
+                        return out
+    return out
 
 
 def tags(page: Page) -> list[str]:

@@ -24,7 +24,7 @@ ARTICLE_TYPES = frozenset({
 _NEWS_FIRST = ("newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
                "article", "blogposting", "liveblogposting")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
-_TAG = re.compile(r"<[^>]{0,300}>")
+_TAG = re.compile(r"<[^<>]{0,300}>")  # no "<" inside: a run of "<" costs one step each
 
 
 @dataclass

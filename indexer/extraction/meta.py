@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import lxml.html
 
-_TAG = re.compile(r"<[^>]{0,300}>")
+_TAG = re.compile(r"<[^<>]{0,300}>")  # no "<" inside: a run of "<" costs one step each
 
 
 @dataclass

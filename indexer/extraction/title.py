@@ -28,6 +28,7 @@ import lxml.html
 
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+|\s*[｜|ㅣ]\s*")
 _WORD = re.compile(r"\w+")
+_SECTION_SEPARATORS = frozenset("-|–—:ㅣ｜")
 _MAX_TITLE = 400
 _NOT_HEADLINE = ("logo", "site-title", "brand", "blind", "sr-only", "screen-reader", "hidden",
                  "visually-hidden", "modal", "login")
@@ -132,14 +133,28 @@ def strip_sections(title: str, sections: list[str]) -> str:
     it is attached ("…커졌다-정치" under ``content_category`` 정치, "… | Opinion")."""
     for _ in range(2):  # "Headline - Politics - National"
         for name in sections:
-            match = re.search(r"\s*[-|–—:ㅣ｜]\s*" + re.escape(name) + r"\s*$", title,
-                              re.IGNORECASE)
-            if match and len(_words(title[:match.start()])) >= _MIN_LONE_WORDS - 1:
-                title = title[:match.start()]
+            start = _section_suffix(title, name)
+            if start is not None and len(_words(title[:start])) >= _MIN_LONE_WORDS - 1:
+                title = title[:start]
                 break
         else:
             return title
     return title
+
+
+def _section_suffix(title: str, name: str) -> int | None:
+    """Where a trailing "<separator> ``name``" begins in ``title`` (case aside), or None.
+
+    Compared from the end, not searched with a regex: a search tries the name at every
+    separator of the title, quadratic when a crafted title and section repeat one pattern."""
+    rest = title.rstrip()
+    if not name or len(name) >= len(rest) or \
+            rest[-len(name):].casefold() != name.casefold():
+        return None
+    rest = rest[:-len(name)].rstrip()
+    if not rest or rest[-1] not in _SECTION_SEPARATORS:
+        return None
+    return len(rest[:-1].rstrip())
 
 
 def _in_masthead(element: lxml.html.HtmlElement) -> bool:
