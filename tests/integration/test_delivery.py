@@ -6,6 +6,7 @@ Real Elasticsearch, Redis and `celery worker` processes; the pages are the offli
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,9 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 from redis import Redis
+from typer.testing import CliRunner
 
+from ann.cli import app
 from ann.keyspace import unindexed_key
 from ann.messages import RawPage
 from ann.settings import Settings
@@ -95,10 +98,12 @@ def _drained(redis: Redis, settings: Settings) -> bool:
 
 
 def test_a_page_the_engine_refuses_is_dead_lettered_alone_with_its_reason(
-    settings: Settings, es: Elasticsearch, mirror: Mirror, tmp_path: Path
+    settings: Settings, es: Elasticsearch, mirror: Mirror, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """One refused document of three: the other two are written, the refused page is
-    dead-lettered on its own with the engine's reason and marked unindexed for the crawler."""
+    dead-lettered on its own with the engine's reason, marked unindexed for the crawler, and
+    shown by `ann status` under its source."""
     create_refusing_index(es, settings.index_alias)
     good, refused = mirror.members(3)[:2], mirror.members(3)[2]
     pages = [mirror_page(mirror.root, a, NOW) for a in good]
@@ -127,6 +132,14 @@ def test_a_page_the_engine_refuses_is_dead_lettered_alone_with_its_reason(
         document_id(refused.url).encode()]
     assert redis.zrange(unindexed_key(settings.key_prefix, refused.source_id), 0, -1) == [
         refused.url.encode()]
+
+    monkeypatch.setattr("ann.cli.status.get_settings", lambda: settings)
+    shown = CliRunner().invoke(app, ["status", "--json"])
+    assert shown.exit_code == 0, shown.output
+    report = json.loads(shown.output)
+    assert report["dead_letters"] == {"waiting": 1, "trimmed": 0}
+    by_reason = report["index"][refused.source_id]
+    assert sum(n for k, n in by_reason.items() if k.startswith("indexer/dead_lettered/")) == 1
 
 
 def test_an_older_fetch_never_replaces_a_newer_one(
