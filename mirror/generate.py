@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ann.sources import load_registry
 from mirror.layout import BODY, HTML, RSS, TEXT, TYPE, XML, resource_dir
-from mirror.manifest import ArticleTruth, Manifest, SiteTruth
+from mirror.manifest import ArticleTruth, Manifest, SiteTruth, write_manifest
 from mirror.plan import plan
 from mirror.pools import load_pools
 from mirror.sites import SITES, Site
@@ -95,6 +95,5 @@ def generate(out_dir: Path, *, per_site: int = 50, seed: int = 0, extra: int = 0
             sections=[site.url(p) for p, _ in site.section_pages]))
     manifest = Manifest(seed=seed, per_site=per_site, extra=extra, sites=sites, articles=articles)
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "manifest.json").write_text(manifest.model_dump_json(indent=1) + "\n",
-                                           encoding="utf-8")
+    write_manifest(manifest, out_dir / "manifest.json")
     return manifest

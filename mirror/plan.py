@@ -96,7 +96,10 @@ def plan(pools: dict[str, Pool], zones: dict[str, ZoneInfo], countries: dict[str
         for i in range(per_site):
             if source_id == HUB and i in reprint_at:
                 j = reprint_at[i]
-                original = stories[reprinted[j % len(reprinted)]][(j * 7) % per_site]
+                member = stories[reprinted[j % len(reprinted)]]
+                # a member story with a named author (a bare desk role has none to credit)
+                candidates = [member[(j * 7 + k) % per_site] for k in range(per_site)]
+                original = next((s for s in candidates if s.authors), candidates[0])
                 story = _story(site, zones[HUB], _reprinted(original), i, seed, None)
                 story.paragraphs, story.standfirst = original.paragraphs, original.standfirst
                 story.people, story.agencies = original.people, original.agencies

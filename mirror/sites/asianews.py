@@ -82,14 +82,19 @@ class AsiaNews(Site):
             f"{attr(story.published.isoformat())}>{story.published:%B %d, %Y}</time></div>"
             f"<div class=\"entry-content\">{paragraphs_html(story.paragraphs)}</div>"
             "<div class=\"share-block\"><p>Enjoyed this story? Share it.</p></div>"
-            f"<div class=\"author-box\"><p>About the Author: {esc(and_join(story.authors))} "
-            f"writes for {esc(paper_of(story))}.</p></div>"
+            f"{self.author_box(story)}"
             "<div class=\"newsletter-box\"><h3>Eastern Briefings</h3><p>All you need to know about"
             " Asia</p><p>Our Eastern Briefings Newsletter presents curated stories from 22 Asian "
             "newspapers from South, Southeast and Northeast Asia.</p></div></article>"
             "<section class=\"related-stories\"><ul>"
             + "".join(self.related_item(s) for s in related) + "</ul></section></main>")
         return page(f"{story.title} - Asia News Network", meta, body)
+
+    def author_box(self, story: Story) -> str:
+        if not story.authors:
+            return ""
+        return (f"<div class=\"author-box\"><p>About the Author: {esc(and_join(story.authors))} "
+                f"writes for {esc(paper_of(story))}.</p></div>")
 
     def sitemap_files(self, stories: list[Story]) -> dict[str, str]:
         return {"/wp-sitemap.xml": feeds.sitemap_index(self, ["/wp-sitemap-posts-post-1.xml"]),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,6 +17,7 @@ from indexer.clusters import cluster_pending, shingles, signature, similarity
 from indexer.mapping import MAPPINGS, SETTINGS, UNCLUSTERED, ensure_index, index_name
 from indexer.outcomes import BatchOutcome
 from indexer.pipeline import index_stage
+from mirror.invent import EnglishWriter
 from tests.integration.harness import celery_workers
 from tests.integration.writes import as_writes
 
@@ -27,17 +27,18 @@ DAY = datetime(2026, 3, 5, 8, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def stories(shared_dir: Path) -> list[str]:
-    """Real article texts: the dev set's ground-truth bodies, long enough to shingle by words."""
+def stories() -> list[str]:
+    """Four different stories as the mirror writes them (its stories of one topic repeat their
+    sentence shapes, as a paper's do), long enough to shingle by words."""
+    writer = EnglishWriter(seed=0)
     texts = []
-    truth = shared_dir / "devset" / "wcxb-dev-articles" / "ground-truth"
-    for path in sorted(truth.glob("*.json")):
-        body = json.loads(path.read_text(encoding="utf-8")).get("main_content") or ""
-        if len(body.split()) > 300:
+    for slot in range(200):
+        body = "\n".join(writer.document(slot, "MY").paragraphs)
+        if len(body.split()) > 250:
             texts.append(body)
         if len(texts) == 4:
             return texts
-    pytest.fail("the dev set has fewer than four long articles")
+    pytest.fail("fewer than four long stories in 200")
 
 
 @pytest.fixture
@@ -70,7 +71,6 @@ def _edited(text: str) -> str:
     return "\n".join(["This story first appeared in The Star.", *paragraphs[:-1]])
 
 
-@pytest.mark.needs_shared
 def test_a_reprint_joins_the_original_across_runs_and_within_one(
     es: Elasticsearch, alias: str, stories: list[str]
 ) -> None:
@@ -83,7 +83,6 @@ def test_a_reprint_joins_the_original_across_runs_and_within_one(
     assert later == {"a2": "a1", "c1": "c1", "c2": "c1"}
 
 
-@pytest.mark.needs_shared
 def test_the_same_text_outside_the_window_or_a_different_one_stays_apart(
     es: Elasticsearch, alias: str, stories: list[str]
 ) -> None:
@@ -94,7 +93,6 @@ def test_the_same_text_outside_the_window_or_a_different_one_stays_apart(
     assert later == {"a9": "a9", "d1": "d1"}
 
 
-@pytest.mark.needs_shared
 def test_a_long_identical_headline_joins_even_when_the_teaser_is_short(
     es: Elasticsearch, alias: str, stories: list[str]
 ) -> None:
@@ -113,7 +111,6 @@ def test_text_without_spaces_is_shingled_by_characters() -> None:
     assert signature("") == []
 
 
-@pytest.mark.needs_shared
 def test_a_starting_worker_upgrades_an_index_made_before_clustering(
     es: Elasticsearch, isolated: Settings, stories: list[str], tmp_path: Path
 ) -> None:

@@ -7,9 +7,13 @@ from collections import Counter
 
 import pytest
 
+from ann.sources import load_registry
 from mirror.coined import FINALS, SHORTEST, SYLLABLES, ChineseNames, EnglishNames
 from mirror.invent import EnglishWriter
 from mirror.invent_zh import ChineseWriter
+from mirror.plan import HUB, plan
+from mirror.pools import load_pools
+from mirror.sites import SITES
 from mirror.writer import load_data, load_topics
 
 LAYER = len(SYLLABLES) ** (SHORTEST - 1) * len(FINALS)
@@ -62,3 +66,14 @@ def test_thousands_of_stories_share_no_paragraph_and_no_keyword(
     again = type(writer)(0).document(1234, "MY")
     assert again == docs[1234]
     assert type(writer)(1).document(1234, "MY") != docs[1234]
+
+
+def test_a_reprint_without_a_named_author_renders_without_an_author_box() -> None:
+    registry = load_registry()
+    stories = plan(load_pools(None, 0), {s.id: s.zone for s in registry},
+                   {s.id: s.country or "" for s in registry}, per_site=12, seed=0, extra=0)
+    reprint = next(s for s in stories[HUB] if s.original)
+    assert reprint.original is not None and reprint.original.authors  # one is preferred
+    reprint.people, reprint.agencies = [], ["Staff Correspondent"]  # a bare desk role
+    html = SITES[HUB].render_article(reprint)
+    assert "About the Author" not in html and reprint.paragraphs[-1] in html
