@@ -9,6 +9,7 @@ and set nothing, so every crawl, scheduled or not, fetches the real sites.
 from __future__ import annotations
 
 import json
+import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,9 +36,11 @@ def _procs(settings: Settings) -> ProcessManager:
 
 @contextmanager
 def _launch(settings: Settings) -> Iterator[stack.Launch]:
-    """A bring-up that, when anything in it fails or is interrupted, stops what it started
-    (processes and services that were not already running) and exits non-zero with the reason."""
+    """A bring-up that, when anything in it fails or is interrupted (Ctrl-C, SIGTERM), stops
+    what it started (processes and services that were not already running) and exits non-zero
+    with the reason."""
     launch = stack.Launch(settings, _procs(settings))
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         yield launch
     except BaseException as error:
@@ -49,6 +52,13 @@ def _launch(settings: Settings) -> Iterator[stack.Launch]:
         stopped = launch.undo()
         console.print(f"stopped what this run started: {', '.join(stopped) or 'nothing'}")
         raise typer.Exit(130 if interrupted else 1) from error
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM (a `timeout`, a CI runner, `kill`) stops a bring-up as Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 def _bring_up(
