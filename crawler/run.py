@@ -21,6 +21,7 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.httpobj import urlparse_cached
 
 from ann.settings import Settings, get_settings
@@ -82,22 +83,52 @@ class CrawlRequest:
 
 
 def crawl(request: CrawlRequest, settings: Settings) -> dict[str, dict[str, Any]]:
-    """Crawl the request's sources concurrently in one reactor; return each one's Scrapy stats."""
-    process = CrawlerProcess(settings=scrapy_settings(settings))
-    crawlers, counters = [], []  # Scrapy holds signal handlers weakly: the list keeps them
-    for source_id in request.source_ids:
-        crawler = process.create_crawler(NewsSpider)
-        counters.append(_host_counter(crawler))
-        crawler.signals.connect(counters[-1], signal=signals.request_reached_downloader)
-        crawlers.append((source_id, crawler))
-        process.crawl(crawler, source_id=source_id, kinds=request.kinds, since=request.since)
+    """Crawl the request's sources concurrently in one reactor; return each one's Scrapy stats.
+
+    Raises KeyboardInterrupt after a Ctrl-C or SIGTERM stopped the crawl (gracefully, each
+    spider closing with reason ``shutdown``), so that the caller stops too."""
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    early = _EarlyStop()
+    for sig in handlers:
+        signal.signal(sig, early)
     try:
-        process.start()
-    finally:  # Scrapy's own stay installed after its reactor stopped: Ctrl-C would do nothing
+        process = CrawlerProcess(settings=scrapy_settings(settings))
+        crawlers, hooks = [], []  # Scrapy holds signal handlers weakly: the list keeps them
+        for source_id in request.source_ids:
+            crawler = process.create_crawler(NewsSpider)
+            hooks += [_host_counter(crawler), early.stopper(crawler)]
+            crawler.signals.connect(hooks[-2], signal=signals.request_reached_downloader)
+            crawler.signals.connect(hooks[-1], signal=signals.engine_started)
+            crawlers.append((source_id, crawler))
+            process.crawl(crawler, source_id=source_id, kinds=request.kinds, since=request.since)
+        process.start()  # installs Scrapy's own handlers once its reactor runs
+    finally:  # Scrapy's stay installed after its reactor stopped: Ctrl-C would do nothing
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
-    return {sid: dict(c.stats.get_stats()) if c.stats else {} for sid, c in crawlers}
+    stats = {sid: dict(c.stats.get_stats()) if c.stats else {} for sid, c in crawlers}
+    if early.signalled or any(s.get("finish_reason") == "shutdown" for s in stats.values()):
+        raise KeyboardInterrupt
+    return stats
+
+
+class _EarlyStop:
+    """A Ctrl-C or SIGTERM that comes before Scrapy's reactor runs (creating two dozen crawlers
+    takes seconds): Python's KeyboardInterrupt would be raised inside Twisted's callbacks, which
+    turn it into one crawler's failure while the others crawl on. It is recorded instead, and
+    each crawler's engine stops as soon as it starts."""
+
+    def __init__(self) -> None:
+        self.signalled = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.signalled = True
+
+    def stopper(self, crawler: Crawler) -> Any:
+        def stop() -> None:
+            if self.signalled and crawler.engine is not None:
+                deferred_from_coro(crawler.engine.stop_async())  # the engine checks, then ends
+
+        return stop
 
 
 def _host_counter(crawler: Crawler) -> Any:

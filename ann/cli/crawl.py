@@ -70,9 +70,7 @@ def run_crawl(
     if settings.mirror_url is not None:
         _require_mirror(settings.mirror_url)
     started = time.monotonic()
-    summary = run(request, settings)
-    if any(s["finish_reason"] == "shutdown" for s in summary.values()):
-        raise KeyboardInterrupt  # Scrapy took the Ctrl-C to stop the crawl; stop here too
+    summary = run(request, settings)  # KeyboardInterrupt when Ctrl-C stopped the crawl
     queued = sum(int(s.get("queued_pages", 0)) for s in summary.values())
     if as_json:
         typer.echo(json.dumps(summary, sort_keys=True))

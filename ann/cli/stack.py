@@ -40,25 +40,34 @@ def _launch(settings: Settings) -> Iterator[stack.Launch]:
     what it started (processes and services that were not already running) and exits non-zero
     with the reason."""
     launch = stack.Launch(settings, _procs(settings))
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         yield launch
     except BaseException as error:
         if isinstance(error, typer.Exit) and error.exit_code == 0:
             raise
-        interrupted = isinstance(error, KeyboardInterrupt)
-        reason = "interrupted" if interrupted else f"{type(error).__name__}: {error}"
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the cleanup itself is not cut short
+        code, reason = _STOPPED_BY.get(type(error), (1, f"{type(error).__name__}: {error}"))
         console.print(f"[red]failed: {reason}[/]")
         stopped = launch.undo()
         console.print(f"stopped what this run started: {', '.join(stopped) or 'nothing'}")
-        raise typer.Exit(130 if interrupted else 1) from error
+        raise typer.Exit(code) from error
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    """SIGTERM (a `timeout`, a CI runner, `kill`) stops a bring-up as Ctrl-C does."""
-    raise KeyboardInterrupt
+class Terminated(BaseException):  # not swallowed by an `except Exception` on the way
+    """SIGTERM (a `timeout`, a CI runner, `kill`): stop a bring-up as Ctrl-C does."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+_STOPPED_BY: dict[type[BaseException], tuple[int, str]] = {
+    KeyboardInterrupt: (130, "interrupted"), Terminated: (143, "terminated"),
+}
+"""Exit code and reason of a bring-up stopped by a signal (128 + the signal's number)."""
 
 
 def _bring_up(
