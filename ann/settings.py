@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
 
     es_url: str = Field(default="http://127.0.0.1:19200", alias="ES_URL")
+    """One Elasticsearch node, or several separated by commas (``http://es1:9200,http://es2:9200``):
+    the clients spread requests over them and leave out, for a while, a node that does not answer."""
     redis_url: str = Field(default="redis://127.0.0.1:16379/0", alias="REDIS_URL")
     key_prefix: str = Field(default="ann", alias="ANN_KEY_PREFIX", pattern=r"^[A-Za-z0-9_.-]+$")
     """Prefix of every Redis key the system writes, so that deployments can share a Redis."""
@@ -98,6 +100,11 @@ class Settings(BaseSettings):
     """Where each process of a worker writes its counters for the worker to serve their sum
     (prometheus-client's multiprocess mode, which reads this variable itself): required when a
     metrics port is set, and a directory of that one worker's own."""
+
+    @property
+    def es_nodes(self) -> list[str]:
+        """The nodes of ``ES_URL``, for the Elasticsearch clients."""
+        return [node.strip() for node in self.es_url.split(",") if node.strip()]
 
 
 @lru_cache(maxsize=1)

@@ -70,7 +70,7 @@ def reachable(settings: Settings) -> dict[str, bool]:
         status["redis"] = bool(Redis.from_url(settings.redis_url, socket_timeout=1).ping())
     except RedisError:
         status["redis"] = False
-    es = Elasticsearch(settings.es_url, request_timeout=2, max_retries=0)
+    es = Elasticsearch(settings.es_nodes, request_timeout=2, max_retries=0)
     try:
         status["elasticsearch"] = bool(es.cluster.health())
     except (ApiError, TransportError):

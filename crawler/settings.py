@@ -32,6 +32,10 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         # yields one item and the pipeline is synchronous, so 100 idle tasks per page is waste.
         "CONCURRENT_ITEMS": 8,
         "DOWNLOAD_TIMEOUT": 30,
+        # Scrapy accepts any certificate by default; the crawler checks the chain against the
+        # platform's trust store (OpenSSL's default paths, so SSL_CERT_FILE / SSL_CERT_DIR) and
+        # the name against the host, like a browser (Twisted's optionsForClientTLS).
+        "DOWNLOAD_VERIFY_CERTIFICATES": True,
         "RETRY_TIMES": 2,
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,

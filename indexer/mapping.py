@@ -84,7 +84,9 @@ MAPPINGS: dict[str, Any] = {
     },
 }
 
-SETTINGS: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
+SETTINGS: dict[str, Any] = {"number_of_shards": 1, "auto_expand_replicas": "0-1"}
+"""One replica wherever a second node can hold it (a cluster keeps answering when a node goes
+down), none on a single node (which would otherwise stay yellow)."""
 
 UNCLUSTERED: dict[str, Any] = {"bool": {"must_not": [{"exists": {"field": "clustered_at"}}]}}
 """The documents near-duplicate clustering has not seen yet (new, rewritten, or indexed before

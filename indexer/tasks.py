@@ -60,7 +60,7 @@ class WorkerResources:
         settings = get_settings()
         self.alias = settings.index_alias
         self.prefix = settings.key_prefix
-        self.es = Elasticsearch(settings.es_url, request_timeout=60, retry_on_timeout=True)
+        self.es = Elasticsearch(settings.es_nodes, request_timeout=60, retry_on_timeout=True)
         self.redis = Redis.from_url(settings.redis_url)
         self.registry: Registry = load_registry()
         self.max_deliveries = settings.max_deliveries

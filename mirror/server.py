@@ -3,6 +3,9 @@
 Answers conditional requests (ETag / Last-Modified → 304) like real CDNs do, counts every request
 per (host, path) so recrawl tests can assert what was re-fetched, counts the bytes it sends per
 host (``bench/crawl.py``'s recrawl ratio), and can fail a host on demand.
+
+Given a TLS context it serves HTTPS, and a ``redirect`` rule answers a host's requests with a
+301 instead: :mod:`mirror.internet` puts the sites at their real names on ports 80 and 443.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from email.utils import formatdate, parsedate_to_datetime
@@ -23,6 +27,9 @@ from mirror.layout import BODY, HTML, TYPE, resource_dir
 
 STATS_PATH = "/__mirror__/stats"
 
+Redirect = Callable[[str, str], "str | None"]
+"""(host, path) -> the Location to send with a 301, or None to serve the page."""
+
 
 @dataclass(frozen=True)
 class RequestRecord:
@@ -30,6 +37,8 @@ class RequestRecord:
     host: str
     path: str
     status: int
+    client: str = ""
+    """The address the request came from (which crawler host sent it)."""
 
 
 class _Listener(ThreadingHTTPServer):
@@ -69,8 +78,12 @@ class _CountingWriter(io.BufferedIOBase):
 
 
 class MirrorServer:
-    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, root: Path, host: str = "127.0.0.1", port: int = 0, *,
+        tls: ssl.SSLContext | None = None, redirect: Redirect | None = None,
+    ) -> None:
         self.root = root
+        self.redirect = redirect
         self._lock = threading.Lock()
         self._counts: dict[tuple[str, str], int] = {}
         self._bytes: dict[str, int] = {}
@@ -80,6 +93,11 @@ class MirrorServer:
         self._log: list[RequestRecord] = []
         self._faults: dict[str, int] = {}
         self._httpd = _Listener((host, port), _handler_for(self))
+        if tls is not None:
+            # The handshake happens on the handler's first read, in its own thread: done in
+            # accept() it would hold up every other connection behind one slow client.
+            self._httpd.socket = tls.wrap_socket(
+                self._httpd.socket, server_side=True, do_handshake_on_connect=False)
         self._thread: threading.Thread | None = None
 
     @property
@@ -88,7 +106,8 @@ class MirrorServer:
 
     @property
     def url(self) -> str:
-        return f"http://{self._httpd.server_address[0]!s}:{self.port}"
+        scheme = "https" if isinstance(self._httpd.socket, ssl.SSLSocket) else "http"
+        return f"{scheme}://{self._httpd.server_address[0]!s}:{self.port}"
 
     def start(self) -> int:
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True,
@@ -117,10 +136,10 @@ class MirrorServer:
         with self._lock:
             return self._faults.get(host)
 
-    def record(self, host: str, path: str, status: int) -> None:
+    def record(self, host: str, path: str, status: int, client: str = "") -> None:
         with self._lock:
             self._counts[(host, path)] = self._counts.get((host, path), 0) + 1
-            self._log.append(RequestRecord(time.time(), host, path, status))
+            self._log.append(RequestRecord(time.time(), host, path, status, client))
 
     def count(self, host: str, path: str) -> int:
         with self._lock:
@@ -215,8 +234,12 @@ def _handler_for(server: MirrorServer) -> type[BaseHTTPRequestHandler]:
                 self._answer_site(host, path, head)
 
         def _answer_site(self, host: str, path: str, head: bool) -> None:
-            status, body, headers = self._resolve(host, path)
-            server.record(host, path, status)
+            location = server.redirect(host, path) if server.redirect else None
+            if location is not None:
+                status, body, headers = 301, b"", {"Location": location}
+            else:
+                status, body, headers = self._resolve(host, path)
+            server.record(host, path, status, str(self.client_address[0]))
             counter = self.wfile
             before = counter.written if isinstance(counter, _CountingWriter) else 0
             self._send(status, body, headers, head)

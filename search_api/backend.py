@@ -75,7 +75,7 @@ class Backend:
     def connect(cls, settings: Settings, metrics: ApiMetrics) -> Backend:
         timeout = settings.api_es_timeout_seconds
         es = AsyncElasticsearch(
-            settings.es_url, request_timeout=timeout, retry_on_timeout=False, max_retries=1
+            settings.es_nodes, request_timeout=timeout, retry_on_timeout=False, max_retries=1
         )
         return cls(es, settings.index_alias, metrics, timeout)
 

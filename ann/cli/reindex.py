@@ -27,7 +27,7 @@ def reindex(
     from indexer.reindex import reindex as run_reindex
 
     settings = get_settings()
-    es = Elasticsearch(settings.es_url, request_timeout=120)
+    es = Elasticsearch(settings.es_nodes, request_timeout=120)
     try:
         try:
             source = current_index(es, settings.index_alias)

@@ -32,7 +32,7 @@ NOT_INDEXED = tuple(f"indexer/{name}" for name in ("stale", "dropped", "failed",
 
 def _documents(settings: Settings) -> tuple[dict[str, int], int]:
     """Documents per source, and how many still wait for near-duplicate clustering."""
-    es = Elasticsearch(settings.es_url, request_timeout=10)
+    es = Elasticsearch(settings.es_nodes, request_timeout=10)
     try:
         result = es.search(index=settings.index_alias, size=0, aggs={
             "s": {"terms": {"field": "source_id", "size": 500}},
