@@ -23,7 +23,7 @@ class Settings(BaseSettings):
 
     es_url: str = Field(default="http://127.0.0.1:19200", alias="ES_URL")
     """One Elasticsearch node, or several separated by commas (``http://es1:9200,http://es2:9200``):
-    the clients spread requests over them and leave out, for a while, a node that does not answer."""
+    the clients spread requests over them and leave out, for a while, a node that fails."""
     redis_url: str = Field(default="redis://127.0.0.1:16379/0", alias="REDIS_URL")
     key_prefix: str = Field(default="ann", alias="ANN_KEY_PREFIX", pattern=r"^[A-Za-z0-9_.-]+$")
     """Prefix of every Redis key the system writes, so that deployments can share a Redis."""

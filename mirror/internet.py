@@ -8,7 +8,8 @@ the name the site uses, as the real sites do. A crawler in live mode, given thes
 
 ``python -m mirror.internet --root <mirror> --cert <pem> --key <pem> --bind <address>`` runs it in
 the foreground (``tests/integration/test_hosts.py`` runs it on its own network host); every
-request is appended to ``--access-log`` as one JSON line with the client's address.
+request is appended to ``--access-log`` as one JSON line with the scheme and the client's
+address.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import contextlib
 import json
 import ssl
 import threading
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
@@ -57,13 +59,15 @@ class _LoggedServer(MirrorServer):
                  tls: ssl.SSLContext | None = None, log: TextIO | None,
                  log_lock: threading.Lock) -> None:
         super().__init__(root, bind, port, tls=tls, redirect=redirect)
+        self._scheme = "http" if tls is None else "https"
         self._access_log = log
         self._log_lock = log_lock
 
     def record(self, host: str, path: str, status: int, client: str = "") -> None:
         super().record(host, path, status, client)
         if self._access_log is not None:
-            line = json.dumps(asdict(RequestRecord(0.0, host, path, status, client)))
+            record = asdict(RequestRecord(time.time(), host, path, status, client))
+            line = json.dumps({**record, "scheme": self._scheme})
             with self._log_lock:
                 self._access_log.write(line + "\n")
                 self._access_log.flush()

@@ -128,9 +128,12 @@ class Deployment:
                            "--no-access-log"])
         wait_until(lambda: httpx.get(f"{self.api_url}/health/live", timeout=5).is_success,
                    "API up", 120)
+        workers = [*INDEXERS, *CRAWLERS]
+        wait_until(lambda: all(f"{h}@{h} ready." in self.log(h) for h in workers),
+                   "Celery workers ready", 120)
 
     def down(self) -> None:
-        for name in list(self.processes):
+        for name in reversed(list(self.processes)):  # the services last
             self.stop(name)
         self.net.down()
         shutil.rmtree(self.work, ignore_errors=True)
@@ -138,6 +141,10 @@ class Deployment:
     @property
     def access_log(self) -> Path:
         return self.logs / "internet-access.jsonl"
+
+    def log(self, name: str) -> str:
+        path = self.logs / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
 
     def _celery(self, app: str, *args: str) -> list[str]:
         return [sys.executable, "-m", "celery", "-A", app, *args, "--loglevel=INFO"]
@@ -192,7 +199,7 @@ class Deployment:
         done: dict[str, tuple[int, int]] = {}
         for host in INDEXERS:
             batches = pages = 0
-            for line in (self.logs / f"{host}.log").read_text(errors="replace").splitlines():
+            for line in self.log(host).splitlines():
                 if "indexer.index_pages" in line and " succeeded in " in line:
                     batches += 1
                     pages += _indexed_in(line)

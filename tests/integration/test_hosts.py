@@ -1,0 +1,232 @@
+"""The live code path on a simulated internet, across several hosts (issue 10, item 3).
+
+Nine hosts in network namespaces (``tests/support``): the internet (the mirror's sites at their
+real names, HTTPS with the test's own certificate authority, the sites' redirects), a data host
+with Redis, two Elasticsearch nodes forming one cluster, two crawler hosts (Celery crawl workers,
+beat on the first), two indexer hosts and an API host. Every process runs in live mode — no
+``ANN_MIRROR_URL`` anywhere — and reaches Redis and Elasticsearch by host name.
+
+The tests run in order on one deployment: the schedule alone indexes every article the feeds
+list; new feed items become searchable by themselves while an indexer host and an Elasticsearch
+node are down and Redis restarts, queries answering throughout; ``POST /admin/recrawl`` brings
+the sources that have no feeds; at the end every article is indexed exactly once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from elasticsearch import Elasticsearch
+from elasticsearch.helpers import scan
+
+from ann.sources import load_registry
+from mirror.generate import generate
+from mirror.manifest import Manifest
+from tests.support.deployment import (
+    ADMIN_KEY,
+    CRAWLERS,
+    ES_NODES,
+    INDEXERS,
+    Deployment,
+    wait_until,
+)
+from tests.support.netns import namespaces
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(2400)]
+
+ALIAS = "ann-articles"  # the deployment's default: nothing in its environment changes it
+FEEDLESS = sorted(s.id for s in load_registry() if not s.entry_points.feeds)
+
+
+@pytest.fixture(scope="module")
+def world(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    if os.geteuid() != 0:
+        pytest.fail("the simulated hosts need root (ip netns, veth, a bridge)")
+    deployment = Deployment(shared_dir, tmp_path_factory.mktemp("hosts"))
+    with deployment.running():
+        yield deployment
+    left = [ns for ns in namespaces() if ns.startswith(f"annh{deployment.net.number}-")]
+    assert not left, f"namespaces left behind: {left}"
+
+
+@pytest.fixture(scope="module")
+def es(world: Deployment) -> Iterator[Elasticsearch]:
+    client = Elasticsearch([f"http://{world.address(n)}:9200" for n in ES_NODES],
+                           request_timeout=30, max_retries=3, retry_on_timeout=True)
+    yield client
+    client.close()
+
+
+def _manifest(world: Deployment) -> Manifest:
+    assert world.manifest is not None
+    return world.manifest
+
+
+def _indexed(es: Elasticsearch) -> Counter[str]:
+    """How many documents the index holds for each article URL."""
+    es.indices.refresh(index=ALIAS)
+    return Counter(str(hit["_source"]["url"])
+                   for hit in scan(es, index=ALIAS, _source=["url"],
+                                   query={"query": {"match_all": {}}}))
+
+
+def _fetched_pages(world: Deployment, since: int = 0) -> Counter[str]:
+    """Pages (200s) the internet served to each host, from its access log."""
+    log = world.requests()[since:]
+    by_address = {world.address(h): h for h in CRAWLERS}
+    return Counter(by_address.get(str(r["client"]), str(r["client"]))
+                   for r in log if r["status"] == 200)
+
+
+def test_the_internet_redirects_like_the_sites_and_needs_its_authority(world: Deployment) -> None:
+    assert world.certificates is not None
+    path = {"PATH": "/usr/bin:/bin"}
+    ca = str(world.certificates.ca)
+    for start, landed in [("http://thestar.com.my/robots.txt",
+                           "https://www.thestar.com.my/robots.txt"),
+                          ("http://www.asianews.network/feed/", "https://asianews.network/feed/")]:
+        out = world.net.run("crawl1", ["curl", "-sS", "-L", "--cacert", ca, "-o", "/dev/null",
+                                       "-w", "%{url_effective} %{num_redirects} %{http_code}",
+                                       start], path)
+        assert out.stdout.split() == [landed, "2", "200"], (out.stdout, out.stderr)
+    untrusted = world.net.run("crawl1", ["curl", "-sS", "-o", "/dev/null",
+                                         "https://www.thestar.com.my/robots.txt"], path)
+    assert untrusted.returncode == 60, untrusted.stderr  # "SSL certificate problem"
+
+
+def test_every_process_is_live_and_reaches_the_services_by_name(world: Deployment) -> None:
+    for name, process in world.processes.items():
+        if name in {"internet", "data", *ES_NODES}:
+            continue
+        environ = Path(f"/proc/{process.pid}/environ").read_bytes().split(b"\0")
+        env = dict(item.decode().split("=", 1) for item in environ if b"=" in item)
+        assert "ANN_MIRROR_URL" not in env, name
+        assert env["REDIS_URL"] == "redis://redis:6379/0", name
+        assert env["ES_URL"] == "http://es1:9200,http://es2:9200", name
+    hosts = {world.address(h): h for h in world.net.hosts} | {world.net.gateway: "test"}
+    clients = {hosts.get(c["addr"].rsplit(":", 1)[0], c["addr"])
+               for c in world.redis().client_list()}
+    assert {*CRAWLERS, *INDEXERS} <= clients, clients
+    assert not any(c.startswith("127.") for c in clients), clients
+
+
+def test_the_schedule_alone_indexes_every_article_the_feeds_list(
+    world: Deployment, es: Elasticsearch
+) -> None:
+    expected = {a.url for a in _manifest(world).articles if a.source_id not in FEEDLESS}
+    seconds = wait_until(lambda: expected <= set(_indexed(es)),
+                         "every feed article indexed by the schedule", 900, 5)
+    crawlers = {world.address(h) for h in CRAWLERS}
+    requested = {(r["scheme"], r["host"], r["path"]) for r in world.requests()
+                 if r["client"] in crawlers}
+    for source in load_registry():  # the job fetched each feed at its live URL, not a mirror
+        for feed in source.entry_points.feeds:
+            parts = urlsplit(feed)
+            assert (parts.scheme, parts.netloc, parts.path) in requested, feed
+    print(f"\nschedule: {len(expected)} articles of {22 - len(FEEDLESS)} sources with feeds "
+          f"indexed {seconds:.0f} s after the start, nobody running a command")
+
+
+@dataclass
+class Queries:
+    """Searches sent to the API host while the test takes hosts down, answered or failed."""
+
+    url: str
+    keyword: str
+    answered: int = 0
+    failed: list[str] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        with httpx.Client(timeout=15) as client:
+            while not self._stop.is_set():
+                try:
+                    reply = client.get(f"{self.url}/search", params={"q": self.keyword})
+                    if reply.status_code == 200 and reply.json()["total"] > 0:
+                        self.answered += 1
+                    else:
+                        self.failed.append(f"{reply.status_code} {reply.text[:200]}")
+                except httpx.HTTPError as error:
+                    self.failed.append(repr(error))
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def test_new_feed_items_are_searchable_through_a_node_down_and_a_redis_restart(
+    world: Deployment, es: Elasticsearch
+) -> None:
+    manifest = _manifest(world)
+    queries = Queries(world.api_url, manifest.articles[0].keyword)
+    thread = threading.Thread(target=queries.run, daemon=True)
+    thread.start()
+    try:
+        master = es.cat.master(format="json")[0]["node"]
+        down_node = next(n for n in ES_NODES if n != master)  # a cluster of two keeps its master
+        wait_until(lambda: es.cluster.health(index=ALIAS)["status"] == "green",
+                   "the replica allocated", 120)
+        world.stop(INDEXERS[1])
+        world.stop(down_node)
+        after = generate(world.mirror, world.shared_dir, per_site=world.per_site, extra=1)
+        world.manifest = after
+        new = {a.url for a in after.articles if a.extra and a.source_id not in FEEDLESS}
+        assert new
+        redis = world.redis()
+        wait_until(lambda: not list(redis.scan_iter("*crawl-lock*")),
+                   "a moment with no crawl job running", 120, 0.5)
+        world.restart_redis()
+        seconds = wait_until(lambda: new <= set(_indexed(es)),
+                             "new feed items indexed", 600, 3)
+    finally:
+        queries.stop()
+        thread.join(timeout=30)
+    print(f"\nnew items: {len(new)} in the feeds, searchable {seconds:.0f} s after they "
+          f"appeared; meanwhile {INDEXERS[1]} and {down_node} down, Redis restarted")
+    print(f"queries while a node was down: answered {queries.answered} / "
+          f"failed {len(queries.failed)}")
+    assert queries.answered > 0
+    assert queries.failed == []
+
+
+def test_admin_recrawl_fetches_the_sources_without_feeds(
+    world: Deployment, es: Elasticsearch
+) -> None:
+    since = len(world.requests())
+    reply = httpx.post(f"{world.api_url}/admin/recrawl", headers={"X-API-Key": ADMIN_KEY},
+                       json={"sources": FEEDLESS}, timeout=30)
+    assert reply.status_code == 202, reply.text
+    expected = {a.url for a in _manifest(world).articles if a.source_id in FEEDLESS}
+    seconds = wait_until(lambda: expected <= set(_indexed(es)),
+                         "the recrawled sources' articles indexed", 600, 3)
+    hosts = {str(r["host"]) for r in world.requests()[since:] if r["status"] == 200}
+    assert "www.thejakartapost.com" in hosts, hosts
+    print(f"\nPOST /admin/recrawl {FEEDLESS}: {len(expected)} articles indexed in {seconds:.0f} s")
+
+
+def test_every_article_is_indexed_exactly_once_and_every_host_worked(
+    world: Deployment, es: Elasticsearch
+) -> None:
+    expected = {a.url for a in _manifest(world).articles}
+    indexed = _indexed(es)
+    duplicated = sorted(url for url, n in indexed.items() if n > 1)
+    print(f"\narticles: expected {len(expected)} / indexed {len(expected & set(indexed))} / "
+          f"duplicated {len(duplicated)} / not in the mirror {len(set(indexed) - expected)}")
+    fetched = _fetched_pages(world)
+    for host in CRAWLERS:
+        print(f"{host}: {fetched[host]} pages fetched from the internet")
+    for host, (batches, pages) in world.batches_by_host().items():
+        print(f"{host}: {batches} batches, {pages} pages indexed")
+    assert duplicated == []
+    assert set(indexed) == expected
+    assert all(fetched[h] > 0 for h in CRAWLERS), fetched
+    assert all(pages > 0 for _, pages in world.batches_by_host().values())
