@@ -69,7 +69,8 @@ class Settings(BaseSettings):
     api_port: int = Field(default=18000, alias="ANN_API_PORT")
     api_es_timeout_seconds: float = Field(default=5.0, alias="ANN_API_ES_TIMEOUT", gt=0)
     """How long the API waits for Elasticsearch before answering 503: a slow query or a hung
-    node must not hold a request (and its worker) indefinitely."""
+    node must not hold a request (and its worker) indefinitely. With several nodes in ``ES_URL``
+    a search that fails or times out on one node is tried on the next (this long per attempt)."""
     api_stale_after_hours: float = Field(default=24.0, alias="ANN_API_STALE_AFTER_HOURS", gt=0)
     """``GET /sources`` calls a source stale when nothing of it was indexed for this long."""
     api_rate_limit: str = Field(default="6000/minute", alias="ANN_API_RATE_LIMIT")

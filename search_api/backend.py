@@ -74,8 +74,13 @@ class Backend:
     @classmethod
     def connect(cls, settings: Settings, metrics: ApiMetrics) -> Backend:
         timeout = settings.api_es_timeout_seconds
+        nodes = settings.es_nodes
+        # With several nodes, a node that fails or hangs (shutting down, overloaded) costs one
+        # attempt and the search goes to the next: one more attempt than there are nodes. With
+        # one node a retry after a timeout would only double the wait.
         es = AsyncElasticsearch(
-            settings.es_nodes, request_timeout=timeout, retry_on_timeout=False, max_retries=1
+            nodes, request_timeout=timeout, retry_on_timeout=len(nodes) > 1,
+            max_retries=max(1, len(nodes)),
         )
         return cls(es, settings.index_alias, metrics, timeout)
 

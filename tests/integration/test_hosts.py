@@ -14,7 +14,9 @@ the sources that have no feeds; at the end every article is indexed exactly once
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 import threading
 import time
 from collections import Counter
@@ -25,6 +27,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import trustme
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan
 
@@ -154,9 +157,10 @@ class Queries:
                     if reply.status_code == 200 and reply.json()["total"] > 0:
                         self.answered += 1
                     else:
-                        self.failed.append(f"{reply.status_code} {reply.text[:200]}")
+                        self.failed.append(f"{time.strftime('%X')} {reply.status_code} "
+                                           f"{reply.text[:200]}")
                 except httpx.HTTPError as error:
-                    self.failed.append(repr(error))
+                    self.failed.append(f"{time.strftime('%X')} {error!r}")
                 time.sleep(0.2)
 
     def stop(self) -> None:
@@ -176,7 +180,9 @@ def test_new_feed_items_are_searchable_through_a_node_down_and_a_redis_restart(
         wait_until(lambda: es.cluster.health(index=ALIAS)["status"] == "green",
                    "the replica allocated", 120)
         world.stop(INDEXERS[1])
+        print(f"\n{time.strftime('%X')} stopping {down_node}")
         world.stop(down_node)
+        print(f"{time.strftime('%X')} {down_node} stopped")
         after = generate(world.mirror, world.shared_dir, per_site=world.per_site, extra=1)
         world.manifest = after
         new = {a.url for a in after.articles if a.extra and a.source_id not in FEEDLESS}
@@ -211,6 +217,26 @@ def test_admin_recrawl_fetches_the_sources_without_feeds(
     hosts = {str(r["host"]) for r in world.requests()[since:] if r["status"] == 200}
     assert "www.thejakartapost.com" in hosts, hosts
     print(f"\nPOST /admin/recrawl {FEEDLESS}: {len(expected)} articles indexed in {seconds:.0f} s")
+
+
+def test_a_crawler_that_does_not_trust_the_sites_authority_fetches_nothing(
+    world: Deployment
+) -> None:
+    """Scrapy accepts any certificate unless told otherwise. A crawl with another authority in
+    ``SSL_CERT_FILE`` must not get one request through (the handshake fails first); it runs on
+    the API host, where no scheduled crawl sends requests of its own."""
+    stranger = world.work / "another-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(stranger))
+    env = {**world.env("api"), "SSL_CERT_FILE": str(stranger)}
+    since = len(world.requests())
+    run = world.net.run("api", [sys.executable, "-m", "crawler.run", "--entry", "feeds",
+                                "--", "dawn"], env, timeout=300)
+    summary = json.loads(run.stdout.strip().splitlines()[-1])["dawn"]
+    reached = [r for r in world.requests()[since:] if r["client"] == world.address("api")]
+    print(f"\nuntrusted authority: {len(reached)} requests reached the internet; "
+          f"crawl errors {summary.get('errors')}")
+    assert reached == []
+    assert summary.get("errors"), summary
 
 
 def test_every_article_is_indexed_exactly_once_and_every_host_worked(
