@@ -51,10 +51,10 @@ FEEDLESS = sorted(s.id for s in load_registry() if not s.entry_points.feeds)
 
 
 @pytest.fixture(scope="module")
-def world(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     if os.geteuid() != 0:
         pytest.fail("the simulated hosts need root (ip netns, veth, a bridge)")
-    deployment = Deployment(shared_dir, tmp_path_factory.mktemp("hosts"))
+    deployment = Deployment(tmp_path_factory.mktemp("hosts"))
     with deployment.running():
         yield deployment
     left = [ns for ns in namespaces() if ns.startswith(f"annh{deployment.net.number}-")]
@@ -183,7 +183,7 @@ def test_new_feed_items_are_searchable_through_a_node_down_and_a_redis_restart(
         print(f"\n{time.strftime('%X')} stopping {down_node}")
         world.stop(down_node)
         print(f"{time.strftime('%X')} {down_node} stopped")
-        after = generate(world.mirror, world.shared_dir, per_site=world.per_site, extra=1)
+        after = generate(world.mirror, per_site=world.per_site, extra=1)
         world.manifest = after
         new = {a.url for a in after.articles if a.extra and a.source_id not in FEEDLESS}
         assert new

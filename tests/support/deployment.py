@@ -54,8 +54,7 @@ def wait_until(check: Callable[[], object], what: str, timeout: float,
 
 
 class Deployment:
-    def __init__(self, shared_dir: Path, logs: Path, per_site: int = 5) -> None:
-        self.shared_dir = shared_dir
+    def __init__(self, logs: Path, per_site: int = 5) -> None:
         self.logs = logs
         self.per_site = per_site
         self.net = netns.Network(HOSTS, {}, loopback_range=ES_NODES)
@@ -92,7 +91,6 @@ class Deployment:
             "REDIS_URL": "redis://redis:6379/0",
             "ES_URL": ",".join(f"http://{node}:9200" for node in ES_NODES),
             "ANN_STATE_DIR": str(state),
-            "ANN_SHARED_DIR": str(self.shared_dir),
             "ANN_WARC_DIR": "",
             "ANN_POLITENESS_SCALE": "0.02",
             "ANN_SCHEDULE_TICK_SECONDS": "2",
@@ -111,7 +109,7 @@ class Deployment:
         for node in ES_NODES:  # the slowest to start: first, while the mirror is generated
             self.start(node, es_node_argv(self.net, node, ES_NODES, self.work / "es"),
                        {"PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"})
-        self.manifest = generate(self.mirror, self.shared_dir, per_site=self.per_site)
+        self.manifest = generate(self.mirror, per_site=self.per_site)
         self.certificates = issue(self.mirror, self.work / "tls")
         names = {"internet": server_names(self.mirror), "data": ["redis"]}
         self.net.set_names(names)
