@@ -17,19 +17,21 @@ class ErrorBody(BaseModel):
     detail: str
 
 
-def _answer(description: str) -> dict[str, Any]:
-    return {"model": ErrorBody, "description": description}
+def error_answer(description: str) -> dict[str, Any]:
+    """Always JSON, also on a route whose own answer is not (``/metrics``)."""
+    schema = ErrorBody.model_json_schema()
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 Responses = dict[int | str, dict[str, Any]]
 
 COMMON_ERRORS: Responses = {
-    429: _answer("Beyond ANN_API_RATE_LIMIT for this client; see the Retry-After header"),
-    503: _answer("Elasticsearch is unreachable, failing, overloaded or slower than "
-                 "ANN_API_ES_TIMEOUT, or nothing was ever indexed"),
+    429: error_answer("Beyond ANN_API_RATE_LIMIT for this client; see the Retry-After header"),
+    503: error_answer("Elasticsearch (for /admin: the crawl queue) is unreachable, failing, "
+                      "overloaded or slower than ANN_API_ES_TIMEOUT, or nothing was ever indexed"),
 }
-REFUSED: Responses = {400: _answer("Elasticsearch refused the request; its reason is given")}
-NOT_FOUND: Responses = {404: _answer("No article with this id")}
+REFUSED: Responses = {400: error_answer("Elasticsearch refused the request; its reason is given")}
+NOT_FOUND: Responses = {404: error_answer("No article with this id")}
 
 
 def invalid(location: tuple[str, ...], message: str, value: object) -> RequestValidationError:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 MAX_QUERY_LENGTH = 500
 MAX_PAGE_SIZE = 100
@@ -19,6 +27,16 @@ MAX_FILTER_VALUE_CHARS = 256
 """The index keeps no longer term (its ``ignore_above``): a longer value would match nothing."""
 
 FilterValue = Annotated[str, StringConstraints(max_length=MAX_FILTER_VALUE_CHARS)]
+
+
+def _iso_date(value: object) -> object:
+    """Only ``YYYY-MM-DD``, as the schema says: pydantic alone would also read ``0`` as 1970."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 COPIES_SHOWN = 5
 
 
@@ -45,8 +63,9 @@ class SearchParams(BaseModel):
         default_factory=list, max_length=MAX_FILTER_VALUES, description="Author names (any of)")
     language: list[FilterValue] = Field(
         default_factory=list, max_length=MAX_FILTER_VALUES, description="Language codes (any of)")
-    date_from: date | None = Field(default=None, alias="from", description="Published on or after")
-    date_to: date | None = Field(default=None, alias="to", description="Published on or before")
+    date_from: IsoDate | None = Field(
+        default=None, alias="from", description="Published on or after")
+    date_to: IsoDate | None = Field(default=None, alias="to", description="Published on or before")
     sort: Sort = Sort.relevance
     page: int = Field(default=1, ge=1)
     size: int = Field(default=10, ge=0, le=MAX_PAGE_SIZE)

@@ -2,8 +2,8 @@
 
 Disabled (403) unless ``ANN_API_ADMIN_KEY`` is set; the key travels in ``X-API-Key`` and is
 compared in constant time, as bytes (a header is any bytes a client sends, not ASCII text). The
-body is read only once the key is accepted, and at most :data:`MAX_BODY_BYTES` of it, so a
-client without the key cannot make the API read or parse anything. Only registry sources can be
+body is read only once the key is accepted (and never beyond the application's body limit), so
+a client without the key cannot make the API read or parse it. Only registry sources can be
 named, so the API can never be made to fetch an arbitrary site.
 """
 
@@ -16,23 +16,35 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from kombu.exceptions import OperationalError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 from redis.exceptions import RedisError
 
-from ann.sources import ENTRY_KINDS, EntryKind
-from search_api.errors import ErrorBody, invalid
+from ann.sources import ENTRY_KINDS, EntryKind, load_registry
+from search_api.errors import error_answer
 from search_api.state import State
 
 router = APIRouter()
 MAX_SOURCES = 50
-MAX_BODY_BYTES = 16 * 1024
-"""Fifty source ids and every entry kind take well under 4 KB."""
+
+
+MEMBERS = tuple(load_registry().ids())
+"""The registry is package data, fixed for the process: the schema lists its ids."""
+
+
+def _member(source_id: str) -> str:
+    if source_id not in MEMBERS:
+        raise ValueError(f"only member sources can be crawled; unknown: {source_id[:64]!r}")
+    return source_id
+
+
+SourceId = Annotated[str, AfterValidator(_member),
+                     WithJsonSchema({"type": "string", "enum": list(MEMBERS)})]
 
 
 class RecrawlRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    sources: list[str] = Field(min_length=1, max_length=MAX_SOURCES,
+    sources: list[SourceId] = Field(min_length=1, max_length=MAX_SOURCES,
                                description="Registry source ids, e.g. [\"dawn\", \"thestar\"]")
     entries: list[EntryKind] = Field(default_factory=lambda: list(ENTRY_KINDS),
                                      description="Entry points to crawl (default: all but recheck)")
@@ -54,22 +66,14 @@ async def admin_key(state: State, x_api_key: Annotated[str | None, Header()] = N
 
 
 async def recrawl_request(request: Request) -> RecrawlRequest:
-    """The body, read after :func:`admin_key` (the route's own dependencies come first)."""
-    too_large = HTTPException(413, f"the body must not exceed {MAX_BODY_BYTES} bytes")
-    declared = request.headers.get("content-length", "0")
-    if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
-        raise too_large
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise too_large
+    """The body, read after :func:`admin_key` (the route's own dependencies come first); its
+    size is bounded for every route by the application (``max_body_size``: a 413)."""
     try:
-        return RecrawlRequest.model_validate_json(bytes(body))
+        return RecrawlRequest.model_validate_json(await request.body())
     except ValidationError as error:
         raise RequestValidationError([
             {**e, "loc": ("body", *e["loc"])}
-            for e in error.errors(include_url=False, include_context=False)
+            for e in error.errors(include_url=False, include_context=False, include_input=False)
         ]) from error
 
 
@@ -81,18 +85,13 @@ _REQUEST_BODY = {"required": True, "content": {
     "/admin/recrawl", status_code=202, response_model=RecrawlAccepted,
     dependencies=[Depends(admin_key)], summary="Crawl member sources now",
     openapi_extra={"requestBody": _REQUEST_BODY},
-    responses={401: {"model": ErrorBody, "description": "No X-API-Key, or a wrong one"},
-               403: {"model": ErrorBody, "description": "Admin routes disabled (no key set)"},
-               413: {"model": ErrorBody, "description": "The body is too large"}},
+    responses={401: error_answer("No X-API-Key, or a wrong one"),
+               403: error_answer("Admin routes disabled (no key set)"),
+               413: error_answer("The body is too large")},
 )
 async def recrawl(
     state: State, request: Annotated[RecrawlRequest, Depends(recrawl_request)]
 ) -> RecrawlAccepted:
-    known = set(state.registry.ids())
-    unknown = [s for s in request.sources if s not in known]
-    if unknown:
-        raise invalid(("body", "sources"), f"only member sources can be crawled; unknown: "
-                                           f"{unknown[:5]}", None)
     sources = list(dict.fromkeys(request.sources))
     entries: list[str] = list(dict.fromkeys(request.entries))
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -18,6 +17,7 @@ from search_api.params import (
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
     FilterValue,
+    IsoDate,
     SearchParams,
     Sort,
 )
@@ -35,8 +35,8 @@ async def search_params(
     category: Filter = None,
     author: Filter = None,
     language: Filter = None,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
     sort: Sort = Sort.relevance,
     page: Annotated[int, Query(ge=1)] = 1,
     size: Annotated[int, Query(ge=0, le=MAX_PAGE_SIZE)] = 10,
@@ -92,8 +92,17 @@ def _next_cursor(
     return encode_cursor(params, shown[-1]["sort"], secret) if more else None
 
 
+_HIT_LINKS = {
+    name: {"operationId": operation, "parameters": {"article_id": "$response.body#/hits/0/id"}}
+    for name, operation in (("article", "get_article_articles__article_id__get"),
+                            ("similar", "similar_articles_articles__article_id__similar_get"))
+}
+"""OpenAPI links: a hit's id is what ``/articles/{article_id}`` takes (clients and generated
+tests follow them)."""
+
+
 @router.get("/search", response_model=SearchResponse, summary="Search articles",
-            responses=REFUSED)
+            responses={**REFUSED, 200: {"links": _HIT_LINKS}})
 async def search(
     state: State, params: Params,
     after: Annotated[list[SortValue] | None, Depends(search_after)],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from search_api.models import Health
@@ -17,6 +18,7 @@ async def health(state: State) -> Health:
     return Health(status="ok", elasticsearch=status, documents=await state.backend.count())
 
 
-@router.get("/metrics", summary="Request and backend metrics in the Prometheus text format")
+@router.get("/metrics", summary="Request and backend metrics in the Prometheus text format",
+            response_class=PlainTextResponse)
 async def metrics(state: State) -> Response:
     return Response(state.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

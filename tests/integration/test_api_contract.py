@@ -1,0 +1,91 @@
+"""schemathesis over the API's OpenAPI document, every check, against the real application served
+by uvicorn on the real node: zero server errors, zero contract violations.
+
+The index holds a small corpus (so searches, facets, cursors and the links from a hit to
+``/articles/{article_id}`` reach real documents); admin requests carry the key and go to a crawl
+queue of the test's own. The one allowance is in ``schemathesis.toml`` beside this file. The
+seed is fixed, so a failure reproduces; ``st replay`` is printed with it.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+from redis import Redis
+
+from ann.settings import Settings
+from tests.conftest import service_env
+from tests.integration.api_corpus import corpus_documents, index_documents, private_alias
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
+
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+KEY = "contract-test-key"
+EXAMPLES = 20
+SEED = 4
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served_api(services: Settings, es: Elasticsearch, tmp_path: Path) -> Iterator[str]:
+    """The API under uvicorn, as deployed, on an index of its own; its base URL."""
+    crawl_queue = f"test-crawl-{uuid.uuid4().hex[:8]}"
+    with private_alias(services, es) as settings:
+        index_documents(es, settings.index_alias, corpus_documents(4))
+        port = _free_port()
+        env = {**service_env(settings), "ANN_API_ADMIN_KEY": KEY, "ANN_API_RATE_LIMIT": "",
+               "ANN_CRAWL_QUEUE": crawl_queue}
+        log = (tmp_path / "uvicorn.log").open("wb")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "search_api.main:app", "--host", "127.0.0.1",
+             "--port", str(port), "--no-access-log"], env=env, stdout=log, stderr=log)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while not _answers(url):
+                assert server.poll() is None, (tmp_path / "uvicorn.log").read_text()
+                assert time.monotonic() < deadline, "the API did not start within 60 s"
+                time.sleep(0.5)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            log.close()
+            with Redis.from_url(settings.redis_url) as redis:
+                redis.delete(crawl_queue)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health/live", timeout=2) as answer:
+            return bool(answer.status == 200)
+    except OSError:
+        return False
+
+
+def test_schemathesis_finds_no_server_error_and_no_contract_violation(served_api: str) -> None:
+    command = [
+        str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(CONFIG),
+        "run", f"{served_api}/openapi.json", "--checks", "all", "--max-examples", str(EXAMPLES),
+        "--seed", str(SEED), "--header", f"X-API-Key: {KEY}", "--no-color",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=240)
+    summary = [line for line in result.stdout.splitlines() if "generated" in line]
+    print(*summary)  # e.g. "566 generated, 566 passed"
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "No issues found" in result.stdout
