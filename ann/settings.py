@@ -56,6 +56,24 @@ class Settings(BaseSettings):
     to the dead letters at its next delivery instead of round the workers again."""
     dead_letter_max: int = Field(default=10_000, alias="ANN_DEAD_LETTER_MAX", ge=1)
     """Dead letters kept; beyond it the oldest are trimmed, counted and logged as an alert."""
+    index_soft_time_limit_seconds: float = Field(default=240, alias="ANN_INDEX_SOFT_TIME_LIMIT",
+                                                 gt=0)
+    """A batch still running after this long is stopped and dead-lettered with reason
+    ``timeout`` (a page built to be slow must not hold a worker, nor go round the workers)."""
+    index_hard_time_limit_seconds: float = Field(default=300, alias="ANN_INDEX_HARD_TIME_LIMIT",
+                                                 gt=0)
+    """The worker process is killed after this long (code stuck where the soft limit's
+    exception cannot reach it, such as inside a C parser); below the visibility timeout."""
+    download_timeout_seconds: float = Field(default=30, alias="ANN_DOWNLOAD_TIMEOUT", gt=0)
+    """Longest a fetch may take, body included: a response that never finishes is dropped."""
+    download_max_bytes: int = Field(default=50 * 1024 * 1024, alias="ANN_DOWNLOAD_MAXSIZE",
+                                    ge=1)
+    """Largest response, after decompression (a gzip bomb stops here): the sitemap protocol's
+    own limit, since sitemaps are the largest documents a source legitimately serves."""
+    download_warn_bytes: int = Field(default=8 * 1024 * 1024, alias="ANN_DOWNLOAD_WARNSIZE", ge=1)
+    max_page_bytes: int = Field(default=5 * 1024 * 1024, alias="ANN_MAX_PAGE_BYTES", ge=1)
+    """Largest article page handed to the indexer; larger ones are refused, counted as
+    ``errors/too_large`` (extraction is linear, but a worker should not spend seconds on one)."""
     bulk_batch_size: int = Field(default=50, alias="ANN_BULK_BATCH_SIZE", ge=1, le=5000)
     shared_dir: Path = Field(default=REPO_ROOT.parent / "shared", alias="ANN_SHARED_DIR")
     """The team's shared material (dev set, third-party fixtures): read by tests and benchmarks

@@ -6,10 +6,19 @@ message contract (:mod:`ann.messages`) is produced in exactly one place.
 
 from __future__ import annotations
 
+import base64
+import zlib
 from collections.abc import Sequence
 
 from ann.messages import INDEX_PAGES_TASK, IndexPagesMessage, RawPage
 from ann.producer import TaskProducer
+
+
+def too_large(page: RawPage, limit: int) -> bool:
+    """Whether the page's body is over ``limit`` bytes, inflating no more than that to know."""
+    inflater = zlib.decompressobj()
+    inflated = inflater.decompress(base64.b64decode(page.body_z), limit + 1)
+    return len(inflated) > limit
 
 
 class IndexerClient:

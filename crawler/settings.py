@@ -31,7 +31,13 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         # Scrapy starts this many asyncio tasks for every callback's output; an article page
         # yields one item and the pipeline is synchronous, so 100 idle tasks per page is waste.
         "CONCURRENT_ITEMS": 8,
-        "DOWNLOAD_TIMEOUT": 30,
+        "DOWNLOAD_TIMEOUT": settings.download_timeout_seconds,
+        # Scrapy's default is 1 GiB, decompressed size included: one gzip bomb would take the
+        # whole crawl process (and every source polled in it) down. Its HttpCompression
+        # middleware stops inflating at this size and drops the response.
+        "DOWNLOAD_MAXSIZE": settings.download_max_bytes,
+        "DOWNLOAD_WARNSIZE": settings.download_warn_bytes,
+        "ANN_MAX_PAGE_BYTES": settings.max_page_bytes,
         # Scrapy accepts any certificate by default; the crawler checks the chain against the
         # platform's trust store (OpenSSL's default paths, so SSL_CERT_FILE / SSL_CERT_DIR) and
         # the name against the host, like a browser (Twisted's optionsForClientTLS).
@@ -43,6 +49,8 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
             "crawler.middlewares.offsite.SourceDomainsMiddleware": 50,
             "crawler.middlewares.robots.SharedRobotsTxtMiddleware": 100,
             "crawler.middlewares.health.SourceHealthMiddleware": 560,
+            "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+            "crawler.middlewares.compression.BoundedDecompressionMiddleware": 590,
         },
         "DOWNLOAD_HANDLERS": {"http": POLITE_HANDLER, "https": POLITE_HANDLER},
         "EXTENSIONS": {"crawler.heartbeat.HeartbeatExtension": 100},

@@ -2,7 +2,9 @@
 
 Answers conditional requests (ETag / Last-Modified → 304) like real CDNs do, counts every request
 per (host, path) so recrawl tests can assert what was re-fetched, counts the bytes it sends per
-host (``bench/crawl.py``'s recrawl ratio), and can fail a host on demand.
+host (``bench/crawl.py``'s recrawl ratio), can fail a host on demand or make one of its paths
+hostile (:meth:`MirrorServer.set_hostile`): a decompression bomb, a response that never
+finishes, a page far larger than any article.
 
 Given a TLS context it serves HTTPS, and a ``redirect`` rule answers a host's requests with a
 301 instead: :mod:`mirror.internet` puts the sites at their real names on ports 80 and 443.
@@ -10,6 +12,7 @@ Given a TLS context it serves HTTPS, and a ``redirect`` rule answers a host's re
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -20,12 +23,38 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from email.utils import formatdate, parsedate_to_datetime
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Literal
 
 from mirror.layout import BODY, HTML, TYPE, resource_dir
 
 STATS_PATH = "/__mirror__/stats"
+Hostile = Literal["gzip_bomb", "never_finishes", "oversize"]
+BOMB_INFLATED_BYTES = 1024**3 + 1024**2
+"""What the bomb inflates to, at least: more than 1 GiB, from about 1 MB on the wire."""
+_BOMB_MEMBER_BYTES = 16 * 1024**2
+NEVER_FINISHES_SECONDS = 600.0
+"""How long a response that never finishes holds its connection (or until the server stops)."""
+OVERSIZE_BYTES = 8 * 1024 * 1024
+
+
+@cache
+def gzip_bomb() -> bytes:
+    """Gzip members of zeros inflating to ``BOMB_INFLATED_BYTES`` in all (about 1 MB, built
+    once). One member of 16 MiB is compressed and repeated: a gzip stream may hold many
+    members, and compressing the whole gibibyte would take most of a minute."""
+    member = gzip.compress(bytes(_BOMB_MEMBER_BYTES), compresslevel=9, mtime=0)
+    return member * (BOMB_INFLATED_BYTES // _BOMB_MEMBER_BYTES + 1)
+
+
+def oversize_page() -> bytes:
+    """A well-formed article page of ``OVERSIZE_BYTES``: one story, then padding paragraphs."""
+    paragraph = b"<p>" + b"The minister said the talks would continue next week. " * 20 + b"</p>"
+    head = b"<html><head><title>A long story</title></head><body><article><h1>A long story</h1>"
+    count = OVERSIZE_BYTES // len(paragraph) + 1
+    return head + paragraph * count + b"</article></body></html>"
 
 Redirect = Callable[[str, str], "str | None"]
 """(host, path) -> the Location to send with a 301, or None to serve the page."""
@@ -92,6 +121,8 @@ class MirrorServer:
         self._max_in_flight: dict[str, int] = {}
         self._log: list[RequestRecord] = []
         self._faults: dict[str, int] = {}
+        self._hostile: dict[tuple[str, str | None], Hostile] = {}
+        self._stopping = threading.Event()
         self._httpd = _Listener((host, port), _handler_for(self))
         if tls is not None:
             # The handshake happens on the handler's first read, in its own thread: done in
@@ -119,6 +150,7 @@ class MirrorServer:
         self._httpd.serve_forever()
 
     def stop(self) -> None:
+        self._stopping.set()  # lets go of responses that never finish
         self._httpd.shutdown()
         self._httpd.server_close()
         if self._thread is not None:
@@ -135,6 +167,22 @@ class MirrorServer:
     def fault(self, host: str) -> int | None:
         with self._lock:
             return self._faults.get(host)
+
+    def set_hostile(self, host: str, path: str | None, kind: Hostile | None) -> None:
+        """Answer ``path`` of ``host`` (every path when None) with a hostile response:
+        ``gzip_bomb`` (about 1 MB sent as ``Content-Encoding: gzip``, more than 1 GiB
+        inflated), ``never_finishes`` (headers and a first part of the body, then nothing until
+        ``NEVER_FINISHES_SECONDS`` pass or the server stops), ``oversize`` (an 8 MB article
+        page). None puts the path back to normal."""
+        with self._lock:
+            if kind is None:
+                self._hostile.pop((host.lower(), path), None)
+            else:
+                self._hostile[(host.lower(), path)] = kind
+
+    def hostile(self, host: str, path: str) -> Hostile | None:
+        with self._lock:
+            return self._hostile.get((host, path)) or self._hostile.get((host, None))
 
     def record(self, host: str, path: str, status: int, client: str = "") -> None:
         with self._lock:
@@ -235,8 +283,18 @@ def _handler_for(server: MirrorServer) -> type[BaseHTTPRequestHandler]:
 
         def _answer_site(self, host: str, path: str, head: bool) -> None:
             location = server.redirect(host, path) if server.redirect else None
+            hostile = server.hostile(host, path)
             if location is not None:
                 status, body, headers = 301, b"", {"Location": location}
+            elif hostile == "never_finishes":
+                server.record(host, path, 200, str(self.client_address[0]))
+                self._never_finish()
+                return
+            elif hostile == "gzip_bomb":
+                status, body, headers = 200, gzip_bomb(), {"Content-Type": HTML,
+                                                           "Content-Encoding": "gzip"}
+            elif hostile == "oversize":
+                status, body, headers = 200, oversize_page(), {"Content-Type": HTML}
             else:
                 status, body, headers = self._resolve(host, path)
             server.record(host, path, status, str(self.client_address[0]))
@@ -245,6 +303,17 @@ def _handler_for(server: MirrorServer) -> type[BaseHTTPRequestHandler]:
             self._send(status, body, headers, head)
             if isinstance(counter, _CountingWriter):
                 server.add_bytes(host, counter.written - before)
+
+        def _never_finish(self) -> None:
+            """Promise a body, send a first part of it, then hold the connection."""
+            self.send_response(200)
+            self.send_header("Content-Type", HTML)
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            self.wfile.write(b"<html><head><title>Slow</title></head><body><p>")
+            self.wfile.flush()
+            server._stopping.wait(NEVER_FINISHES_SECONDS)
+            self.close_connection = True
 
         def _resolve(self, host: str, path: str) -> tuple[int, bytes, dict[str, str]]:
             fault = server.fault(host)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Self
 
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.failures import failure_reason
 from crawler.state import state_for
 
 if TYPE_CHECKING:
@@ -75,9 +76,10 @@ class SourceHealthMiddleware:
         if isinstance(exception, IgnoreRequest):
             return
         self._failures += 1
-        self._state.count(self._source_id, f"errors/{type(exception).__name__}")
+        reason = failure_reason(exception)
+        self._state.count(self._source_id, f"errors/{reason}")
         if self._failures >= self._failures_to_pause:
-            self._pause(f"failing/{type(exception).__name__}")
+            self._pause(f"failing/{reason}")
 
     def _pause(self, reason: str) -> None:
         if self._paused:

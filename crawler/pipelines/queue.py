@@ -4,6 +4,10 @@ Batches keep the indexer's Elasticsearch writes in bulk; a batch leaves when it 
 has waited ``ANN_BATCH_SECONDS`` (so a lone new article is not held back), and when the spider
 closes. Only once a batch is on the queue are its URLs recorded in the shared crawl state: a
 crawler that dies before that fetches them again, and nothing is lost.
+
+A page over ``ANN_MAX_PAGE_BYTES`` is refused here, before the queue: counted per source as
+``errors/too_large`` (``ann status`` shows it) and recorded as checked, so that the next poll
+does not fetch it again.
 """
 
 from __future__ import annotations
@@ -11,10 +15,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, Self
 
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 from twisted.internet import task
 
-from crawler.handoff import IndexerClient
+from ann.settings import Settings
+from crawler.handoff import IndexerClient, too_large
 from crawler.items import FetchedArticle
 from crawler.state import CrawlState, state_for
 
@@ -33,12 +38,14 @@ class QueuePipeline:
         batch_size: int,
         batch_seconds: float,
         stats: StatsCollector,
+        max_page_bytes: int,
     ) -> None:
         self._client = client
         self._state = state
         self._batch_size = batch_size
         self._batch_seconds = batch_seconds
         self._stats = stats
+        self._max_page_bytes = max_page_bytes
         self._pending: list[FetchedArticle] = []
         self._timer: task.LoopingCall | None = None
 
@@ -54,6 +61,8 @@ class QueuePipeline:
             batch_size=crawler.settings.getint("ANN_BATCH_SIZE", 50),
             batch_seconds=crawler.settings.getfloat("ANN_BATCH_SECONDS", 2.0),
             stats=crawler.stats,
+            max_page_bytes=crawler.settings.getint(
+                "ANN_MAX_PAGE_BYTES", Settings.model_fields["max_page_bytes"].default),
         )
 
     def open_spider(self) -> None:
@@ -69,6 +78,11 @@ class QueuePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedArticle):
             return item
+        if too_large(item.page, self._max_page_bytes):
+            self._stats.inc_value("ann/errors/too_large")
+            self._state.count(item.page.source_id, "errors/too_large")
+            self._state.checked(item.page.url)
+            raise DropItem(f"{item.page.url}: body over {self._max_page_bytes} bytes")
         self._pending.append(item)
         if len(self._pending) >= self._batch_size:
             self._flush()
