@@ -35,6 +35,16 @@ def create_celery(settings: Settings) -> Celery:
         # broadcasts (ping, shutdown, ...) to this app reach only its workers, not the crawler's
         control_exchange=settings.pages_queue,
         task_routes={INDEX_PAGES_TASK: {"queue": settings.pages_queue}},
+        # A batch that runs too long (a page built to be slow) is stopped, not waited for: at
+        # the soft limit the task dead-letters it with reason "timeout"; at the hard limit
+        # (code the soft limit's exception cannot reach, inside a C parser) the pool kills the
+        # process and the message goes back to the queue, where the delivery cap
+        # (ANN_MAX_DELIVERIES) sends it to the dead letters instead of round the workers.
+        task_annotations={INDEX_PAGES_TASK: {
+            "soft_time_limit": settings.index_soft_time_limit_seconds,
+            "time_limit": settings.index_hard_time_limit_seconds,
+        }},
+        task_acks_on_timeout=False,
     )
     return app
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from celery import Task
+from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from pydantic import ValidationError
@@ -153,6 +154,10 @@ def _index(task: Task, res: WorkerResources, payload: dict[str, Any]) -> dict[st
     try:
         res.ensure_index()
         outcome = process_batch(message.pages, res.es, res.alias, res.registry)
+    except SoftTimeLimitExceeded:
+        logger.error("batch dead-lettered: still running at the soft time limit")
+        res.dead_letters.add(payload, "timeout", message.pages)
+        return {"dead_lettered": len(message.pages)}
     except Exception as error:
         if not _transient(error):
             # A bug or an unforeseen reply: keep the batch for a replay instead of losing it.

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urljoin, urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
+
 from ann.sources import Source, load_registry
 from ann.text import repair_mojibake
 from ann.urls import canonical_url
@@ -192,5 +194,9 @@ def extract_article(
         raise
     except RecursionError as error:
         raise ExtractionError("too_deep") from error
+    except SoftTimeLimitExceeded as error:
+        # the task's soft time limit fired on this page: it is refused as "timeout" and the
+        # rest of the batch goes on (the hard limit still bounds the whole batch)
+        raise ExtractionError("timeout") from error
     except Exception as error:  # the pipeline must get a typed, countable reason, never a crash
         raise ExtractionError(f"unexpected:{type(error).__name__}") from error
