@@ -65,6 +65,11 @@ def remove_network(number: int) -> None:
             _kill_namespace_processes(ns)
             _ip("netns", "del", ns, check=False)
             shutil.rmtree(NETNS_ETC / ns, ignore_errors=True)
+    # A deleted namespace's cables may outlive it for a while: remove the bridge's ends too.
+    for line in _ip("-o", "link", "show").stdout.splitlines():
+        name = line.split(":")[1].strip().split("@")[0]
+        if name.startswith(f"{PREFIX}{number}-"):
+            _ip("link", "del", name, check=False)
     _ip("link", "del", f"{PREFIX}{number}", check=False)
     (OWNERS / f"{number}.pid").unlink(missing_ok=True)
 
