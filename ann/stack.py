@@ -45,12 +45,24 @@ def _port(url: str) -> int:
     return port
 
 
-def run_service_script(name: str, action: str, env: dict[str, str]) -> None:
-    """Run `deploy/local/<name>.sh <action>`; raise StackError when it fails."""
+def run_service_script(name: str, action: str, env: dict[str, str]) -> str:
+    """Run `deploy/local/<name>.sh <action>`; return the last line it printed on stdout (its
+    progress goes to stderr); raise StackError when it fails."""
     script = DEPLOY_LOCAL / f"{name}.sh"
-    result = subprocess.run(["bash", str(script), action], env={**os.environ, **env}, check=False)
+    result = subprocess.run(["bash", str(script), action], env={**os.environ, **env}, check=False,
+                            stdout=subprocess.PIPE, text=True)
     if result.returncode != 0:
         raise StackError(f"{script.name} {action} failed (exit {result.returncode})")
+    lines = result.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def start_service(name: str, env: dict[str, str]) -> bool:
+    """Start a local service; True when this call started it, False when it was already running
+    (or another starter's process was coming up). The script decides, from its own pid file and
+    health check: a reachability probe made beforehand can time out on a busy machine and would
+    make a caller stop, at its end, a service that others are using."""
+    return run_service_script(name, "start", env) == "started"
 
 
 def managed_services(settings: Settings) -> dict[str, dict[str, str]]:
@@ -80,9 +92,11 @@ def reachable(settings: Settings) -> dict[str, bool]:
     return status
 
 
-def start_services(settings: Settings) -> None:
-    for name, env in managed_services(settings).items():
-        run_service_script(name, "start", env)
+def start_services(settings: Settings) -> dict[str, dict[str, str]]:
+    """Start the managed services; return those this call started (name -> script env), the
+    only ones its caller may stop."""
+    return {name: env for name, env in managed_services(settings).items()
+            if start_service(name, env)}
 
 
 def stop_services(settings: Settings) -> list[str]:
@@ -132,7 +146,8 @@ class Launch:
         for name, env in managed_services(self.settings).items():
             if not up[name]:
                 self.services[name] = env  # before starting: a half-started one is stopped too
-            run_service_script(name, "start", env)
+            if not start_service(name, env):
+                self.services.pop(name, None)  # it was running after all: someone else's
 
     def undo(self) -> list[str]:
         """Stop what this launch started, newest first; return the names stopped."""

@@ -46,19 +46,17 @@ def logger(name: str) -> Callable[[str], None]:
 
 @contextmanager
 def services(settings: Settings) -> Iterator[dict[str, bool]]:
-    """Redis and Elasticsearch up for the block; afterwards stop only what was down before.
+    """Redis and Elasticsearch up for the block; afterwards stop only what this block started.
 
     Yields which services were already reachable (someone else's: never stopped here)."""
     from ann import stack
 
-    before = stack.reachable(settings)
-    stack.start_services(settings)
+    started = stack.start_services(settings)
     try:
-        yield before
+        yield {name: name not in started for name in ("redis", "elasticsearch")}
     finally:
-        for name, env in stack.managed_services(settings).items():
-            if not before.get(name, False):
-                stack.run_service_script(name, "stop", env)
+        for name, env in started.items():
+            stack.run_service_script(name, "stop", env)
 
 
 def mirror_pages(per_site: int) -> list[RawPage]:

@@ -596,9 +596,8 @@ def main() -> None:
     from ann.settings import Settings
 
     settings = Settings()
-    before = stack.reachable(settings)
     started = time.monotonic()
-    stack.start_services(settings)
+    started_services = stack.start_services(settings)
     with ExitStack() as cleanup:
         workdir = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
         if not args.keep:
@@ -607,9 +606,8 @@ def main() -> None:
             cleanup.callback(shutil.rmtree, workdir, True)
         else:
             log(f"work dir (logs) kept: {workdir}")
-        for name, env in stack.managed_services(settings).items():
-            if not before.get(name, False):
-                cleanup.callback(stack.run_service_script, name, "stop", env)
+        for name, env in started_services.items():
+            cleanup.callback(stack.run_service_script, name, "stop", env)
         bench = Bench(args.per_site, args.rounds, args.p6_per_site, workdir)
         cleanup.callback(bench.cleanup)
         _root, server = bench.mirror("mirror", args.per_site)

@@ -57,12 +57,10 @@ def shared_dir() -> Path:
 def services() -> Iterator[Settings]:
     """Redis and Elasticsearch, up; yields base settings with an isolated Redis database."""
     base = Settings()
-    before = stack.reachable(base)
-    stack.start_services(base)
+    started_here = stack.start_services(base)
     redis_url = base.redis_url.rsplit("/", 1)[0] + f"/{TEST_REDIS_DB}"
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     yield base.model_copy(update={"redis_url": redis_url, "key_prefix": prefix})
-    started_here = {n: env for n, env in stack.managed_services(base).items() if not before[n]}
     for name, env in started_here.items():
         stack.run_service_script(name, "stop", env)
 

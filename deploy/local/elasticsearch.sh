@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local single-node Elasticsearch for development, tests and CI.
 #
-#   deploy/local/elasticsearch.sh install|start|stop|status|url
+#   deploy/local/elasticsearch.sh install|start|stop|status|url   (start prints "started", or "running" when it was already up)
 #
 # Environment (defaults):
 #   ES_PORT            19200                          HTTP port (bound to 127.0.0.1 only)
@@ -223,6 +223,7 @@ wait_healthy() {
 cmd_start() {
   if es_healthy; then
     ann_log "already running at $ES_URL (reusing)"
+    echo running
     return 0
   fi
   local t0; t0="$(ann_now)"
@@ -235,11 +236,13 @@ cmd_start() {
   flock 9
   if es_healthy; then
     ann_log "already running at $ES_URL (started concurrently; reusing)"
+    echo running
     return 0
   fi
-  local pid
+  local pid outcome=started
   if pid="$(ann_pid_alive "$PIDFILE" elasticsearch)"; then
     ann_log "pid $pid from $PIDFILE is starting; waiting for it"
+    outcome=running  # another starter's process: not ours to stop
   else
     rm -f "$PIDFILE"
     write_config
@@ -261,6 +264,7 @@ cmd_start() {
     exit 1
   fi
   ann_log "healthy at $ES_URL after $(ann_elapsed "$t0")s (pid $(cat "$PIDFILE"))"
+  echo "$outcome"
 }
 
 # ------------------------------------------------------------------------------------------- stop

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local Redis for development, tests and CI (crawl queues).
 #
-#   deploy/local/redis.sh install|start|stop|status|url
+#   deploy/local/redis.sh install|start|stop|status|url   (start prints "started", or "running" when it was already up)
 #
 # Environment (defaults):
 #   REDIS_PORT           16379                              TCP port (bound to 127.0.0.1 only)
@@ -45,15 +45,17 @@ cmd_install() {
 cmd_start() {
   if redis_ping; then
     ann_log "already running on 127.0.0.1:$REDIS_PORT (reusing)"
+    echo running
     return 0
   fi
   local t0; t0="$(ann_now)"
   cmd_install
   ann_mkdir_shared "$(dirname "$ANN_RUN_DIR")"
   mkdir -p "$ANN_RUN_DIR"
-  local pid
+  local pid outcome=started
   if pid="$(ann_pid_alive "$PIDFILE" redis-server)"; then
     ann_log "pid $pid from $PIDFILE is alive but does not answer PING; waiting for it"
+    outcome=running  # another starter's process: not ours to stop
   else
     rm -f "$PIDFILE"
     cat >"$CONF" <<EOF
@@ -89,6 +91,7 @@ EOF
     sleep 0.1
   done
   ann_log "ready on 127.0.0.1:$REDIS_PORT after $(ann_elapsed "$t0")s (pid $(cat "$PIDFILE" 2>/dev/null || echo '?'))"
+  echo "$outcome"
 }
 
 cmd_stop() {
