@@ -30,6 +30,7 @@ values=(
   "REDIS_PASSWORD=$(token)"
   "FLOWER_BASIC_AUTH=admin:$(token)"
   "ANN_API_ADMIN_KEY=$(token)"
+  "ANN_API_CURSOR_SECRET=$(token)"
 )
 if [[ -e "$out/.env" ]]; then
   mapfile -t values < "$out/.env"  # one set of values for both files

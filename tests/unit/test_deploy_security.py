@@ -33,7 +33,8 @@ from tests.unit.deploy_files import (
     workloads,
 )
 
-GENERATED = {"ELASTIC_PASSWORD", "REDIS_PASSWORD", "FLOWER_BASIC_AUTH", "ANN_API_ADMIN_KEY"}
+GENERATED = {"ELASTIC_PASSWORD", "REDIS_PASSWORD", "FLOWER_BASIC_AUTH", "ANN_API_ADMIN_KEY",
+             "ANN_API_CURSOR_SECRET"}
 
 
 def _generate(out: Path) -> dict[str, str]:
