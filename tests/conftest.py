@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -45,6 +45,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                                    "(set ANN_SHARED_DIR)")
     for item in marked:
         item.add_marker(skip)
+
+
+MEASURED = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture
+def report(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Record a line of what a test measured; the run's summary shows every such line, also
+    when the test passes (pytest keeps a passing test's own output to itself)."""
+    lines = request.config.stash.setdefault(MEASURED, [])
+
+    def add(line: str) -> None:
+        lines.append(f"{request.node.name}: {line}")
+
+    return add
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    lines = terminalreporter.config.stash.get(MEASURED, [])
+    if lines:
+        terminalreporter.section("measured")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

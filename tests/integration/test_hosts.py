@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -123,7 +123,7 @@ def test_every_process_is_live_and_reaches_the_services_by_name(world: Deploymen
 
 
 def test_the_schedule_alone_indexes_every_article_the_feeds_list(
-    world: Deployment, es: Elasticsearch
+    world: Deployment, es: Elasticsearch, report: Callable[[str], None]
 ) -> None:
     expected = {a.url for a in _manifest(world).articles if a.source_id not in FEEDLESS}
     seconds = wait_until(lambda: expected <= set(_indexed(es)),
@@ -135,7 +135,7 @@ def test_the_schedule_alone_indexes_every_article_the_feeds_list(
         for feed in source.entry_points.feeds:
             parts = urlsplit(feed)
             assert (parts.scheme, parts.netloc, parts.path) in requested, feed
-    print(f"\nschedule: {len(expected)} articles of {22 - len(FEEDLESS)} sources with feeds "
+    report(f"schedule: {len(expected)} articles of {22 - len(FEEDLESS)} sources with feeds "
           f"indexed {seconds:.0f} s after the start, nobody running a command")
 
 
@@ -168,7 +168,7 @@ class Queries:
 
 
 def test_new_feed_items_are_searchable_through_a_node_down_and_a_redis_restart(
-    world: Deployment, es: Elasticsearch
+    world: Deployment, es: Elasticsearch, report: Callable[[str], None]
 ) -> None:
     manifest = _manifest(world)
     queries = Queries(world.api_url, manifest.articles[0].keyword)
@@ -196,16 +196,16 @@ def test_new_feed_items_are_searchable_through_a_node_down_and_a_redis_restart(
     finally:
         queries.stop()
         thread.join(timeout=30)
-    print(f"\nnew items: {len(new)} in the feeds, searchable {seconds:.0f} s after they "
+    report(f"new items: {len(new)} in the feeds, searchable {seconds:.0f} s after they "
           f"appeared; meanwhile {INDEXERS[1]} and {down_node} down, Redis restarted")
-    print(f"queries while a node was down: answered {queries.answered} / "
+    report(f"queries while a node was down: answered {queries.answered} / "
           f"failed {len(queries.failed)}")
     assert queries.answered > 0
     assert queries.failed == []
 
 
 def test_admin_recrawl_fetches_the_sources_without_feeds(
-    world: Deployment, es: Elasticsearch
+    world: Deployment, es: Elasticsearch, report: Callable[[str], None]
 ) -> None:
     since = len(world.requests())
     reply = httpx.post(f"{world.api_url}/admin/recrawl", headers={"X-API-Key": ADMIN_KEY},
@@ -216,11 +216,11 @@ def test_admin_recrawl_fetches_the_sources_without_feeds(
                          "the recrawled sources' articles indexed", 600, 3)
     hosts = {str(r["host"]) for r in world.requests()[since:] if r["status"] == 200}
     assert "www.thejakartapost.com" in hosts, hosts
-    print(f"\nPOST /admin/recrawl {FEEDLESS}: {len(expected)} articles indexed in {seconds:.0f} s")
+    report(f"POST /admin/recrawl {FEEDLESS}: {len(expected)} articles indexed in {seconds:.0f} s")
 
 
 def test_a_crawler_that_does_not_trust_the_sites_authority_fetches_nothing(
-    world: Deployment
+    world: Deployment, report: Callable[[str], None]
 ) -> None:
     """Scrapy accepts any certificate unless told otherwise. A crawl with another authority in
     ``SSL_CERT_FILE`` must not get one request through (the handshake fails first). It runs on
@@ -235,7 +235,7 @@ def test_a_crawler_that_does_not_trust_the_sites_authority_fetches_nothing(
                                 "--", "statesman"], env, timeout=300)
     summary = json.loads(run.stdout.strip().splitlines()[-1])["statesman"]
     reached = [r for r in world.requests()[since:] if r["client"] == world.address("api")]
-    print(f"\nuntrusted authority: {sum(summary['requests'].values())} requests sent, "
+    report(f"untrusted authority: {sum(summary['requests'].values())} requests sent, "
           f"{len(reached)} reached the internet; crawl errors {summary['errors']}")
     assert summary["requests"], summary
     assert reached == []
@@ -243,18 +243,18 @@ def test_a_crawler_that_does_not_trust_the_sites_authority_fetches_nothing(
 
 
 def test_every_article_is_indexed_exactly_once_and_every_host_worked(
-    world: Deployment, es: Elasticsearch
+    world: Deployment, es: Elasticsearch, report: Callable[[str], None]
 ) -> None:
     expected = {a.url for a in _manifest(world).articles}
     indexed = _indexed(es)
     duplicated = sorted(url for url, n in indexed.items() if n > 1)
-    print(f"\narticles: expected {len(expected)} / indexed {len(expected & set(indexed))} / "
+    report(f"articles: expected {len(expected)} / indexed {len(expected & set(indexed))} / "
           f"duplicated {len(duplicated)} / not in the mirror {len(set(indexed) - expected)}")
     fetched = _fetched_pages(world)
     for host in CRAWLERS:
-        print(f"{host}: {fetched[host]} pages fetched from the internet")
+        report(f"{host}: {fetched[host]} pages fetched from the internet")
     for host, (batches, pages) in world.batches_by_host().items():
-        print(f"{host}: {batches} batches, {pages} pages indexed")
+        report(f"{host}: {batches} batches, {pages} pages indexed")
     assert duplicated == []
     assert set(indexed) == expected
     assert all(fetched[h] > 0 for h in CRAWLERS), fetched
