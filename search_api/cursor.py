@@ -19,11 +19,12 @@ import json
 import math
 from typing import Any
 
-from search_api.params import SearchParams
+from search_api.params import Filters, SearchParams
 from search_api.query import SORT_VALUE_TYPES, SortValue
 
 CURSOR_VERSION = 1
-_QUERY_FIELDS = {"q", "source", "country", "category", "author", "language", "date_from", "date_to"}
+_QUERY_FIELDS = set(Filters.model_fields)
+"""What selects the result list: every filter, including those added later."""
 _LONG = (-(2**63), 2**63 - 1)
 _MAC_BYTES = 16
 _MALFORMED = (

@@ -46,7 +46,11 @@ class Sort(StrEnum):
     oldest = "oldest"
 
 
-class SearchParams(BaseModel):
+class Filters(BaseModel):
+    """What selects the result set — the query and every filter — shared by every route that
+    reads a result set (``/search``, ``/timeline``, ``/export``, ``/top-terms``): a filter added
+    here applies to all of them, and binds the cursor (:func:`search_api.cursor.fingerprint`)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     q: str | None = Field(
@@ -66,6 +70,15 @@ class SearchParams(BaseModel):
     date_from: IsoDate | None = Field(
         default=None, alias="from", description="Published on or after")
     date_to: IsoDate | None = Field(default=None, alias="to", description="Published on or before")
+
+    @model_validator(mode="after")
+    def _check_dates(self) -> Filters:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("'from' must not be after 'to'")
+        return self
+
+
+class SearchParams(Filters):
     sort: Sort = Sort.relevance
     page: int = Field(default=1, ge=1)
     size: int = Field(default=10, ge=0, le=MAX_PAGE_SIZE)
@@ -80,8 +93,6 @@ class SearchParams(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> SearchParams:
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError("'from' must not be after 'to'")
         if self.cursor is not None and self.page != 1:
             raise ValueError("use either 'page' or 'cursor', not both")
         if self.cursor is not None and self.collapse:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from search_api.params import COPIES_SHOWN, SearchParams, Sort
+from search_api.params import COPIES_SHOWN, Filters, SearchParams, Sort
 
 SortValue = str | int | float
 
@@ -43,31 +43,53 @@ HIGHLIGHT_MAX_OFFSET = 500_000
 COPY_FIELDS = ["url", "source_id", "source_name", "published_at"]
 
 
-def _facet_filters(params: SearchParams) -> dict[str, dict[str, Any]]:
+def _facet_filters(params: Filters) -> dict[str, dict[str, Any]]:
     chosen = {name: getattr(params, name) for name in FACETS}
     return {name: {"terms": {FACETS[name]: values}} for name, values in chosen.items() if values}
 
 
+def text_clauses(params: Filters) -> list[dict[str, Any]]:
+    """The full-text part of the selection: empty without ``q``."""
+    if not (params.q and params.q.strip()):
+        return []
+    return [{
+        "simple_query_string": {
+            "query": params.q,
+            "fields": TEXT_FIELDS,
+            "default_operator": "and",
+            "flags": "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE|ESCAPE",
+        }
+    }]
+
+
+def _date_filters(params: Filters, time_zone: str | None) -> list[dict[str, Any]]:
+    """``from``/``to`` as whole days: of UTC, or of ``time_zone`` when given (``/timeline``
+    counts days of the zone it was asked for, and its bounds are days of that zone too)."""
+    if not (params.date_from or params.date_to):
+        return []
+    bounds: dict[str, str] = {}
+    if params.date_from:
+        bounds["gte"] = params.date_from.isoformat()
+    if params.date_to:
+        bounds["lte"] = params.date_to.isoformat()
+    if time_zone:
+        bounds["time_zone"] = time_zone
+    return [{"range": {"published_at": bounds}}]
+
+
 def _query(params: SearchParams) -> dict[str, Any]:
-    must: list[dict[str, Any]] = []
-    if params.q and params.q.strip():
-        must.append({
-            "simple_query_string": {
-                "query": params.q,
-                "fields": TEXT_FIELDS,
-                "default_operator": "and",
-                "flags": "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE|ESCAPE",
-            }
-        })
-    filters: list[dict[str, Any]] = []
-    if params.date_from or params.date_to:
-        bounds: dict[str, str] = {}
-        if params.date_from:
-            bounds["gte"] = params.date_from.isoformat()
-        if params.date_to:
-            bounds["lte"] = params.date_to.isoformat()
-        filters.append({"range": {"published_at": bounds}})
-    return {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}
+    """``/search``'s query: the facet filters go to its ``post_filter`` instead."""
+    must = text_clauses(params)
+    return {"bool": {"must": must or [{"match_all": {}}], "filter": _date_filters(params, None)}}
+
+
+def selection(params: Filters, time_zone: str | None = None, *, text: bool = True
+              ) -> dict[str, Any]:
+    """The query selecting exactly the result set of ``params`` — text and every filter — for
+    the routes that read a whole result set rather than a page of it. ``text=False`` leaves the
+    text out: the same filters' whole output, what ``/timeline`` divides by."""
+    filters = [*_date_filters(params, time_zone), *_facet_filters(params).values()]
+    return {"bool": {"must": text_clauses(params) if text else [], "filter": filters}}
 
 
 def _aggregations(facet_filters: dict[str, dict[str, Any]]) -> dict[str, Any]:

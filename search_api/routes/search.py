@@ -11,32 +11,16 @@ from pydantic import ValidationError
 from search_api.cursor import CursorError, decode_cursor, encode_cursor
 from search_api.errors import REFUSED, invalid
 from search_api.models import ArticleSummary, FacetValue, SearchResponse
-from search_api.params import (
-    MAX_CURSOR_LENGTH,
-    MAX_FILTER_VALUES,
-    MAX_PAGE_SIZE,
-    MAX_QUERY_LENGTH,
-    FilterValue,
-    IsoDate,
-    SearchParams,
-    Sort,
-)
+from search_api.params import MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, SearchParams, Sort
 from search_api.query import FACETS, SortValue, build_search
+from search_api.routes.filters import Selected
 from search_api.state import State
 
 router = APIRouter()
-Filter = Annotated[list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES)]
 
 
 async def search_params(
-    q: Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH)] = None,
-    source: Filter = None,
-    country: Filter = None,
-    category: Filter = None,
-    author: Filter = None,
-    language: Filter = None,
-    date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
-    date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
+    selected: Selected,
     sort: Sort = Sort.relevance,
     page: Annotated[int, Query(ge=1)] = 1,
     size: Annotated[int, Query(ge=0, le=MAX_PAGE_SIZE)] = 10,
@@ -45,9 +29,7 @@ async def search_params(
 ) -> SearchParams:
     try:
         return SearchParams.model_validate({
-            "q": q, "source": source or [], "country": country or [],
-            "category": category or [], "author": author or [], "language": language or [],
-            "from": date_from, "to": date_to, "sort": sort, "page": page, "size": size,
+            **selected.model_dump(by_alias=True), "sort": sort, "page": page, "size": size,
             "cursor": cursor, "collapse": collapse,
         })
     except ValidationError as error:
