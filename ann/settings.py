@@ -111,6 +111,12 @@ class Settings(BaseSettings):
     """WARC archive of every fetch (crawler/extensions/warc.py); ANN_WARC_DIR="" turns it off."""
     warc_max_bytes: int = Field(default=100 * 1024 * 1024, alias="ANN_WARC_MAX_BYTES", ge=1)
     warc_max_seconds: float = Field(default=3600.0, alias="ANN_WARC_MAX_SECONDS", gt=0)
+    warc_retain_days: float = Field(default=90.0, alias="ANN_WARC_RETAIN_DAYS", ge=0)
+    """Finished WARC files older than this are deleted when a crawler closes a file; 0 keeps
+    them forever."""
+    warc_retain_bytes: int = Field(default=50 * 1024**3, alias="ANN_WARC_RETAIN_BYTES", ge=0)
+    """The archive directory's finished files are kept under this total, oldest deleted first,
+    so that a long-running crawler cannot fill its disk; 0 for no cap."""
     crawler_metrics_port: int = Field(default=0, alias="ANN_CRAWLER_METRICS_PORT", ge=0, le=65535)
     """Port of a crawl worker's Prometheus ``/metrics``; 0 serves none (tests start many)."""
     indexer_metrics_port: int = Field(default=0, alias="ANN_INDEXER_METRICS_PORT", ge=0, le=65535)

@@ -70,6 +70,8 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
     values["ANN_WARC_DIR"] = str(settings.warc_dir) if settings.warc_dir else ""
     values["ANN_WARC_MAX_BYTES"] = settings.warc_max_bytes
     values["ANN_WARC_MAX_SECONDS"] = settings.warc_max_seconds
+    values["ANN_WARC_RETAIN_SECONDS"] = settings.warc_retain_days * 86400
+    values["ANN_WARC_RETAIN_BYTES"] = settings.warc_retain_bytes
     if mirror:
         values["ANN_MIRROR_URL"] = settings.mirror_url
         values["DOWNLOAD_HANDLERS"] = {"http": MIRROR_HANDLER, "https": MIRROR_HANDLER}

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Self
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.extensions.warc_files import Exchange, RotatingWarcWriter
+from crawler.extensions.warc_files import Exchange, Retention, RotatingWarcWriter
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -46,11 +46,13 @@ class _Lease:
 _leases: dict[Path, _Lease] = {}
 
 
-def _acquire(directory: Path, max_bytes: int, max_seconds: float) -> RotatingWarcWriter:
+def _acquire(
+    directory: Path, max_bytes: int, max_seconds: float, retention: Retention
+) -> RotatingWarcWriter:
     lease = _leases.get(directory)
     if lease is None:
         lease = _leases[directory] = _Lease(
-            RotatingWarcWriter(directory, max_bytes, max_seconds), users=0
+            RotatingWarcWriter(directory, max_bytes, max_seconds, retention=retention), users=0
         )
     lease.users += 1
     return lease.writer
@@ -62,8 +64,9 @@ def _release(directory: Path) -> None:
     if lease.users == 0:
         lease.writer.close()
         del _leases[directory]
-        logger.info("WARC archive closed: %d fetch(es) in %d file(s) under %s",
-                    lease.writer.exchanges, len(lease.writer.closed_files), directory)
+        logger.info("WARC archive closed: %d fetch(es) in %d file(s) under %s; %d old file(s) "
+                    "pruned", lease.writer.exchanges, len(lease.writer.closed_files), directory,
+                    len(lease.writer.pruned_files))
 
 
 def _pairs(headers: Headers) -> list[tuple[str, str]]:
@@ -78,11 +81,17 @@ class WarcExtension:
     """Writes a request and a response record per fetch under ``ANN_WARC_DIR``."""
 
     def __init__(
-        self, directory: Path, max_bytes: int, max_seconds: float, stats: StatsCollector
+        self,
+        directory: Path,
+        max_bytes: int,
+        max_seconds: float,
+        stats: StatsCollector,
+        retention: Retention,
     ) -> None:
         self.directory = directory.resolve()
         self._max_bytes = max_bytes
         self._max_seconds = max_seconds
+        self._retention = retention
         self._stats = stats
         self._writer: RotatingWarcWriter | None = None
 
@@ -97,6 +106,11 @@ class WarcExtension:
             max_bytes=crawler.settings.getint("ANN_WARC_MAX_BYTES", DEFAULT_MAX_BYTES),
             max_seconds=crawler.settings.getfloat("ANN_WARC_MAX_SECONDS", DEFAULT_MAX_SECONDS),
             stats=crawler.stats,
+            # 0 switches a bound off (as ann/settings.py documents); Retention says so with None.
+            retention=Retention(
+                max_age_seconds=crawler.settings.getfloat("ANN_WARC_RETAIN_SECONDS") or None,
+                max_total_bytes=crawler.settings.getint("ANN_WARC_RETAIN_BYTES") or None,
+            ),
         )
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.response_received, signal=signals.response_received)
@@ -104,7 +118,9 @@ class WarcExtension:
         return extension
 
     def spider_opened(self) -> None:
-        self._writer = _acquire(self.directory, self._max_bytes, self._max_seconds)
+        self._writer = _acquire(
+            self.directory, self._max_bytes, self._max_seconds, self._retention
+        )
 
     def response_received(self, response: Response, request: Request) -> None:
         if self._writer is None:
@@ -121,8 +137,10 @@ class WarcExtension:
             fetched_at=datetime.now(UTC),
         ))
         self._stats.inc_value("ann/warc/fetches")
+        self._stats.set_value("ann/warc/pruned_files", len(self._writer.pruned_files))
 
     def spider_closed(self) -> None:
         if self._writer is not None:
-            self._writer = None
-            _release(self.directory)
+            writer, self._writer = self._writer, None
+            _release(self.directory)  # the last crawler out closes the file, which prunes
+            self._stats.set_value("ann/warc/pruned_files", len(writer.pruned_files))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import socket
 import time
 from collections.abc import Callable
@@ -29,6 +30,10 @@ from warcio.warcwriter import WARCWriter
 OPEN_SUFFIX = ".open"
 WARC_SUFFIX = ".warc.gz"
 SOFTWARE = "ann-crawl-index"
+
+# What a writer may prune: only finished files named as this module names them, never a file
+# that is still being written (``.open``) nor anything else an operator put in the directory.
+_OWN_FILE = re.compile(r"ann-\d{14}-\d+-\d{5}\.warc\.gz")
 
 # Process-wide, so that file names stay unique even if several writers share one directory.
 _serials = itertools.count()
@@ -81,10 +86,57 @@ def _request_headers(exchange: Exchange) -> list[tuple[str, str]]:
     return [("Host", urlsplit(exchange.url).netloc), *headers]
 
 
+@dataclass(frozen=True, slots=True)
+class Retention:
+    """How much finished archive a directory keeps: files older than ``max_age_seconds`` and, past
+    ``max_total_bytes``, the oldest files go first. ``None`` keeps that dimension unbounded.
+
+    The archive exists to rebuild an index without fetching again, so the newest files are the
+    valuable ones; a crawler that ran for months must not fill its disk and then fail on the next
+    write (which would cost the fetches, not only the archive)."""
+
+    max_age_seconds: float | None = None
+    max_total_bytes: int | None = None
+
+
+def prune(directory: Path, retention: Retention, now: float) -> list[Path]:
+    """Delete the finished files of ``directory`` that ``retention`` no longer keeps, oldest
+    first; returns what was deleted. Several crawler processes may share a directory and prune
+    concurrently, so a file that vanished meanwhile is simply skipped."""
+    files: list[tuple[float, str, int, Path]] = []
+    for path in directory.iterdir():
+        if not _OWN_FILE.fullmatch(path.name):
+            continue
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        files.append((stat.st_mtime, path.name, stat.st_size, path))
+    files.sort()  # oldest first; the name (time, pid, serial) orders files closed in one second
+    total = sum(size for _, _, size, _ in files)
+    doomed: list[Path] = []
+    for mtime, _, size, path in files:
+        too_old = retention.max_age_seconds is not None and now - mtime > retention.max_age_seconds
+        too_much = retention.max_total_bytes is not None and total > retention.max_total_bytes
+        if not (too_old or too_much):
+            break  # the rest are newer, and what is left fits
+        doomed.append(path)
+        total -= size
+    removed: list[Path] = []
+    for path in doomed:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(path)
+    return removed
+
+
 class RotatingWarcWriter:
     """Appends fetches to ``ann-<YYYYMMDDHHMMSS>-<pid>-<serial>.warc.gz`` files in ``directory``,
     starting a new file once the current one exceeds ``max_bytes`` (compressed) or is older
-    than ``max_seconds``. Not thread-safe: Scrapy calls it from the reactor thread only."""
+    than ``max_seconds``; after closing a file it prunes the directory to ``retention``.
+    Not thread-safe: Scrapy calls it from the reactor thread only."""
 
     def __init__(
         self,
@@ -92,17 +144,20 @@ class RotatingWarcWriter:
         max_bytes: int,
         max_seconds: float,
         *,
+        retention: Retention = Retention(),
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.directory = directory
         self.max_bytes = max_bytes
         self.max_seconds = max_seconds
+        self.retention = retention
         self._clock = clock
         self._out: BinaryIO | None = None
         self._writer: WARCWriter | None = None
         self._path: Path | None = None
         self._opened_at = 0.0
         self.closed_files: list[Path] = []
+        self.pruned_files: list[Path] = []
         self.exchanges = 0
 
     def write(self, exchange: Exchange) -> None:
@@ -163,3 +218,4 @@ class RotatingWarcWriter:
         os.replace(self._path.with_name(self._path.name + OPEN_SUFFIX), self._path)
         self.closed_files.append(self._path)
         self._out, self._writer, self._path = None, None, None
+        self.pruned_files.extend(prune(self.directory, self.retention, self._clock()))

@@ -22,7 +22,13 @@ from warcio.recordloader import ArcWarcRecord
 from ann.messages import RawPage
 from ann.sources import load_registry
 from crawler.extensions.warc import WarcExtension
-from crawler.extensions.warc_files import OPEN_SUFFIX, Exchange, RotatingWarcWriter
+from crawler.extensions.warc_files import (
+    OPEN_SUFFIX,
+    Exchange,
+    Retention,
+    RotatingWarcWriter,
+    prune,
+)
 from crawler.replay import archive_files, replay
 
 ARTICLE = "https://www.dawn.com/news/1234567/a-story-about-rivers"
@@ -82,6 +88,54 @@ def test_writer_rotates_by_age(tmp_path: Path) -> None:
     writer.close()
     counts = [sum(r.rec_type == "response" for r in _records(p)) for p in writer.closed_files]
     assert counts == [2, 1]
+
+
+def test_writer_keeps_the_newest_files_under_the_byte_cap(tmp_path: Path) -> None:
+    foreign = tmp_path / "notes.txt"  # an operator's file in the directory is never pruned
+    foreign.write_text("keep")
+    writer = RotatingWarcWriter(tmp_path, max_bytes=6000, max_seconds=3600,
+                                retention=Retention(max_total_bytes=20_000))
+    bodies = [os.urandom(2500) for _ in range(20)]  # about 50 kB of incompressible payload
+    for n, body in enumerate(bodies):
+        writer.write(_exchange(f"{ARTICLE}-{n}", body))
+        assert len([p for p in tmp_path.iterdir() if p.name.endswith(OPEN_SUFFIX)]) <= 1
+    writer.close()
+
+    kept = sorted(p for p in tmp_path.iterdir() if NAME.match(p.name))
+    assert writer.pruned_files and not any(p.exists() for p in writer.pruned_files)
+    assert kept == sorted(set(writer.closed_files) - set(writer.pruned_files))
+    assert sum(p.stat().st_size for p in kept) <= 20_000
+    assert foreign.read_text() == "keep"
+    stored = [r.payload for p in kept for r in _records(p) if r.rec_type == "response"]
+    assert stored == bodies[-len(stored):]  # what is left is the newest fetches, in order
+
+
+def test_prune_deletes_finished_files_past_their_age_only(tmp_path: Path) -> None:
+    now = 2_000_000_000.0
+    old, recent = (tmp_path / f"ann-20260101000000-7-0000{n}.warc.gz" for n in (1, 2))
+    still_open = tmp_path / f"ann-20260101000000-7-00003.warc.gz{OPEN_SUFFIX}"
+    for path, age_days in ((old, 31), (recent, 29), (still_open, 400)):
+        path.write_bytes(b"x")
+        os.utime(path, (now - age_days * 86400, now - age_days * 86400))
+
+    assert prune(tmp_path, Retention(max_age_seconds=30 * 86400), now) == [old]
+    assert sorted(tmp_path.iterdir()) == [recent, still_open]
+    assert prune(tmp_path, Retention(), now) == []  # no bound, nothing pruned
+
+
+def test_extension_prunes_as_configured(tmp_path: Path) -> None:
+    crawler = get_crawler(settings_dict={
+        "ANN_WARC_DIR": str(tmp_path), "ANN_WARC_MAX_BYTES": 4000,
+        "ANN_WARC_RETAIN_BYTES": 9000, "ANN_WARC_RETAIN_SECONDS": 0,
+    })
+    extension = WarcExtension.from_crawler(crawler)
+    extension.spider_opened()
+    for n in range(12):
+        extension.response_received(*_fetch(f"{ARTICLE}{n}", os.urandom(2500)))
+    extension.spider_closed()
+    assert 0 < sum(p.stat().st_size for p in tmp_path.iterdir()) <= 9000
+    assert crawler.stats is not None
+    assert crawler.stats.get_value("ann/warc/pruned_files", 0) > 0
 
 
 def _fetch(url: str, body: bytes, status: int = 200) -> tuple[Response, Request]:
