@@ -115,16 +115,3 @@ def isolated(services: Settings, es: Elasticsearch) -> Iterator[Settings]:
     yield settings
     es.indices.delete(index=index_name(settings.index_alias), ignore_unavailable=True)
 
-
-def service_env(settings: Settings) -> dict[str, str]:
-    """Environment for subprocesses (workers, crawler) that must use these settings."""
-    return {
-        **os.environ,
-        "ES_URL": settings.es_url,
-        "REDIS_URL": settings.redis_url,
-        "ANN_INDEX_ALIAS": settings.index_alias,
-        "ANN_PAGES_QUEUE": settings.pages_queue,
-        "ANN_KEY_PREFIX": settings.key_prefix,
-        "ANN_WARC_DIR": "",  # tests that archive set their own directory
-        "ANN_SHARED_DIR": str(settings.shared_dir),
-    }

@@ -13,7 +13,7 @@ from redis import Redis
 from ann.messages import CRAWL_SOURCES_TASK
 from ann.settings import Settings
 from search_api.app import create_app
-from tests.queued import queued_tasks
+from tests.support.queued import queued_tasks
 
 pytestmark = pytest.mark.integration
 KEY = "s3cret-operator-key"

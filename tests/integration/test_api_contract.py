@@ -9,7 +9,6 @@ seed is fixed, so a failure reproduces; ``st replay`` is printed with it.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -23,8 +22,9 @@ from elasticsearch import Elasticsearch
 from redis import Redis
 
 from ann.settings import Settings
-from tests.conftest import service_env
-from tests.integration.api_corpus import corpus_documents, index_documents, private_alias
+from tests.support.api_corpus import corpus_documents, index_documents, private_alias
+from tests.support.env import service_env
+from tests.support.ports import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -34,20 +34,13 @@ EXAMPLES = 20
 SEED = 4
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def served_api(services: Settings, es: Elasticsearch, tmp_path: Path) -> Iterator[str]:
     """The API under uvicorn, as deployed, on an index of its own; its base URL."""
     crawl_queue = f"test-crawl-{uuid.uuid4().hex[:8]}"
     with private_alias(services, es) as settings:
         index_documents(es, settings.index_alias, corpus_documents(4))
-        port = _free_port()
+        port = free_port()
         env = {**service_env(settings), "ANN_API_ADMIN_KEY": KEY, "ANN_API_RATE_LIMIT": "",
                "ANN_CRAWL_QUEUE": crawl_queue}
         log = (tmp_path / "uvicorn.log").open("wb")

@@ -18,7 +18,7 @@ from ann.settings import Settings
 from indexer.article import Article
 from indexer.documents import to_document
 from search_api.app import create_app
-from tests.integration.api_corpus import corpus_documents, index_documents, private_alias
+from tests.support.api_corpus import corpus_documents, index_documents, private_alias
 
 pytestmark = pytest.mark.integration
 

@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from ann.settings import Settings
 from search_api.app import create_app
-from tests.integration.api_corpus import corpus_documents, index_documents, private_alias
+from tests.support.api_corpus import corpus_documents, index_documents, private_alias
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from ann.settings import Settings
 from ann.sources import load_registry
 from search_api.app import create_app
-from tests.integration.api_corpus import BASE, document, index_documents, private_alias
+from tests.support.api_corpus import BASE, document, index_documents, private_alias
 
 pytestmark = pytest.mark.integration
 

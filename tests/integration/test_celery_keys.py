@@ -31,8 +31,8 @@ from ann.settings import Settings
 from crawler.celery_app import create_celery as create_crawler_celery
 from indexer.celery_app import create_celery as create_indexer_celery
 from indexer.tasks import CLUSTER_TASK
-from tests.conftest import service_env
-from tests.integration.harness import celery_workers
+from tests.support.env import service_env
+from tests.support.harness import celery_workers
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 

@@ -18,8 +18,8 @@ from indexer.mapping import MAPPINGS, SETTINGS, UNCLUSTERED, ensure_index, index
 from indexer.outcomes import BatchOutcome
 from indexer.pipeline import index_stage
 from mirror.invent import EnglishWriter
-from tests.integration.harness import celery_workers
-from tests.integration.writes import as_writes
+from tests.support.harness import celery_workers
+from tests.support.writes import as_writes
 
 pytestmark = pytest.mark.integration
 

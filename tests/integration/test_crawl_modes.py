@@ -28,7 +28,7 @@ from ann.sources import load_registry
 from crawler.celery_app import create_celery
 from mirror.generate import generate
 from mirror.server import MirrorServer
-from tests.conftest import service_env
+from tests.support.env import service_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 

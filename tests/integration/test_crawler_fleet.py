@@ -28,9 +28,9 @@ from crawler.state import CrawlState, fingerprint
 from mirror.generate import generate
 from mirror.manifest import Manifest
 from mirror.server import MirrorServer
-from tests.conftest import service_env
-from tests.integration.fleet import crawl, finish, start_crawl
-from tests.queued import queued_urls
+from tests.support.env import service_env
+from tests.support.fleet import crawl, finish, start_crawl
+from tests.support.queued import queued_urls
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 

@@ -17,7 +17,7 @@ from ann.messages import Discovery, IndexPagesMessage, RawPage
 from ann.settings import Settings
 from indexer.dead_letters import TRIMMED, DeadLetters
 from indexer.outcomes import dead_letters_key, read_totals, replaying_key
-from tests.queued import queued_urls
+from tests.support.queued import queued_urls
 
 pytestmark = pytest.mark.integration
 

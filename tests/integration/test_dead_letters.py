@@ -15,7 +15,7 @@ from ann.cli import app
 from ann.messages import INDEX_PAGES_TASK, Discovery, IndexPagesMessage, RawPage
 from ann.settings import Settings
 from indexer.outcomes import dead_letters_key
-from tests.queued import queued_messages
+from tests.support.queued import queued_messages
 
 pytestmark = pytest.mark.integration
 

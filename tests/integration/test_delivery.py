@@ -31,8 +31,8 @@ from indexer.outcomes import read_totals
 from indexer.pipeline import fetch_version, process_batch
 from mirror.generate import generate
 from mirror.manifest import ArticleTruth, Manifest
-from tests.integration.delivery_support import REFUSED_AT, create_refusing_index, mirror_page
-from tests.integration.reliability_support import (
+from tests.support.delivery import REFUSED_AT, create_refusing_index, mirror_page
+from tests.support.reliability import (
     HoldingProxy,
     Worker,
     dead_letters,

@@ -25,8 +25,8 @@ from crawler.state import CrawlState
 from mirror.generate import generate
 from mirror.manifest import Manifest
 from mirror.server import Hostile, MirrorServer
-from tests.integration.harness import run_crawl
-from tests.queued import queued_messages
+from tests.support.harness import run_crawl
+from tests.support.queued import queued_messages
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 

@@ -19,8 +19,8 @@ from redis import Redis
 
 from ann.settings import Settings
 from crawler.state import CrawlState
-from tests.conftest import service_env
-from tests.integration.site import Route, Site, article, counting_listener, rss
+from tests.support.env import service_env
+from tests.support.site import Route, Site, article, counting_listener, rss
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 

@@ -26,8 +26,8 @@ from mirror.generate import generate
 from mirror.manifest import Manifest
 from mirror.server import MirrorServer
 from search_api.app import create_app
-from tests.conftest import service_env
-from tests.integration.harness import celery_workers, run_crawl, wait_drained
+from tests.support.env import service_env
+from tests.support.harness import celery_workers, run_crawl, wait_drained
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 

@@ -3,7 +3,6 @@ with the password in ``REDIS_URL`` and nothing else gets in."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -19,23 +18,18 @@ from ann.messages import INDEX_PAGES_TASK
 from ann.producer import TaskProducer
 from ann.settings import Settings
 from indexer.outcomes import dead_letters_key
-from tests.integration.harness import celery_workers, wait_drained
+from tests.support.harness import celery_workers, wait_drained
+from tests.support.ports import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
 PASSWORD = "4c627a288d2df35a91c93a8af889918361641c572f250ee2"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def guarded_redis(tmp_path: Path) -> Iterator[int]:
     """A redis-server of this test's own with ``--requirepass``, as deploy/ starts it."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
          "--appendonly", "no", "--dir", str(tmp_path), "--requirepass", PASSWORD],

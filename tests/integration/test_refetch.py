@@ -20,9 +20,9 @@ from indexer.mapping import ensure_index, index_name
 from indexer.outcomes import read_totals
 from mirror.generate import generate
 from mirror.server import MirrorServer
-from tests.integration.delivery_support import create_refusing_index
-from tests.integration.harness import run_crawl
-from tests.integration.reliability_support import Worker, dead_letters, pending, wait_until
+from tests.support.delivery import create_refusing_index
+from tests.support.harness import run_crawl
+from tests.support.reliability import Worker, dead_letters, pending, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 

@@ -24,8 +24,8 @@ from mirror.generate import generate
 from mirror.layout import BODY, resource_dir
 from mirror.manifest import Manifest
 from mirror.server import MirrorServer
-from tests.integration.harness import run_crawl
-from tests.queued import queued_messages
+from tests.support.harness import run_crawl
+from tests.support.queued import queued_messages
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 

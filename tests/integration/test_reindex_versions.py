@@ -16,7 +16,7 @@ from indexer.mapping import ensure_index, index_name
 from indexer.outcomes import BatchOutcome
 from indexer.pipeline import index_stage
 from indexer.reindex import reindex
-from tests.integration.writes import as_writes
+from tests.support.writes import as_writes
 
 pytestmark = pytest.mark.integration
 

@@ -30,8 +30,8 @@ from indexer.mapping import UNCLUSTERED, index_name
 from mirror.generate import generate
 from mirror.manifest import Manifest
 from mirror.server import MirrorServer
-from tests.integration.harness import run_crawl
-from tests.integration.reliability_support import (
+from tests.support.harness import run_crawl
+from tests.support.reliability import (
     HoldingProxy,
     Worker,
     dead_letters,

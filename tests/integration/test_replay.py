@@ -20,8 +20,8 @@ from ann.urls import document_id
 from indexer.mapping import index_name
 from mirror.generate import generate
 from mirror.server import MirrorServer
-from tests.conftest import service_env
-from tests.integration.harness import celery_workers, run_crawl, wait_drained
+from tests.support.env import service_env
+from tests.support.harness import celery_workers, run_crawl, wait_drained
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 

@@ -20,8 +20,8 @@ from ann.sources import Registry, load_registry
 from crawler.discovery import feed_entries
 from mirror.generate import generate
 from mirror.server import MirrorServer
-from tests.conftest import service_env
-from tests.queued import queued_urls
+from tests.support.env import service_env
+from tests.support.queued import queued_urls
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 

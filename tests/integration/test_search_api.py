@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from ann.settings import Settings
 from search_api.app import create_app
-from tests.integration.api_corpus import (
+from tests.support.api_corpus import (
     Doc,
     corpus_documents,
     index_documents,

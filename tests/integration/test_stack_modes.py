@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,18 +23,12 @@ from ann.processes import ProcessManager
 from ann.settings import Settings
 from indexer.mapping import index_name
 from mirror.generate import generate
-from tests.conftest import service_env
+from tests.support.env import service_env
+from tests.support.ports import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
 ANN = [sys.executable, "-m", "ann"]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -50,8 +43,8 @@ def stack_env(
     env = {k: v for k, v in service_env(settings).items()
            if k not in ("ANN_MIRROR_URL", "ANN_POLITENESS_SCALE")}
     env.update({"ANN_STATE_DIR": str(tmp_path / "state"), "ANN_CRAWL_QUEUE": settings.crawl_queue,
-                "ANN_API_PORT": str(_free_port()), "ANN_MIRROR_PORT": str(_free_port()),
-                "ANN_INDEXER_METRICS_PORT": str(_free_port())})
+                "ANN_API_PORT": str(free_port()), "ANN_MIRROR_PORT": str(free_port()),
+                "ANN_INDEXER_METRICS_PORT": str(free_port())})
     assert env["ES_URL"] and env["REDIS_URL"]  # the shared services are never ours to stop
     yield env
     subprocess.run([*ANN, "down"], env=env, capture_output=True, timeout=120, check=False)

@@ -23,7 +23,7 @@ from ann.messages import Discovery, RawPage
 from ann.settings import Settings
 from crawler.handoff import IndexerClient
 from indexer.outcomes import read_totals
-from tests.integration.reliability_support import Worker, dead_letters, wait_until
+from tests.support.reliability import Worker, dead_letters, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(400)]
 

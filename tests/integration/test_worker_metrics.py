@@ -5,7 +5,6 @@ pool processes."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -29,8 +28,9 @@ from crawler.celery_app import create_celery
 from indexer.mapping import index_name
 from mirror.generate import generate
 from mirror.server import MirrorServer
-from tests.conftest import service_env
-from tests.integration.harness import celery_workers, wait_drained
+from tests.support.env import service_env
+from tests.support.harness import celery_workers, wait_drained
+from tests.support.ports import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -39,12 +39,6 @@ FAILING = "kathmandupost"
 """Its host answers 503 to everything."""
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def scrape(port: int, timeout: float = 60) -> Samples:
@@ -127,7 +121,7 @@ def test_crawl_and_indexer_workers_count_what_they_did(
     registry = load_registry()
     failing = urlsplit(registry.get(FAILING).entry_points.feeds[0]).hostname or ""
     mirror.set_status(failing, 503)
-    crawler_port, indexer_port = _free_port(), _free_port()
+    crawler_port, indexer_port = free_port(), free_port()
     crawler_log, indexer_log = tmp_path / "crawler.log", tmp_path / "indexer.log"
     crawler_env = {"ANN_MIRROR_URL": mirror.url, "ANN_POLITENESS_SCALE": "0",
                    "ANN_CRAWLER_METRICS_PORT": str(crawler_port),

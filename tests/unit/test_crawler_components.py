@@ -15,7 +15,7 @@ from crawler.download import mirror_target
 from crawler.items import FetchedArticle
 from crawler.pipelines.queue import QueuePipeline
 from crawler.state import Fetched, state_for
-from tests.queued import queued_messages
+from tests.support.queued import queued_messages
 
 
 def test_mirror_target_keeps_path_query_and_host() -> None:

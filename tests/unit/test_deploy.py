@@ -25,7 +25,7 @@ from celery.bin.celery import celery as celery_cli
 from uvicorn.main import main as uvicorn_cli
 
 from ann.settings import REPO_ROOT, Settings
-from tests.unit.deploy_files import (
+from tests.support.deploy_files import (
     APP_IMAGE,
     K8S,
     KEDA_API,

@@ -18,7 +18,7 @@ from redis import Redis
 from ann.settings import Settings
 from search_api.app import create_app
 from search_api.routes import liveness
-from tests.unit.deploy_files import (
+from tests.support.deploy_files import (
     DEPLOY,
     NAME_LABEL,
     compose,

@@ -13,7 +13,7 @@ from redis import Redis
 
 from ann import stack
 from ann.settings import Settings
-from tests.conftest import service_env
+from tests.support.env import service_env
 
 
 @contextmanager

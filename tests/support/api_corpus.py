@@ -26,7 +26,7 @@ from indexer.documents import to_document
 from indexer.mapping import ensure_index, index_name
 from indexer.outcomes import BatchOutcome
 from indexer.pipeline import index_stage
-from tests.integration.writes import as_writes
+from tests.support.writes import as_writes
 
 BASE = datetime(2025, 3, 1, 6, tzinfo=UTC)
 SOURCES = ("dawn", "thestar", "koreaherald")

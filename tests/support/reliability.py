@@ -27,7 +27,7 @@ from redis.exceptions import RedisError
 from ann import stack
 from ann.settings import Settings
 from indexer.outcomes import dead_letters_key
-from tests.conftest import service_env
+from tests.support.env import service_env
 
 TASK_LINE = re.compile(
     r"Task indexer\.index_pages\[(?P<id>[0-9a-f-]+)\] (?P<what>received|succeeded)"

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from ann.settings import Settings
-from tests.conftest import service_env
+from tests.support.env import service_env
 
 
 def start_crawl(
