@@ -5,8 +5,9 @@ set (``validate_assignment``): a page is hostile input, and one 40 KB ``<meta na
 value must not make the engine refuse the whole article. Values that cannot be a term at that
 length (a 300-character tag, author or language code, a 3,000-character image URL) are dropped;
 prose (title, standfirst) is cut. The body is bounded where the document is built
-(:mod:`indexer.documents`), which records the cut. The mapping (:mod:`indexer.mapping`) caps the
-same fields again with ``ignore_above``, for documents that reach the engine another way.
+(:mod:`indexer.documents`), which records the cut. The caps are the indexed document's
+(:mod:`ann.document`); the mapping applies them again with ``ignore_above``, for documents that
+reach the engine another way. Every field here is a field of that contract, of the same type.
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-MAX_TERM_CHARS = 256
-"""A tag, category, section, author, language or name: longer is not one (mapping: the same)."""
-MAX_TERMS = 50
-"""Values kept per list field (tags, categories, authors), in the page's order."""
-MAX_URL_CHARS = 2048
-"""An image URL longer than this is dropped (browsers and crawlers stop near 2,000 too)."""
-MAX_TITLE_CHARS = 1000
-MAX_STANDFIRST_CHARS = 5000
+from ann.document import (
+    MAX_STANDFIRST_CHARS,
+    MAX_TERM_CHARS,
+    MAX_TERMS,
+    MAX_TITLE_CHARS,
+    MAX_URL_CHARS,
+)
 
 Provenance = dict[str, str]
 """Field name → how it was found, e.g. ``{"title": "jsonld", "authors": "hint:.byline"}``."""

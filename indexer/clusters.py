@@ -32,11 +32,14 @@ import numpy as np
 from datasketch import MinHash
 from elasticsearch import Elasticsearch, helpers
 
+from ann.document import DocField, Writer, written_by
 from indexer.mapping import UNCLUSTERED
 
 logger = logging.getLogger(__name__)
 
-FIELDS = ("lsh_bands", "minhash", "clustered_at")
+_F = DocField
+
+FIELDS = tuple(sorted(written_by(Writer.clustering)))
 """What clustering adds to a document (``to_document`` makes the rest, ``cluster_id`` included)."""
 RUN_SIZE = 500
 PERMUTATIONS = 64
@@ -111,7 +114,7 @@ class _Known:
 
 
 def _published(doc: dict[str, Any]) -> datetime | None:
-    value = doc.get("published_at")
+    value = doc.get(_F.published_at)
     return datetime.fromisoformat(value) if value else None
 
 
@@ -119,17 +122,17 @@ def _same_story(doc: dict[str, Any], other: _Known) -> bool:
     published = _published(doc)
     if published and other.published_at and abs(published - other.published_at) > WINDOW:
         return False
-    shared = other.bands.intersection(doc["lsh_bands"])
+    shared = other.bands.intersection(doc[_F.lsh_bands])
     if any(key.startswith("t:") for key in shared):
         return True
-    return bool(shared) and similarity(doc["minhash"], other.minhash) >= SAME_STORY
+    return bool(shared) and similarity(doc[_F.minhash], other.minhash) >= SAME_STORY
 
 
 def _window_filter(doc: dict[str, Any]) -> list[dict[str, Any]]:
     moment = _published(doc)
     if not moment:
         return []
-    return [{"range": {"published_at": {"gte": (moment - WINDOW).isoformat(),
+    return [{"range": {_F.published_at: {"gte": (moment - WINDOW).isoformat(),
                                         "lte": (moment + WINDOW).isoformat()}}}]
 
 
@@ -140,15 +143,15 @@ def _candidates(es: Elasticsearch, alias: str, docs: list[dict[str, Any]]) -> li
         searches.append({"index": alias})
         searches.append({
             "size": _MAX_CANDIDATES,
-            "_source": ["cluster_id", "minhash", "lsh_bands", "published_at"],
+            "_source": [_F.cluster_id, _F.minhash, _F.lsh_bands, _F.published_at],
             "query": {"bool": {
                 # clustered documents only: the unclustered ones are later in the queue, and
                 # will join this one
-                "filter": [{"terms": {"lsh_bands": doc["lsh_bands"]}},
-                           {"exists": {"field": "clustered_at"}}, *_window_filter(doc)],
-                "must_not": [{"ids": {"values": [doc["id"]]}}],
+                "filter": [{"terms": {_F.lsh_bands: doc[_F.lsh_bands]}},
+                           {"exists": {"field": _F.clustered_at}}, *_window_filter(doc)],
+                "must_not": [{"ids": {"values": [doc[_F.id]]}}],
             }},
-            "sort": [{"indexed_at": "asc"}],
+            "sort": [{_F.indexed_at: "asc"}],
         })
     responses = es.msearch(searches=searches)["responses"]
     found: list[list[_Known]] = []
@@ -157,9 +160,9 @@ def _candidates(es: Elasticsearch, alias: str, docs: list[dict[str, Any]]) -> li
             found.append([])
             continue
         found.append([
-            _Known(hit["_id"], hit["_source"].get("cluster_id") or hit["_id"],
-                   hit["_source"].get("minhash") or [],
-                   frozenset(hit["_source"].get("lsh_bands") or []), _published(hit["_source"]))
+            _Known(hit["_id"], hit["_source"].get(_F.cluster_id) or hit["_id"],
+                   hit["_source"].get(_F.minhash) or [],
+                   frozenset(hit["_source"].get(_F.lsh_bands) or []), _published(hit["_source"]))
             for hit in response["hits"]["hits"]
         ])
     return found
@@ -168,18 +171,18 @@ def _candidates(es: Elasticsearch, alias: str, docs: list[dict[str, Any]]) -> li
 def _assign(es: Elasticsearch, alias: str, docs: list[dict[str, Any]]) -> None:
     """Set ``minhash``, ``lsh_bands`` and ``cluster_id`` on each document, in place."""
     for doc in docs:
-        doc["minhash"] = signature(doc.get("body") or "")
-        doc["lsh_bands"] = bands(doc["minhash"], doc.get("title") or "")
-    searchable = [doc for doc in docs if doc["lsh_bands"]]
-    indexed = dict(zip((d["id"] for d in searchable), _candidates(es, alias, searchable),
+        doc[_F.minhash] = signature(doc.get(_F.body) or "")
+        doc[_F.lsh_bands] = bands(doc[_F.minhash], doc.get(_F.title) or "")
+    searchable = [doc for doc in docs if doc[_F.lsh_bands]]
+    indexed = dict(zip((d[_F.id] for d in searchable), _candidates(es, alias, searchable),
                        strict=True)) if searchable else {}
     earlier: list[_Known] = []
     for doc in docs:
-        match = next((k for k in [*indexed.get(doc["id"], []), *earlier]
-                      if k.id != doc["id"] and _same_story(doc, k)), None)
-        doc["cluster_id"] = match.cluster_id if match else doc["id"]
-        earlier.append(_Known(doc["id"], doc["cluster_id"], doc["minhash"],
-                              frozenset(doc["lsh_bands"]), _published(doc)))
+        match = next((k for k in [*indexed.get(doc[_F.id], []), *earlier]
+                      if k.id != doc[_F.id] and _same_story(doc, k)), None)
+        doc[_F.cluster_id] = match.cluster_id if match else doc[_F.id]
+        earlier.append(_Known(doc[_F.id], doc[_F.cluster_id], doc[_F.minhash],
+                              frozenset(doc[_F.lsh_bands]), _published(doc)))
 
 
 def cluster_pending(es: Elasticsearch, alias: str, size: int = RUN_SIZE) -> tuple[int, int]:
@@ -190,10 +193,10 @@ def cluster_pending(es: Elasticsearch, alias: str, size: int = RUN_SIZE) -> tupl
     hits = es.search(
         index=alias, size=size, seq_no_primary_term=True,
         query=UNCLUSTERED,
-        sort=[{"indexed_at": {"order": "asc", "missing": "_first"}}, {"id": "asc"}],
-        source_includes=["title", "body", "published_at"],
+        sort=[{_F.indexed_at: {"order": "asc", "missing": "_first"}}, {_F.id: "asc"}],
+        source_includes=[_F.title, _F.body, _F.published_at],
     )["hits"]["hits"]
-    docs = [{**hit["_source"], "id": hit["_id"]} for hit in hits]
+    docs = [{**hit["_source"], _F.id: hit["_id"]} for hit in hits]
     if not docs:
         return 0, 0
     _assign(es, alias, docs)
@@ -201,8 +204,8 @@ def cluster_pending(es: Elasticsearch, alias: str, size: int = RUN_SIZE) -> tupl
     actions = (
         {"_op_type": "update", "_index": hit["_index"], "_id": hit["_id"],
          "if_seq_no": hit["_seq_no"], "if_primary_term": hit["_primary_term"],
-         "doc": {"cluster_id": doc["cluster_id"], "lsh_bands": doc["lsh_bands"],
-                 "minhash": doc["minhash"], "clustered_at": now}}
+         "doc": {_F.cluster_id: doc[_F.cluster_id], _F.lsh_bands: doc[_F.lsh_bands],
+                 _F.minhash: doc[_F.minhash], _F.clustered_at: now}}
         for hit, doc in zip(hits, docs, strict=True)
     )
     _, errors = helpers.bulk(es, actions, raise_on_error=False)
@@ -211,4 +214,4 @@ def cluster_pending(es: Elasticsearch, alias: str, size: int = RUN_SIZE) -> tupl
         if item.get("status") != 409:  # 409: rewritten since it was read, the next run takes it
             logger.warning("clustering %s failed: %s", item.get("_id"), item.get("error"))
     es.indices.refresh(index=alias)
-    return len(docs), sum(doc["cluster_id"] != doc["id"] for doc in docs)
+    return len(docs), sum(doc[_F.cluster_id] != doc[_F.id] for doc in docs)

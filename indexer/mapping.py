@@ -7,9 +7,10 @@ analysis plugin (``deploy/elasticsearch/analysis``). A mapping change ships as a
 
 Every keyword field has an ``ignore_above``: Lucene refuses a term over 32,766 bytes, and a
 refused term refuses the whole document, so a value beyond the cap is kept in ``_source`` but not
-indexed as a term. The caps are the normalizer's (:mod:`indexer.article`); they are here again for
-documents written another way. ``ignore_above`` can be changed on an existing index, so raising or
-adding one needs no new version: workers put the mapping at start (:func:`ensure_index`).
+indexed as a term. The caps are the document contract's (:mod:`ann.document`), which the
+normalizer applies too; the engine applies them again for documents written another way.
+``ignore_above`` can be changed on an existing index, so raising or adding one needs no new
+version: workers put the mapping at start (:func:`ensure_index`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch
 
-from indexer.article import MAX_TERM_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS
+from ann.document import FIELDS, MAX_TERM_CHARS, DocField, FieldSpec, FieldType
 
 logger = logging.getLogger(__name__)
 
@@ -31,64 +32,50 @@ _LANGUAGE_FIELDS: dict[str, Any] = {
 }
 
 
-def _text(*, keyword: bool = False) -> dict[str, Any]:
-    fields = dict(_LANGUAGE_FIELDS)
-    if keyword:
-        fields["raw"] = _keyword(MAX_TITLE_CHARS)
-    return {"type": "text", "fields": fields}
-
-
-def _keyword(ignore_above: int = MAX_TERM_CHARS, **options: Any) -> dict[str, Any]:
+def _keyword(ignore_above: int, **options: Any) -> dict[str, Any]:
     """A keyword field that never refuses a document: at most 4 UTF-8 bytes per character, so
     any cap up to 8,191 characters keeps a term under Lucene's 32,766 bytes."""
     return {"type": "keyword", "ignore_above": ignore_above, **options}
 
 
-def _keyword_with_text() -> dict[str, Any]:
-    return _keyword(fields={"text": {"type": "text"}})
+def _text(spec: FieldSpec) -> dict[str, Any]:
+    """Analysed three ways; an exact ``raw`` variant when the field is also filterable."""
+    fields = dict(_LANGUAGE_FIELDS)
+    if spec.filterable:
+        fields["raw"] = _keyword(spec.max_chars or MAX_TERM_CHARS)
+    return {"type": "text", "fields": fields}
+
+
+def field_mapping(spec: FieldSpec) -> dict[str, Any]:
+    """The engine's mapping of one field of the document contract (:mod:`ann.document`)."""
+    if spec.type is FieldType.text:
+        return _text(spec)
+    if spec.type is FieldType.object:
+        return {"type": "object", "enabled": spec.filterable}
+    options: dict[str, Any] = {}
+    if not spec.filterable:
+        options["index"] = False
+    if not spec.aggregatable:
+        options["doc_values"] = False
+    if spec.type is FieldType.keyword:
+        if spec.searchable:  # a name matched by full-text search too (``authors.text``)
+            options["fields"] = {"text": {"type": "text"}}
+        return _keyword(spec.max_chars or MAX_TERM_CHARS, **options)
+    return {"type": str(spec.type), **options}
 
 
 MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
-    "properties": {
-        "id": _keyword(),
-        "url": _keyword(MAX_URL_CHARS),
-        "title": _text(keyword=True),
-        "standfirst": _text(),
-        "body": _text(),
-        "body_truncated": {"type": "boolean"},
-        "body_length": {"type": "integer"},
-        "authors": _keyword_with_text(),
-        "published_at": {"type": "date"},
-        "updated_at": {"type": "date"},
-        "fetched_at": {"type": "date"},
-        "indexed_at": {"type": "date"},
-        "section": _keyword(),
-        "categories": _keyword(),
-        "tags": _keyword(),
-        "lead_image": _keyword(MAX_URL_CHARS, index=False),
-        "language": _keyword(),
-        "word_count": {"type": "integer"},
-        "source_id": _keyword(),
-        "source_name": _keyword(),
-        "country": _keyword(),
-        "original_paper": _keyword(),
-        "original_source_id": _keyword(),
-        "discovered_via": _keyword(),
-        "content_hash": _keyword(),
-        "cluster_id": _keyword(),
-        "lsh_bands": _keyword(doc_values=False),
-        "minhash": {"type": "long", "index": False, "doc_values": False},
-        "clustered_at": {"type": "date"},
-        "provenance": {"type": "object", "enabled": False},
-    },
+    "properties": {str(name): field_mapping(spec) for name, spec in FIELDS.items()},
 }
 
 SETTINGS: dict[str, Any] = {"number_of_shards": 1, "auto_expand_replicas": "0-1"}
 """One replica wherever a second node can hold it (a cluster keeps answering when a node goes
 down), none on a single node (which would otherwise stay yellow)."""
 
-UNCLUSTERED: dict[str, Any] = {"bool": {"must_not": [{"exists": {"field": "clustered_at"}}]}}
+UNCLUSTERED: dict[str, Any] = {
+    "bool": {"must_not": [{"exists": {"field": DocField.clustered_at}}]}
+}
 """The documents near-duplicate clustering has not seen yet (new, rewritten, or indexed before
 it existed): the query the clustering runs, the workers' start-up and ``ann status`` share."""
 

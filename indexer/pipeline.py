@@ -19,6 +19,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
+from ann.document import DocField
 from ann.messages import RawPage
 from ann.sources import Registry
 from indexer.documents import to_document
@@ -78,25 +79,27 @@ def dedup_stage(
     with the version to write them at."""
     unique: dict[str, Pair] = {}
     for page, doc in pairs:
-        if doc["id"] in unique:
-            outcome.count(doc["source_id"], "duplicate_in_batch")
-        unique[doc["id"]] = (page, doc)
+        if doc[DocField.id] in unique:
+            outcome.count(doc[DocField.source_id], "duplicate_in_batch")
+        unique[doc[DocField.id]] = (page, doc)
     if not unique:
         return []
-    found = es.mget(index=alias, ids=list(unique),
-                    source_includes=["content_hash", "cluster_id", "fetched_at"])
+    found = es.mget(
+        index=alias, ids=list(unique),
+        source_includes=[DocField.content_hash, DocField.cluster_id, DocField.fetched_at],
+    )
     stored = {hit["_id"]: hit for hit in found["docs"] if hit.get("found")}
     changed = []
     for doc_id, (page, doc) in unique.items():
         hit = stored.get(doc_id, {})
         previous = hit.get("_source", {})
-        if previous.get("content_hash") == doc["content_hash"]:
-            outcome.count(doc["source_id"], "unchanged")
+        if previous.get(DocField.content_hash) == doc[DocField.content_hash]:
+            outcome.count(doc[DocField.source_id], "unchanged")
             continue
         # an edit keeps its story until clustering looks at it again
-        doc["cluster_id"] = previous.get("cluster_id") or doc["cluster_id"]
+        doc[DocField.cluster_id] = previous.get(DocField.cluster_id) or doc[DocField.cluster_id]
         version = fetch_version(page)
-        if previous.get("fetched_at") == doc["fetched_at"]:
+        if previous.get(DocField.fetched_at) == doc[DocField.fetched_at]:
             # the same fetch extracted again (a fixed extractor): it replaces itself, even
             # after clustering raised the stored version
             version = max(version, int(hit["_version"]))
@@ -108,8 +111,8 @@ def index_stage(
     es: Elasticsearch, alias: str, versioned: list[Write], outcome: BatchOutcome
 ) -> None:
     """Write the documents in one streaming bulk and sort every item's result."""
-    pages = {doc["id"]: page for (page, doc), _ in versioned}
-    actions = ({"_index": alias, "_id": doc["id"], "_source": doc,
+    pages = {doc[DocField.id]: page for (page, doc), _ in versioned}
+    actions = ({"_index": alias, "_id": doc[DocField.id], "_source": doc,
                 "version": version, "version_type": "external_gte"}
                for (_, doc), version in versioned)
     for ok, item in helpers.streaming_bulk(

@@ -20,6 +20,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
+from ann.document import DocField
 from indexer.mapping import MAPPING_VERSION, MAPPINGS, SETTINGS, index_name
 
 _CHUNK = 500
@@ -58,7 +59,7 @@ def current_index(es: Elasticsearch, alias: str) -> str:
 def _since(moment: datetime | None) -> dict[str, Any]:
     if moment is None:
         return {"match_all": {}}
-    return {"range": {"indexed_at": {"gte": (moment - _CLOCK_SKEW).isoformat()}}}
+    return {"range": {DocField.indexed_at: {"gte": (moment - _CLOCK_SKEW).isoformat()}}}
 
 
 def _copy(

@@ -1,4 +1,7 @@
-"""Response models: what the API promises, as published in its OpenAPI document."""
+"""Response models: what the API promises, as published in its OpenAPI document.
+
+The article models' fields are fields of the indexed document (:mod:`ann.document`), of the same
+type; :class:`Article` has exactly its public ones (``tests/unit/test_document_contract.py``)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from ann.document import MAX_BODY_CHARS, DocField
 from search_api.params import COPIES_SHOWN
 
 
@@ -44,9 +48,9 @@ class ArticleSummary(BaseModel):
     @classmethod
     def from_hit(cls, hit: dict[str, Any]) -> ArticleSummary:
         inner = hit.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("hits", [])
-        copies = [{**h["_source"], "id": h["_id"]} for h in inner if h["_id"] != hit["_id"]]
+        copies = [{**h["_source"], DocField.id: h["_id"]} for h in inner if h["_id"] != hit["_id"]]
         return cls.model_validate(
-            {**hit["_source"], "id": hit["_id"], "highlights": hit.get("highlight", {}),
+            {**hit["_source"], DocField.id: hit["_id"], "highlights": hit.get("highlight", {}),
              "copies": copies[:COPIES_SHOWN]}
         )
 
@@ -54,8 +58,8 @@ class ArticleSummary(BaseModel):
 class Article(ArticleSummary):
     body: str = ""
     body_truncated: bool = Field(
-        default=False, description="The page's text was longer than the index keeps (300,000 "
-                                   "characters): body is its beginning")
+        default=False, description=f"The page's text was longer than the index keeps "
+                                   f"({MAX_BODY_CHARS:,} characters): body is its beginning")
     body_length: int | None = Field(default=None, description="Characters of the page's text")
     section: str | None = None
     tags: list[str] = Field(default_factory=list)
@@ -64,6 +68,11 @@ class Article(ArticleSummary):
     word_count: int = 0
     original_source_id: str | None = None
     provenance: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> Article:
+        """The article of a document as the engine's get returns it (``_id``, ``_source``)."""
+        return cls.model_validate({**doc["_source"], DocField.id: doc["_id"]})
 
 
 class FacetValue(BaseModel):

@@ -20,27 +20,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from ann.document import HIT_EXCLUDES, DocField
+from search_api.models import Copy
 from search_api.params import COPIES_SHOWN, Filters, SearchParams, Sort
 
 SortValue = str | int | float
 
+_F = DocField
 TEXT_FIELDS = [
-    "title^4", "title.en^3", "title.cjk^3", "standfirst^2", "standfirst.en^2",
-    "standfirst.cjk^2", "body", "body.en", "body.cjk", "authors.text^2",
+    f"{_F.title}^4", f"{_F.title}.en^3", f"{_F.title}.cjk^3", f"{_F.standfirst}^2",
+    f"{_F.standfirst}.en^2", f"{_F.standfirst}.cjk^2", f"{_F.body}", f"{_F.body}.en",
+    f"{_F.body}.cjk", f"{_F.authors}.text^2",
 ]
-FACETS: dict[str, str] = {
-    "source": "source_id",
-    "country": "country",
-    "category": "categories",
-    "author": "authors",
-    "language": "language",
+"""The searchable fields (:mod:`ann.document`) with their variants (``indexer.mapping``)."""
+FACETS: dict[str, DocField] = {
+    "source": _F.source_id,
+    "country": _F.country,
+    "category": _F.categories,
+    "author": _F.authors,
+    "language": _F.language,
 }
 FACET_SIZE = 50
-HIGHLIGHT_FIELDS = ("title", "body", "standfirst")
+HIGHLIGHT_FIELDS = (_F.title, _F.body, _F.standfirst)
 HIGHLIGHT_MAX_OFFSET = 500_000
 """Below the engine's ``index.highlight.max_analyzed_offset`` (1,000,000), which a query's own
 ``max_analyzed_offset`` must not exceed; above the indexer's body cap (300,000)."""
-COPY_FIELDS = ["url", "source_id", "source_name", "published_at"]
+COPY_FIELDS = [_F(name) for name in Copy.model_fields if name != _F.id]
+"""What a collapsed hit shows of each other copy: the response model's fields."""
 
 
 def _facet_filters(params: Filters) -> dict[str, dict[str, Any]]:
@@ -74,7 +80,7 @@ def _date_filters(params: Filters, time_zone: str | None) -> list[dict[str, Any]
         bounds["lte"] = params.date_to.isoformat()
     if time_zone:
         bounds["time_zone"] = time_zone
-    return [{"range": {"published_at": bounds}}]
+    return [{"range": {_F.published_at: bounds}}]
 
 
 def _query(params: SearchParams) -> dict[str, Any]:
@@ -105,7 +111,7 @@ def _aggregations(facet_filters: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "aggs": {
             "values": {
                 "date_histogram": {
-                    "field": "published_at", "calendar_interval": "month", "format": "yyyy-MM",
+                    "field": _F.published_at, "calendar_interval": "month", "format": "yyyy-MM",
                     "min_doc_count": 1,
                 }
             }
@@ -125,10 +131,10 @@ cursor is only accepted when its values have these types, so nothing else reache
 
 def _sort(sort: Sort) -> list[Any]:
     if sort is Sort.newest:
-        return [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+        return [{_F.published_at: {"order": "desc", "missing": "_last"}}, {_F.id: "asc"}]
     if sort is Sort.oldest:
-        return [{"published_at": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]
-    return ["_score", {"published_at": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+        return [{_F.published_at: {"order": "asc", "missing": "_last"}}, {_F.id: "asc"}]
+    return ["_score", {_F.published_at: {"order": "desc", "missing": "_last"}}, {_F.id: "asc"}]
 
 
 def build_search(
@@ -144,7 +150,7 @@ def build_search(
         "query": _query(params),
         "sort": _sort(params.sort),
         "track_total_hits": True,
-        "_source": {"excludes": ["body", "provenance"]},
+        "_source": {"excludes": list(HIT_EXCLUDES)},
         "highlight": {
             "fields": {
                 f: {"number_of_fragments": 2, "fragment_size": 160} for f in HIGHLIGHT_FIELDS
@@ -163,10 +169,10 @@ def build_search(
     if facet_filters:
         body["post_filter"] = {"bool": {"filter": list(facet_filters.values())}}
     if params.collapse:
-        body["collapse"] = {"field": "cluster_id", "inner_hits": {
+        body["collapse"] = {"field": _F.cluster_id, "inner_hits": {
             "name": "copies", "size": COPIES_SHOWN + 1, "_source": COPY_FIELDS,
-            "sort": [{"published_at": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
+            "sort": [{_F.published_at: {"order": "asc", "missing": "_last"}}, {_F.id: "asc"}],
         }}
         body["aggs"] = {**body.get("aggs", {}),
-                        "stories": {"cardinality": {"field": "cluster_id"}}}
+                        "stories": {"cardinality": {"field": _F.cluster_id}}}
     return body

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ann.document import HIT_EXCLUDES, DocField
+
 MAX_SIMILAR = 50
-SIMILAR_FIELDS = ["title", "body"]
+SIMILAR_FIELDS = [DocField.title, DocField.body]
 
 
 def build_similar(alias: str, article_id: str, size: int) -> dict[str, Any]:
@@ -35,5 +37,5 @@ def build_similar(alias: str, article_id: str, size: int) -> dict[str, Any]:
         },
         "size": size,
         "track_total_hits": False,
-        "_source": {"excludes": ["body", "provenance"]},
+        "_source": {"excludes": list(HIT_EXCLUDES)},
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ann.document import DocField
 from ann.sources import Registry
 from search_api.models import SourceHealth, SourceStatus
 
@@ -24,11 +25,12 @@ def build_sources_query(source_ids: list[str]) -> dict[str, Any]:
         "aggs": {
             "sources": {
                 "terms": {
-                    "field": "source_id", "include": source_ids, "size": max(len(source_ids), 1),
+                    "field": DocField.source_id, "include": source_ids,
+                    "size": max(len(source_ids), 1),
                 },
                 "aggs": {
-                    "newest_published": {"max": {"field": "published_at"}},
-                    "newest_indexed": {"max": {"field": "indexed_at"}},
+                    "newest_published": {"max": {"field": DocField.published_at}},
+                    "newest_indexed": {"max": {"field": DocField.indexed_at}},
                 },
             }
         },

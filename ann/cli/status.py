@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ann import stack
+from ann.document import DocField
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
 from crawler.state import CrawlState
@@ -35,7 +36,7 @@ def _documents(settings: Settings) -> tuple[dict[str, int], int]:
     es = Elasticsearch(settings.es_nodes, request_timeout=10)
     try:
         result = es.search(index=settings.index_alias, size=0, aggs={
-            "s": {"terms": {"field": "source_id", "size": 500}},
+            "s": {"terms": {"field": DocField.source_id, "size": 500}},
             "unclustered": {"filter": UNCLUSTERED},
         })
     except NotFoundError:

@@ -28,7 +28,7 @@ async def get_article(state: State, article_id: ArticleId) -> Article:
     doc = await state.backend.get(article_id)
     if doc is None:
         raise HTTPException(404, f"no article {article_id}")
-    return Article.model_validate({**doc["_source"], "id": doc["_id"]})
+    return Article.from_document(doc)
 
 
 @router.get(
