@@ -200,14 +200,19 @@ def start_scheduler(launch: Launch) -> None:
     )
 
 
+def api_command(host: str, port: int) -> list[str]:
+    """The API's server command line. ``--no-proxy-headers``: uvicorn would otherwise believe an
+    ``X-Forwarded-For`` from 127.0.0.1 (its default ``forwarded_allow_ips``), so that any local
+    process could pose as any client to the rate limiter; the application trusts proxies itself,
+    only those of ``ANN_API_TRUSTED_PROXIES`` (search_api/app.py)."""
+    return [sys.executable, "-m", "uvicorn", "search_api.main:app", "--host", host,
+            "--port", str(port), "--no-access-log", "--no-proxy-headers"]
+
+
 def start_api(launch: Launch) -> str:
     settings = launch.settings
     url = f"http://{settings.api_host}:{settings.api_port}"
-    launch.start(
-        API_PROCESS,
-        [sys.executable, "-m", "uvicorn", "search_api.main:app", "--host", settings.api_host,
-         "--port", str(settings.api_port), "--no-access-log"],
-    )
+    launch.start(API_PROCESS, api_command(settings.api_host, settings.api_port))
     wait_for(lambda: _http_ok(f"{url}/health"), "search API", launch.procs, API_PROCESS)
     return url
 

@@ -166,3 +166,16 @@ def test_the_api_liveness_probe_does_not_ask_elasticsearch() -> None:
     assert path in {r.path for r in liveness.router.routes if isinstance(r, APIRoute)}
     assert path in create_app(Settings()).openapi()["paths"]
     assert api["readinessProbe"]["httpGet"]["path"] == "/health"  # this one may
+
+
+def test_every_api_server_ignores_forwarded_headers_itself() -> None:
+    """uvicorn trusts ``X-Forwarded-For`` from 127.0.0.1 unless told not to; the application
+    trusts only ``ANN_API_TRUSTED_PROXIES`` (tests/integration/test_api_proxy_headers.py shows the
+    flag at work on a real server)."""
+    commands = {
+        "kubernetes": _container("api")["command"],
+        "compose": compose()["services"]["api"]["command"],
+        "image": (DEPLOY / "docker" / "Dockerfile").read_text().split("\nCMD ", 1)[1],
+    }
+    for where, command in commands.items():
+        assert "uvicorn" in str(command) and "--no-proxy-headers" in str(command), where
