@@ -21,6 +21,7 @@ from protego import Protego
 from ann.sources import Source
 from crawler.discovery import Listed, feed_entries, sitemap_entries
 from crawler.download import mirror_target
+from crawler.outside import Network, connect_host, outside_address
 from indexer.extraction import ExtractionError, NotAnArticle, extract_article
 
 MAX_REDIRECTS = 5
@@ -39,27 +40,58 @@ class Fetched:
 
 class Fetcher:
     """Sequential GETs with the project's user agent, at most one per ``delay`` seconds; with
-    ``mirror_url`` each request goes to the mirror with the real site's ``Host`` header."""
+    ``mirror_url`` each request goes to the mirror with the real site's ``Host`` header.
+
+    Live, it keeps to the crawler's rule that no address inside our network is contacted: each
+    request and each redirect hop is resolved here, checked (``allow_networks`` admits a test's
+    own hosts) and sent to the checked address, with the site's name as ``Host`` and as the TLS
+    server name, so certificates are still verified against the name."""
 
     def __init__(
-        self, user_agent: str, timeout: float, delay: float, mirror_url: str | None = None
+        self,
+        user_agent: str,
+        timeout: float,
+        delay: float,
+        mirror_url: str | None = None,
+        allow_networks: tuple[Network, ...] = (),
     ) -> None:
         self._client = httpx.Client(timeout=timeout, follow_redirects=False,
                                     headers={"User-Agent": user_agent})
         self._delay = delay
         self._mirror_url = mirror_url
+        self._allow_networks = allow_networks
         self._last = float("-inf")
 
+    def _outside(self, url: str) -> tuple[str, dict[str, str], dict[str, str]] | str:
+        """Where to send ``url`` live (target, headers, httpx extensions), or why not."""
+        host = connect_host(url)
+        if host is None:
+            return "ambiguous_host"
+        split = urlsplit(url)
+        port = split.port or (443 if split.scheme == "https" else 80)
+        address, refusal = outside_address(host, port, self._allow_networks)
+        if refusal:
+            return refusal
+        literal = f"[{address}]" if ":" in address else address
+        target = split._replace(netloc=f"{literal}:{port}").geturl()
+        return target, {"Host": split.netloc.rsplit("@", 1)[-1]}, {"sni_hostname": host}
+
     def get(self, url: str) -> Fetched:
-        # Redirects are followed here, not by httpx, so that each hop is mapped to the mirror too.
+        # Redirects are followed here, not by httpx, so that each hop is mapped to the mirror
+        # (or checked against the network guard) too.
         for _ in range(MAX_REDIRECTS + 1):
             time.sleep(max(0.0, self._last + self._delay - time.monotonic()))
             self._last = time.monotonic()
-            target, headers = url, {}
+            target, headers, extensions = url, dict[str, str](), dict[str, str]()
             if self._mirror_url is not None:
                 target, headers["Host"] = mirror_target(url, self._mirror_url)
+            else:
+                outside = self._outside(url)
+                if isinstance(outside, str):
+                    return Fetched(url, None, error=f"refused: {outside}")
+                target, headers, extensions = outside
             try:
-                response = self._client.get(target, headers=headers)
+                response = self._client.get(target, headers=headers, extensions=extensions)
             except httpx.HTTPError as error:
                 return Fetched(url, None, error=f"{type(error).__name__}: {error}")
             location = response.headers.get("location")

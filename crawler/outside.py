@@ -12,6 +12,7 @@ agent, which makes the connection, parses the URL again with its own rules
 from __future__ import annotations
 
 import ipaddress
+import socket
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -69,3 +70,23 @@ def address_refusal(address: str, allowed: Iterable[Network] = ()) -> str | None
         if matched:
             return reason
     return None
+
+
+def outside_address(host: str, port: int, allowed: Iterable[Network] = ()) -> tuple[str, str]:
+    """Resolve ``host`` for a blocking client (``ann check-live``) as the crawler's resolver does
+    for Twisted: ``(address, "")`` with the first address it may connect to — the caller connects
+    to exactly that one, so a second lookup cannot answer differently — or ``("", reason)`` when
+    none may be contacted (``dns`` when the name does not resolve)."""
+    try:
+        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return "", "dns"
+    allowed = tuple(allowed)
+    reasons = []
+    for *_, sockaddr in answers:
+        address = str(sockaddr[0])
+        reason = address_refusal(address, allowed)
+        if reason is None:
+            return address, ""
+        reasons.append(reason)
+    return "", reasons[0] if reasons else "dns"

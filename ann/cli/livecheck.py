@@ -39,13 +39,16 @@ def check_live(
     """Fetch each source's entry points and a few articles; report what matched and parsed."""
     # imported here: the live check needs the extractor, which other commands should not load
     from ann.livecheck import Fetcher, check_source
+    from crawler.outside import parse_networks
     from crawler.settings import scrapy_settings
 
     registry = load_registry()
     ids = chosen_sources(sources, all_sources)
     user_agent: str = scrapy_settings(get_settings())["USER_AGENT"]
     pause = delay if delay is not None else (0.0 if mirror_url else 1.0)
-    fetcher = Fetcher(user_agent, timeout, pause, mirror_url)
+    settings = get_settings()
+    fetcher = Fetcher(user_agent, timeout, pause, mirror_url,
+                      parse_networks(settings.crawl_allow_networks))
     checks: list[SourceCheck] = []
     try:
         with console.status("checking") as status:
