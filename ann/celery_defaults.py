@@ -7,6 +7,8 @@ messages are JSON, never pickle. Both apps' tasks are idempotent, which makes th
 
 from typing import Any
 
+from ann.keyspace import unacked_index_key, unacked_key, unacked_mutex_key
+
 AT_LEAST_ONCE: dict[str, Any] = {
     "task_serializer": "json",
     "accept_content": ["json"],
@@ -17,11 +19,6 @@ AT_LEAST_ONCE: dict[str, Any] = {
     "broker_connection_retry_on_startup": True,
     "worker_hijack_root_logger": False,
 }
-
-
-def unacked_key(queue: str) -> str:
-    """The Redis hash of the messages of ``queue`` taken by a worker and not yet acknowledged."""
-    return f"{queue}:unacked"
 
 
 def in_flight_keys(queue: str) -> dict[str, str]:
@@ -35,6 +32,6 @@ def in_flight_keys(queue: str) -> dict[str, str]:
     """
     return {
         "unacked_key": unacked_key(queue),
-        "unacked_index_key": f"{queue}:unacked_index",
-        "unacked_mutex_key": f"{queue}:unacked_mutex",
+        "unacked_index_key": unacked_index_key(queue),
+        "unacked_mutex_key": unacked_mutex_key(queue),
     }

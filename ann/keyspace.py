@@ -1,7 +1,44 @@
-"""Redis keys that one role writes and another reads, named in one place of the kernel.
+"""Every Redis key of the system, named in one place of the kernel: no other module spells one.
 
-The crawler and the indexer never import each other; where the indexer must tell the crawler
-something about a page it keeps a key whose name both take from here.
+All keys but kombu's start with the deployment's prefix (``ANN_KEY_PREFIX``, ``<p>`` below), so
+two deployments can share one Redis. ``<fp>`` is a URL's fingerprint (:func:`ann.urls.document_id`
+of its canonical form), ``<source>`` a registry id, ``<host>`` a URL's ``host[:port]``.
+
+================================================  ==========  ==========  ========================
+Key                                               Type        Owner       Lifetime
+================================================  ==========  ==========  ========================
+``<p>:url:<fp>``                                  hash        crawler     ``ANN_URL_RETENTION_DAYS``
+                                                                          after the last fetch
+``<p>:claim:<fp>``                                string      crawler     the claim's TTL; free once
+                                                                          its run's heartbeat lapses
+``<p>:alive:<run>``                               string      crawler     heartbeat
+                                                                          (``ANN_HEARTBEAT_SECONDS``)
+``<p>:recent:<source>``                           sorted set  crawler     trimmed to the recheck
+                                                                          window at each recheck
+``<p>:paused:<source>``                           string      crawler     the pause's length
+``<p>:crawl:stats:<source>``                      hash        crawler     kept (counters)
+``<p>:polite:next:<host>``                        string      crawler     twice the host's delay
+``<p>:polite:backoff:<host>``                     string      crawler     the back-off, + 1 s
+``<p>:polite:active:<host>``                      sorted set  crawler     a request slot's lease
+``<p>:robots:body:<host>``                        string      crawler     1 day
+``<p>:robots:delay:<host>``                       string      crawler     1 day
+``<p>:robots:lock:<host>``                        string      crawler     30 s
+``<p>:robots:unavailable:<host>``                 string      crawler     robots retry seconds
+``<p>:feeds:due``                                 sorted set  crawler     kept (one member a source)
+``<p>:feeds:interval``                            hash        crawler     kept (one field a source)
+``<p>:crawl-lock:<source>:<kinds>``               lock        crawler     the job's timeout
+``<p>:redbeat…``                                  (redbeat)   crawler     redbeat's schedule keys
+``<p>:indexer:outcomes[:<source>]``               hash        indexer     kept (counters)
+``<p>:indexer:failures``                          list        indexer     the newest 10,000
+``<p>:indexer:dead-letters``                      list        indexer     ``ANN_DEAD_LETTER_MAX``
+``<p>:indexer:dead-letters:replaying``            list        operations  until the replay sends it
+``<p>:indexer:deliveries:<task>:<retry>``         string      indexer     a delivery's memory
+``<p>:indexer:cluster-pending:<alias>``           string      indexer     until a run takes it
+``<p>:indexer:cluster-lock:<alias>``              lock        indexer     the clustering lock's TTL
+``<p>:unindexed``, ``<p>:unindexed:<source>``     sorted set  indexer     URL retention (read by
+                                                                          the crawler, see below)
+``<queue>``, ``<queue>:unacked[_index|_mutex]``   kombu       Celery      until acknowledged
+================================================  ==========  ==========  ========================
 
 **Unindexed pages.** The crawler remembers each fetched page's body hash and validators, and
 calls a page whose next fetch matches them unchanged. A page the indexer did not index (the
@@ -10,12 +47,144 @@ the page (score: when) in two sorted sets — one of the pages' keys (:func:`ann
 the key of the crawler's records too), read when the crawler looks up its records; one of the
 URLs per source, read with the source's re-checks because its feed may no longer list the page —
 and removes it as soon as a later delivery of that URL ends (indexed, unchanged, stale or
-refused with a reason).
+refused with a reason). The crawler and the indexer never import each other: both take the
+names from here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+
+def _key(prefix: str, *parts: str) -> str:
+    return ":".join((prefix, *parts))
+
+
+# -- the crawler's state (crawler/state.py) -------------------------------------------------
+def url_key(prefix: str, fingerprint: str) -> str:
+    """A URL's record: validators, body hash, first and last fetch (the seen-set)."""
+    return _key(prefix, "url", fingerprint)
+
+
+def claim_key(prefix: str, fingerprint: str) -> str:
+    """The run that fetches a URL now."""
+    return _key(prefix, "claim", fingerprint)
+
+
+def alive_key(prefix: str, run_id: str = "") -> str:
+    """A run's heartbeat; with no run, the stem its claim script appends an owner to."""
+    return _key(prefix, "alive", run_id)
+
+
+def recent_key(prefix: str, source_id: str) -> str:
+    """A source's articles by publication time, re-checked for edits within the window."""
+    return _key(prefix, "recent", source_id)
+
+
+def paused_key(prefix: str, source_id: str) -> str:
+    return _key(prefix, "paused", source_id)
+
+
+def crawl_stats_key(prefix: str, source_id: str) -> str:
+    return _key(prefix, "crawl", "stats", source_id)
+
+
+# -- politeness, robots.txt, feed cadence, jobs (crawler/) ----------------------------------
+def polite_next_key(prefix: str, host: str) -> str:
+    """When the host's next request may be sent (ms, Redis's clock)."""
+    return _key(prefix, "polite", "next", host)
+
+
+def polite_backoff_key(prefix: str, host: str) -> str:
+    return _key(prefix, "polite", "backoff", host)
+
+
+def polite_active_key(prefix: str, host: str) -> str:
+    """The host's request slots in use, by lease expiry."""
+    return _key(prefix, "polite", "active", host)
+
+
+def robots_body_key(prefix: str, host: str) -> str:
+    return _key(prefix, "robots", "body", host)
+
+
+def robots_delay_key(prefix: str, host: str) -> str:
+    """The host's ``Crawl-delay`` as its robots.txt last said (seconds; 0 for none)."""
+    return _key(prefix, "robots", "delay", host)
+
+
+def robots_lock_key(prefix: str, host: str) -> str:
+    return _key(prefix, "robots", "lock", host)
+
+
+def robots_unavailable_key(prefix: str, host: str) -> str:
+    return _key(prefix, "robots", "unavailable", host)
+
+
+def feeds_due_key(prefix: str) -> str:
+    return _key(prefix, "feeds", "due")
+
+
+def feeds_interval_key(prefix: str) -> str:
+    return _key(prefix, "feeds", "interval")
+
+
+def crawl_lock_key(prefix: str, source_id: str, kinds: Iterable[str]) -> str:
+    """One crawl job per source and set of entry-point kinds at a time."""
+    return _key(prefix, "crawl-lock", source_id, "+".join(kinds))
+
+
+def redbeat_prefix(prefix: str) -> str:
+    """The stem of celery-redbeat's schedule keys (redbeat names the rest)."""
+    return _key(prefix, "redbeat")
+
+
+# -- the indexer (indexer/) ------------------------------------------------------------------
+def totals_key(prefix: str, source_id: str | None = None) -> str:
+    """Outcome counters: of every source, or of one."""
+    return _key(prefix, "indexer", "outcomes", *([source_id] if source_id else []))
+
+
+def failures_key(prefix: str) -> str:
+    return _key(prefix, "indexer", "failures")
+
+
+def dead_letters_key(prefix: str) -> str:
+    return _key(prefix, "indexer", "dead-letters")
+
+
+def replaying_key(prefix: str) -> str:
+    """Dead letters taken by a replay and not yet sent: an interrupted replay resumes here."""
+    return _key(prefix, "indexer", "dead-letters", "replaying")
+
+
+def deliveries_key(prefix: str, task_id: str, retries: int) -> str:
+    """How often this try of a message was delivered (Celery on Redis does not say)."""
+    return _key(prefix, "indexer", "deliveries", task_id, str(retries))
+
+
+def cluster_pending_key(prefix: str, alias: str) -> str:
+    return _key(prefix, "indexer", "cluster-pending", alias)
+
+
+def cluster_lock_key(prefix: str, alias: str) -> str:
+    return _key(prefix, "indexer", "cluster-lock", alias)
+
 
 def unindexed_key(prefix: str, source_id: str | None = None) -> str:
     """The sorted set of unindexed pages: all their keys, or the URLs of one source."""
-    return f"{prefix}:unindexed" + (f":{source_id}" if source_id else "")
+    return _key(prefix, "unindexed", *([source_id] if source_id else []))
+
+
+# -- kombu's, beside each queue (ann/celery_defaults.py) ---------------------------------------
+def unacked_key(queue: str) -> str:
+    """The hash of the messages of ``queue`` taken by a worker and not yet acknowledged."""
+    return f"{queue}:unacked"
+
+
+def unacked_index_key(queue: str) -> str:
+    return f"{queue}:unacked_index"
+
+
+def unacked_mutex_key(queue: str) -> str:
+    return f"{queue}:unacked_mutex"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import BeforeValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -75,6 +75,15 @@ class Settings(BaseSettings):
     """Largest article page handed to the indexer; larger ones are refused, counted as
     ``errors/too_large`` (extraction is linear, but a worker should not spend seconds on one)."""
     bulk_batch_size: int = Field(default=50, alias="ANN_BULK_BATCH_SIZE", ge=1, le=5000)
+    handoff_batch_seconds: float = Field(default=2.0, alias="ANN_BATCH_SECONDS", gt=0)
+    """The crawler hands a partial batch of pages to the indexer after this long: a lone new
+    article is not held back until the batch fills."""
+    refusals_to_pause: int = Field(default=3, alias="ANN_REFUSALS_TO_PAUSE", ge=1)
+    """Refusals (401, 403, 451) that pause a source (crawler/middlewares/health.py)."""
+    failures_to_pause: int = Field(default=10, alias="ANN_FAILURES_TO_PAUSE", ge=1)
+    """Failing answers (429, 5xx) that pause a source."""
+    pause_seconds: float = Field(default=6 * 3600, alias="ANN_PAUSE_SECONDS", gt=0)
+    """How long a paused source is skipped."""
     shared_dir: Path = Field(default=REPO_ROOT.parent / "shared", alias="ANN_SHARED_DIR")
     """The team's shared material (dev set, third-party fixtures): read by tests and benchmarks
     that need real pages, never by the system itself."""
@@ -130,6 +139,11 @@ class Settings(BaseSettings):
     def es_nodes(self) -> list[str]:
         """The nodes of ``ES_URL``, for the Elasticsearch clients."""
         return [node.strip() for node in self.es_url.split(",") if node.strip()]
+
+
+DEFAULTS: Final[Settings] = Settings.model_construct()
+"""The defaults alone, environment unread: what a component falls back to when it is configured
+another way than from :func:`get_settings` (a Scrapy component built by a test's own crawler)."""
 
 
 @lru_cache(maxsize=1)

@@ -22,7 +22,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from redis import Redis
 from redis.exceptions import RedisError
 
-from ann.celery_defaults import unacked_key
+from ann.keyspace import unacked_key
 from ann.processes import ProcessManager
 from ann.settings import REPO_ROOT, Settings
 

@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ann.keyspace import crawl_lock_key, feeds_due_key, feeds_interval_key
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 if str(REPO_ROOT) not in sys.path:
@@ -485,8 +487,9 @@ class Bench:
         started = time.monotonic()
 
         def idle() -> bool:
-            polled = self.redis.hlen(f"{prefix}:feeds:interval") >= len(feed_sources)
-            running = any(True for _ in self.redis.scan_iter(match=f"{prefix}:crawl-lock:*"))
+            polled = self.redis.hlen(feeds_interval_key(prefix)) >= len(feed_sources)
+            locks = crawl_lock_key(prefix, "*", ["*"])
+            running = any(True for _ in self.redis.scan_iter(match=locks))
             waiting = int(self.redis.llen(crawl_q))
             return polled and not running and not waiting and self.drained(pages)
 
@@ -507,10 +510,10 @@ class Bench:
             return listed
 
         raw_intervals: dict[bytes, bytes] = self.redis.hgetall(  # type: ignore[assignment]
-            f"{prefix}:feeds:interval")
+            feeds_interval_key(prefix))
         intervals = {k.decode(): float(v) for k, v in raw_intervals.items()}
         raw_due: list[tuple[bytes, float]] = self.redis.zrange(  # type: ignore[assignment]
-            f"{prefix}:feeds:due", 0, -1, withscores=True)
+            feeds_due_key(prefix), 0, -1, withscores=True)
         due = {k.decode(): score - time.time() for k, score in raw_due}
         after = generate(root, per_site=self.p6_per_site, extra=1)
         appeared = time.monotonic()

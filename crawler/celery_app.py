@@ -11,6 +11,7 @@ from celery import Celery
 from celery.signals import task_failure, task_success, worker_init
 
 from ann.celery_defaults import AT_LEAST_ONCE, in_flight_keys
+from ann.keyspace import redbeat_prefix
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
 from ann.worker_metrics import serve_worker_metrics
@@ -38,7 +39,7 @@ def create_celery(settings: Settings) -> Celery:
         beat_scheduler="redbeat.RedBeatScheduler",
         beat_max_loop_interval=settings.schedule_tick_seconds,
         redbeat_redis_url=settings.redis_url,
-        redbeat_key_prefix=f"{settings.key_prefix}:redbeat",
+        redbeat_key_prefix=redbeat_prefix(settings.key_prefix),
         redbeat_lock_timeout=int(settings.schedule_tick_seconds * 6),
     )
     return app

@@ -20,6 +20,8 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import CannotResolveHostError, NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
+from ann.keyspace import robots_delay_key
+from ann.settings import DEFAULTS
 from ann.sources import load_registry
 from crawler.outside import Refused, connect_host
 from crawler.politeness import HostGate, retry_after_seconds
@@ -32,7 +34,6 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 BACKOFF_STATUSES = frozenset({429, 503})
-ROBOTS_DELAY_KEY = "{prefix}:robots:delay:{host}"
 _DELAY_CACHE_SECONDS = 60.0
 
 
@@ -50,10 +51,10 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         settings = crawler.settings
-        self._prefix: str = settings.get("ANN_KEY_PREFIX", "ann")
+        self._prefix: str = settings.get("ANN_KEY_PREFIX", DEFAULTS.key_prefix)
         self._redis = Redis.from_url(settings.get("ANN_REDIS_URL"))
         self._gate = HostGate(self._redis, self._prefix)
-        self._scale = settings.getfloat("ANN_POLITENESS_SCALE", 1.0)
+        self._scale = settings.getfloat("ANN_POLITENESS_SCALE", DEFAULTS.politeness_scale)
         self._registry = load_registry()
         self._robots_delays: dict[str, tuple[float, float]] = {}
         self._stats = crawler.stats
@@ -68,7 +69,7 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
         configured = source.politeness.delay_seconds if source else 5.0
         cached = self._robots_delays.get(host)
         if cached is None or cached[1] < time.monotonic():
-            raw = await self._redis.get(ROBOTS_DELAY_KEY.format(prefix=self._prefix, host=host))
+            raw = await self._redis.get(robots_delay_key(self._prefix, host))
             cached = (float(raw) if raw else 0.0, time.monotonic() + _DELAY_CACHE_SECONDS)
             self._robots_delays[host] = cached
         return max(configured, cached[0]) * self._scale

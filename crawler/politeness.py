@@ -20,6 +20,8 @@ from email.utils import parsedate_to_datetime
 
 from redis.asyncio import Redis
 
+from ann.keyspace import polite_active_key, polite_backoff_key, polite_next_key
+
 _RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -89,7 +91,7 @@ class HostGate:
         self._failures: dict[str, int] = {}
 
     def _keys(self, host: str) -> list[str]:
-        return [f"{self._prefix}:polite:next:{host}", f"{self._prefix}:polite:backoff:{host}"]
+        return [polite_next_key(self._prefix, host), polite_backoff_key(self._prefix, host)]
 
     async def acquire(self, host: str, delay_seconds: float) -> float:
         """Wait for this host's next free slot; return the seconds waited."""
@@ -105,7 +107,7 @@ class HostGate:
     @asynccontextmanager
     async def request_slot(self, host: str, concurrency: int) -> AsyncIterator[None]:
         """Hold one of the host's ``concurrency`` request slots, shared by all processes."""
-        key = f"{self._prefix}:polite:active:{host}"
+        key = polite_active_key(self._prefix, host)
         token = uuid.uuid4().hex
         args: list[int | str] = [concurrency, int(LEASE_SECONDS * 1000), token]
         while not await self._enter(keys=[key], args=args):

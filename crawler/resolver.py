@@ -29,6 +29,7 @@ from twisted.internet.interfaces import (
 )
 from zope.interface import implementer, provider  # type: ignore[import-untyped]
 
+from ann.settings import DEFAULTS
 from crawler.outside import Network, address_refusal, parse_networks
 
 if TYPE_CHECKING:
@@ -106,7 +107,8 @@ class GuardedResolver(CachingHostnameResolver):
         # Scrapy passes its CrawlerProcess here (one resolver per reactor): settings only.
         settings = crawler.settings
         cache = settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED") else 0
-        return cls(reactor, cache, parse_networks(settings.get("ANN_CRAWL_ALLOW_NETWORKS", "")))
+        allowed = settings.get("ANN_CRAWL_ALLOW_NETWORKS", DEFAULTS.crawl_allow_networks)
+        return cls(reactor, cache, parse_networks(allowed))
 
     def resolveHostName(  # noqa: N802
         self,

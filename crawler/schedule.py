@@ -15,6 +15,7 @@ from typing import Any
 
 from redis import Redis
 
+from ann.keyspace import feeds_due_key, feeds_interval_key
 from ann.messages import CRAWL_SOURCES_TASK
 from ann.sources import Registry, Source
 
@@ -62,8 +63,8 @@ class FeedCadence:
 
     def __init__(self, redis: Redis, prefix: str) -> None:
         self._redis = redis
-        self._due = f"{prefix}:feeds:due"
-        self._interval = f"{prefix}:feeds:interval"
+        self._due = feeds_due_key(prefix)
+        self._interval = feeds_interval_key(prefix)
 
     def interval(self, source: Source) -> float:
         raw = self._redis.hget(self._interval, source.id)

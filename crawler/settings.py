@@ -63,7 +63,10 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "ANN_HEARTBEAT_SECONDS": settings.heartbeat_seconds,
         "ANN_PAGES_QUEUE": settings.pages_queue,
         "ANN_BATCH_SIZE": settings.bulk_batch_size,
-        "ANN_BATCH_SECONDS": 2.0,
+        "ANN_BATCH_SECONDS": settings.handoff_batch_seconds,
+        "ANN_REFUSALS_TO_PAUSE": settings.refusals_to_pause,
+        "ANN_FAILURES_TO_PAUSE": settings.failures_to_pause,
+        "ANN_PAUSE_SECONDS": settings.pause_seconds,
     }
     # WARC archive of every fetch: crawler/extensions/warc.py, off while ANN_WARC_DIR is empty.
     values.setdefault("EXTENSIONS", {})["crawler.extensions.warc.WarcExtension"] = 500

@@ -1,5 +1,7 @@
 """Crawl state shared by every crawler process through Redis.
 
+Keys are named in :mod:`ann.keyspace`.
+
 * **URL records** (``<p>:url:<fp>``, a hash: ETag, Last-Modified, body hash, first/last fetch)
   are the seen-set and the validators for conditional GET. A URL the indexer marked unindexed
   (:mod:`ann.keyspace`) reads as never fetched, and is re-checked, until a delivery of it ends.
@@ -28,14 +30,21 @@ from weakref import WeakKeyDictionary
 from redis import Redis
 from redis.client import Pipeline
 
-from ann.keyspace import unindexed_key
+from ann.keyspace import (
+    alive_key,
+    claim_key,
+    crawl_stats_key,
+    paused_key,
+    recent_key,
+    unindexed_key,
+    url_key,
+)
+from ann.settings import DEFAULTS
 from ann.urls import document_id
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-HEARTBEAT_SECONDS = 30
-"""How long a run's heartbeat lives unrenewed: a killed crawler's claims are free after this."""
 _CLAIM = """
 local owner = redis.call('GET', KEYS[1])
 if owner and owner ~= ARGV[1] and redis.call('EXISTS', ARGV[3] .. owner) == 1 then
@@ -97,8 +106,9 @@ class CrawlState:
     """
 
     def __init__(
-        self, redis: Redis, prefix: str, retention_seconds: float = 30 * 86400,
-        heartbeat_seconds: float = HEARTBEAT_SECONDS,
+        self, redis: Redis, prefix: str,
+        retention_seconds: float = DEFAULTS.url_retention_days * 86400,
+        heartbeat_seconds: float = DEFAULTS.heartbeat_seconds,
     ) -> None:
         self.redis = redis
         self.prefix = prefix
@@ -108,24 +118,21 @@ class CrawlState:
         self._claim = redis.register_script(_CLAIM)
         self._counts: Counter[tuple[str, str]] = Counter()
 
-    def _key(self, *parts: str) -> str:
-        return ":".join((self.prefix, *parts))
-
     def _url_key(self, url: str) -> str:
-        return self._key("url", fingerprint(url))
+        return url_key(self.prefix, fingerprint(url))
 
     def _claim_key(self, url: str) -> str:
-        return self._key("claim", fingerprint(url))
+        return claim_key(self.prefix, fingerprint(url))
 
     # -- runs -----------------------------------------------------------------------------
     def heartbeat(self) -> None:
-        self.redis.set(self._key("alive", self.run_id), "1",
+        self.redis.set(alive_key(self.prefix, self.run_id), "1",
                        px=int(self.heartbeat_seconds * 1000))
         self.flush_counts()
 
     def end_run(self) -> None:
         self.flush_counts()
-        self.redis.delete(self._key("alive", self.run_id))
+        self.redis.delete(alive_key(self.prefix, self.run_id))
 
     # -- claims ---------------------------------------------------------------------------
     def claim(self, url: str, ttl_seconds: float) -> bool:
@@ -134,7 +141,7 @@ class CrawlState:
 
     def claim_many(self, urls: list[str], ttl_seconds: float) -> list[bool]:
         pipe = self.redis.pipeline(transaction=False)
-        args: list[str | int] = [self.run_id, int(ttl_seconds), self._key("alive", "")]
+        args: list[str | int] = [self.run_id, int(ttl_seconds), alive_key(self.prefix)]
         for url in urls:
             self._claim(keys=[self._claim_key(url)], args=args, client=pipe)
         return [bool(won) for won in pipe.execute()]
@@ -196,7 +203,7 @@ class CrawlState:
         for page in pages:
             self._remember(pipe, page.url, etag=page.etag, last_modified=page.last_modified,
                            body_hash=page.body_hash)
-            pipe.zadd(self._key("recent", page.source_id), {page.url: page.published}, nx=True)
+            pipe.zadd(recent_key(self.prefix, page.source_id), {page.url: page.published}, nx=True)
             pipe.delete(self._claim_key(page.url))
             self.count(page.source_id, "articles/new" if page.new else "articles/changed")
         pipe.execute()
@@ -205,7 +212,7 @@ class CrawlState:
     def recent(self, source_id: str, window_seconds: float) -> list[str]:
         """The source's articles to re-check: those published within the window, and those
         the indexer marked unindexed, whatever their age (their feed may not list them now)."""
-        key = self._key("recent", source_id)
+        key = recent_key(self.prefix, source_id)
         oldest = time.time() - window_seconds
         self.redis.zremrangebyscore(key, "-inf", oldest)
         recent = [u.decode() for u in self.redis.zrangebyscore(key, oldest, "+inf")]  # type: ignore[union-attr]
@@ -215,17 +222,17 @@ class CrawlState:
     # -- pauses ---------------------------------------------------------------------------
     def pause(self, source_id: str, reason: str, seconds: float) -> None:
         value = json.dumps({"reason": reason, "at": time.time(), "run": self.run_id})
-        self.redis.set(self._key("paused", source_id), value, ex=int(seconds))
+        self.redis.set(paused_key(self.prefix, source_id), value, ex=int(seconds))
 
     def paused(self, source_id: str) -> dict[str, object] | None:
-        raw = self.redis.get(self._key("paused", source_id))
+        raw = self.redis.get(paused_key(self.prefix, source_id))
         if not isinstance(raw, bytes):
             return None
         value: dict[str, object] = json.loads(raw)
         return value
 
     def resume(self, source_id: str) -> bool:
-        return bool(self.redis.delete(self._key("paused", source_id)))
+        return bool(self.redis.delete(paused_key(self.prefix, source_id)))
 
     # -- per-source crawl statistics --------------------------------------------------------
     def count(self, source_id: str, name: str, n: int = 1) -> None:
@@ -237,14 +244,14 @@ class CrawlState:
             return
         pipe = self.redis.pipeline(transaction=False)
         for (source_id, name), n in counts.items():
-            pipe.hincrby(self._key("crawl", "stats", source_id), name, n)
+            pipe.hincrby(crawl_stats_key(self.prefix, source_id), name, n)
         pipe.execute()
 
     def mark_success(self, source_id: str) -> None:
-        self.redis.hset(self._key("crawl", "stats", source_id), "last_success", time.time())
+        self.redis.hset(crawl_stats_key(self.prefix, source_id), "last_success", time.time())
 
     def stats(self, source_id: str) -> dict[str, str]:
-        raw: dict[bytes, bytes] = self.redis.hgetall(self._key("crawl", "stats", source_id))  # type: ignore[assignment]
+        raw: dict[bytes, bytes] = self.redis.hgetall(crawl_stats_key(self.prefix, source_id))  # type: ignore[assignment]
         return {k.decode(): v.decode() for k, v in raw.items()}
 
 
@@ -271,9 +278,11 @@ def state_for(crawler: Crawler) -> CrawlState:
         settings = crawler.settings
         state = CrawlState(
             Redis.from_url(settings.get("ANN_REDIS_URL")),
-            settings.get("ANN_KEY_PREFIX", "ann"),
-            retention_seconds=settings.getfloat("ANN_RETENTION_SECONDS", 30 * 86400),
-            heartbeat_seconds=settings.getfloat("ANN_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS),
+            settings.get("ANN_KEY_PREFIX", DEFAULTS.key_prefix),
+            retention_seconds=settings.getfloat(
+                "ANN_RETENTION_SECONDS", DEFAULTS.url_retention_days * 86400),
+            heartbeat_seconds=settings.getfloat(
+                "ANN_HEARTBEAT_SECONDS", DEFAULTS.heartbeat_seconds),
         )
         _STATES[crawler] = state
     return state

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from redis import Redis
 
+from ann.keyspace import crawl_lock_key
 from ann.messages import CRAWL_SOURCES_TASK
 from ann.settings import Settings, get_settings
 from ann.sources import Registry, load_registry
@@ -53,7 +54,7 @@ def crawl_sources(source_ids: list[str], kinds: list[str]) -> dict[str, Summary]
     settings, registry, redis = _context()
     locks = {}
     for source_id in request.source_ids:
-        name = f"{settings.key_prefix}:crawl-lock:{source_id}:{'+'.join(request.kinds)}"
+        name = crawl_lock_key(settings.key_prefix, source_id, request.kinds)
         lock = redis.lock(name, timeout=JOB_TIMEOUT_SECONDS, blocking=False)
         if lock.acquire():
             locks[source_id] = lock

@@ -20,10 +20,9 @@ from typing import Any
 
 from redis import Redis
 
-from ann.keyspace import unindexed_key
+from ann.keyspace import dead_letters_key, totals_key, unindexed_key
 from ann.messages import RawPage
 from ann.urls import document_id
-from indexer.outcomes import dead_letters_key, totals_key
 
 logger = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from prometheus_client.registry import Collector
 from redis import Redis
 from redis.exceptions import RedisError
 
-from ann.celery_defaults import unacked_key
+from ann.keyspace import dead_letters_key, unacked_key
 from ann.messages import INDEX_PAGES_TASK
-from indexer.outcomes import BatchOutcome, dead_letters_key
+from indexer.outcomes import BatchOutcome
 
 _STAGES = (
     ("extract", ("dropped/", "failed/extraction", "failed/unknown_source")),

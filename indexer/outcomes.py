@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 from redis import Redis
 
-from ann.keyspace import unindexed_key
+from ann.keyspace import failures_key, totals_key, unindexed_key
 from ann.messages import RawPage
 from ann.urls import document_id
 
@@ -30,22 +30,6 @@ MAX_FAILURE_RECORDS = 10_000
 MAX_REASON_CHARS = 300
 """The engine's reason is kept to this length: enough to name the field and the cause."""
 
-
-def totals_key(prefix: str, source_id: str | None = None) -> str:
-    return f"{prefix}:indexer:outcomes" + (f":{source_id}" if source_id else "")
-
-
-def failures_key(prefix: str) -> str:
-    return f"{prefix}:indexer:failures"
-
-
-def dead_letters_key(prefix: str) -> str:
-    return f"{prefix}:indexer:dead-letters"
-
-
-def replaying_key(prefix: str) -> str:
-    """Dead letters taken by a replay and not yet sent: an interrupted replay resumes here."""
-    return f"{prefix}:indexer:dead-letters:replaying"
 
 
 @dataclass(frozen=True, slots=True)

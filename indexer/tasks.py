@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from redis import Redis
 from redis.exceptions import RedisError
 
+from ann.keyspace import cluster_lock_key, cluster_pending_key, deliveries_key
 from ann.messages import INDEX_PAGES_TASK, IndexPagesMessage, RawPage
 from ann.settings import get_settings
 from ann.sources import Registry, load_registry
@@ -81,7 +82,7 @@ def resources() -> WorkerResources:
 
 
 def _deliveries_key(res: WorkerResources, task_id: str, retries: int) -> str:
-    return f"{res.prefix}:indexer:deliveries:{task_id}:{retries}"
+    return deliveries_key(res.prefix, task_id, retries)
 
 
 def _one_delivery_too_many(res: WorkerResources, key: str) -> int | None:
@@ -199,7 +200,7 @@ def upgrade_on_start(**_: object) -> None:
 
 
 def _pending_key(res: WorkerResources) -> str:
-    return f"{res.prefix}:indexer:cluster-pending:{res.alias}"
+    return cluster_pending_key(res.prefix, res.alias)
 
 
 def request_clustering(res: WorkerResources) -> None:
@@ -219,7 +220,7 @@ def cluster_index(self: Task) -> dict[str, int]:
     (no ``clustered_at``), so a lost request costs only delay.
     """
     res = resources()
-    lock = res.redis.lock(f"{res.prefix}:indexer:cluster-lock:{res.alias}",
+    lock = res.redis.lock(cluster_lock_key(res.prefix, res.alias),
                           timeout=CLUSTER_LOCK_SECONDS)
     if not lock.acquire(blocking=False):
         return {"clustered": 0, "running_elsewhere": 1}

@@ -54,9 +54,10 @@ def dead_letters(
     = False,
 ) -> None:
     """List the batches the indexer dead-lettered (newest first), or replay them."""
+    from ann.keyspace import dead_letters_key, replaying_key
     from crawler.handoff import IndexerClient
     from indexer.dead_letters import TRIMMED
-    from indexer.outcomes import dead_letters_key, read_totals, replaying_key
+    from indexer.outcomes import read_totals
 
     settings = get_settings()
     redis = Redis.from_url(settings.redis_url)

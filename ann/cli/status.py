@@ -18,12 +18,13 @@ from rich.table import Table
 
 from ann import stack
 from ann.document import DocField
+from ann.keyspace import dead_letters_key, failures_key
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
 from crawler.state import CrawlState
 from indexer.dead_letters import TRIMMED
 from indexer.mapping import UNCLUSTERED
-from indexer.outcomes import dead_letters_key, failures_key, read_totals
+from indexer.outcomes import read_totals
 
 app = typer.Typer()
 

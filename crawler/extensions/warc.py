@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Self
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from ann.settings import DEFAULTS
 from crawler.extensions.warc_files import Exchange, Retention, RotatingWarcWriter
 
 if TYPE_CHECKING:
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-DEFAULT_MAX_SECONDS = 3600.0
 
 
 @dataclass
@@ -103,8 +102,9 @@ class WarcExtension:
         assert crawler.stats is not None
         extension = cls(
             Path(directory),
-            max_bytes=crawler.settings.getint("ANN_WARC_MAX_BYTES", DEFAULT_MAX_BYTES),
-            max_seconds=crawler.settings.getfloat("ANN_WARC_MAX_SECONDS", DEFAULT_MAX_SECONDS),
+            max_bytes=crawler.settings.getint("ANN_WARC_MAX_BYTES", DEFAULTS.warc_max_bytes),
+            max_seconds=crawler.settings.getfloat(
+                "ANN_WARC_MAX_SECONDS", DEFAULTS.warc_max_seconds),
             stats=crawler.stats,
             # 0 switches a bound off (as ann/settings.py documents); Retention says so with None.
             retention=Retention(

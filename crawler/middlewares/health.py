@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Self
 
 from scrapy.exceptions import IgnoreRequest
 
+from ann.settings import DEFAULTS
 from crawler.failures import failure_reason
 from crawler.state import state_for
 
@@ -46,9 +47,9 @@ class SourceHealthMiddleware:
         settings = crawler.settings
         return cls(
             crawler,
-            refusals_to_pause=settings.getint("ANN_REFUSALS_TO_PAUSE", 3),
-            failures_to_pause=settings.getint("ANN_FAILURES_TO_PAUSE", 10),
-            pause_seconds=settings.getfloat("ANN_PAUSE_SECONDS", 6 * 3600),
+            refusals_to_pause=settings.getint("ANN_REFUSALS_TO_PAUSE", DEFAULTS.refusals_to_pause),
+            failures_to_pause=settings.getint("ANN_FAILURES_TO_PAUSE", DEFAULTS.failures_to_pause),
+            pause_seconds=settings.getfloat("ANN_PAUSE_SECONDS", DEFAULTS.pause_seconds),
         )
 
     @property

@@ -24,7 +24,13 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 
-from crawler.download import ROBOTS_DELAY_KEY
+from ann.keyspace import (
+    robots_body_key,
+    robots_delay_key,
+    robots_lock_key,
+    robots_unavailable_key,
+)
+from ann.settings import DEFAULTS
 from crawler.state import state_for
 
 if TYPE_CHECKING:
@@ -36,9 +42,6 @@ if TYPE_CHECKING:
 ROBOTS_TTL_SECONDS = 86400
 LOCK_SECONDS = 30
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
-_BODY_KEY = "{prefix}:robots:body:{host}"
-_LOCK_KEY = "{prefix}:robots:lock:{host}"
-_UNAVAILABLE_KEY = "{prefix}:robots:unavailable:{host}"
 
 
 class RobotsUnavailable(IgnoreRequest):
@@ -50,17 +53,15 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self._redis = Redis.from_url(crawler.settings.get("ANN_REDIS_URL"))
-        self._prefix: str = crawler.settings.get("ANN_KEY_PREFIX", "ann")
-        self._retry_seconds = crawler.settings.getfloat("ANN_ROBOTS_RETRY_SECONDS", 600.0)
+        self._prefix: str = crawler.settings.get("ANN_KEY_PREFIX", DEFAULTS.key_prefix)
+        self._retry_seconds = crawler.settings.getfloat(
+            "ANN_ROBOTS_RETRY_SECONDS", DEFAULTS.robots_retry_seconds)
         self._retry_at: dict[str, float] = {}
         """Hosts held at disallow-all, and when (monotonic) their robots.txt is tried again."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
-
-    def _key(self, template: str, host: str) -> str:
-        return template.format(prefix=self._prefix, host=host)
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
         host = urlparse_cached(request).netloc
@@ -69,7 +70,7 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
             del self._retry_at[host]
             self._parsers.pop(host, None)
         if host not in self._parsers:
-            left_ms = await self._redis.pttl(self._key(_UNAVAILABLE_KEY, host))
+            left_ms = await self._redis.pttl(robots_unavailable_key(self._prefix, host))
             if left_ms > 0:  # another process found it unavailable: disallow all until then
                 self._hold(host, left_ms / 1000)
                 self._stats.inc_value("ann/robots/shared_unavailable")
@@ -95,8 +96,8 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     async def _shared_body(self, host: str) -> bytes | None:
         """The cached robots.txt, waiting for another process that is fetching it right now."""
-        body_key = self._key(_BODY_KEY, host)
-        lock_key = self._key(_LOCK_KEY, host)
+        body_key = robots_body_key(self._prefix, host)
+        lock_key = robots_lock_key(self._prefix, host)
         for _ in range(LOCK_SECONDS * 10):
             body = await self._redis.get(body_key)
             if isinstance(body, bytes):
@@ -119,9 +120,10 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         user_agent = self._robotstxt_useragent or self._default_useragent
         delay = parser.crawl_delay(user_agent) if parser is not None else None  # type: ignore[union-attr]
         pipe = self._redis.pipeline()
-        pipe.set(self._key(_BODY_KEY, netloc), body, ex=ROBOTS_TTL_SECONDS)
-        pipe.set(self._key(ROBOTS_DELAY_KEY, netloc), float(delay or 0), ex=ROBOTS_TTL_SECONDS)
-        pipe.delete(self._key(_LOCK_KEY, netloc), self._key(_UNAVAILABLE_KEY, netloc))
+        pipe.set(robots_body_key(self._prefix, netloc), body, ex=ROBOTS_TTL_SECONDS)
+        pipe.set(robots_delay_key(self._prefix, netloc), float(delay or 0), ex=ROBOTS_TTL_SECONDS)
+        pipe.delete(robots_lock_key(self._prefix, netloc),
+                    robots_unavailable_key(self._prefix, netloc))
         await pipe.execute()
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
@@ -139,8 +141,9 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         parser = self._hold(host, self._retry_seconds)
         state = state_for(self.crawler)
         pipe = state.redis.pipeline(transaction=False)
-        pipe.set(self._key(_UNAVAILABLE_KEY, host), why, px=int(self._retry_seconds * 1000))
-        pipe.delete(self._key(_LOCK_KEY, host))
+        pipe.set(robots_unavailable_key(self._prefix, host), why,
+                 px=int(self._retry_seconds * 1000))
+        pipe.delete(robots_lock_key(self._prefix, host))
         pipe.execute()
         self._stats.inc_value(f"ann/robots/unavailable/{why}")
         source = getattr(self.crawler.spider, "source", None)

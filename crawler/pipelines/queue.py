@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy.exceptions import DropItem, NotConfigured
 from twisted.internet import task
 
-from ann.settings import Settings
+from ann.settings import DEFAULTS
 from crawler.handoff import IndexerClient, too_large
 from crawler.items import FetchedArticle
 from crawler.state import CrawlState, state_for
@@ -56,13 +56,15 @@ class QueuePipeline:
             raise NotConfigured("ANN_REDIS_URL is not set")
         assert crawler.stats is not None
         return cls(
-            client=IndexerClient(broker, crawler.settings.get("ANN_PAGES_QUEUE", "pages")),
+            client=IndexerClient(
+                broker, crawler.settings.get("ANN_PAGES_QUEUE", DEFAULTS.pages_queue)),
             state=state_for(crawler),
-            batch_size=crawler.settings.getint("ANN_BATCH_SIZE", 50),
-            batch_seconds=crawler.settings.getfloat("ANN_BATCH_SECONDS", 2.0),
+            batch_size=crawler.settings.getint("ANN_BATCH_SIZE", DEFAULTS.bulk_batch_size),
+            batch_seconds=crawler.settings.getfloat(
+                "ANN_BATCH_SECONDS", DEFAULTS.handoff_batch_seconds),
             stats=crawler.stats,
             max_page_bytes=crawler.settings.getint(
-                "ANN_MAX_PAGE_BYTES", Settings.model_fields["max_page_bytes"].default),
+                "ANN_MAX_PAGE_BYTES", DEFAULTS.max_page_bytes),
         )
 
     def open_spider(self) -> None:

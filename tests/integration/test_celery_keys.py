@@ -25,7 +25,7 @@ from kombu import Connection, Message
 from kombu.entity import Queue
 from redis import Redis
 
-from ann.celery_defaults import unacked_key
+from ann.keyspace import unacked_key
 from ann.messages import CRAWL_SOURCES_TASK
 from ann.settings import Settings
 from crawler.celery_app import create_celery as create_crawler_celery

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from redis import Redis
 
+from ann.keyspace import recent_key, url_key
 from ann.settings import Settings
 from ann.sources import load_registry
 from crawler.state import CrawlState, fingerprint
@@ -126,8 +127,8 @@ def test_unchanged_pages_reach_the_indexer_zero_times_and_edits_once(
     # make every article due for its edit re-check, and edit one of them
     articles = manifest.for_source("thestar")
     for article in articles:
-        redis_client.zadd(f"{settings.key_prefix}:recent:thestar", {article.url: time.time()})
-        redis_client.hset(f"{settings.key_prefix}:url:{fingerprint(article.url)}",
+        redis_client.zadd(recent_key(settings.key_prefix, "thestar"), {article.url: time.time()})
+        redis_client.hset(url_key(settings.key_prefix, fingerprint(article.url)),
                           mapping={"first_fetched": time.time(), "last_fetched": 0})
     edited = articles[3]
     page = mirror.root / "www.thestar.com.my" / edited.url.split("/", 3)[3] / "__body"

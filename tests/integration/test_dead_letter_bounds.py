@@ -13,10 +13,11 @@ from redis import Redis
 from typer.testing import CliRunner
 
 from ann.cli import app
+from ann.keyspace import dead_letters_key, replaying_key
 from ann.messages import Discovery, IndexPagesMessage, RawPage
 from ann.settings import Settings
 from indexer.dead_letters import TRIMMED, DeadLetters
-from indexer.outcomes import dead_letters_key, read_totals, replaying_key
+from indexer.outcomes import read_totals
 from tests.support.queued import queued_urls
 
 pytestmark = pytest.mark.integration

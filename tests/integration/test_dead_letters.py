@@ -12,9 +12,9 @@ from redis import Redis
 from typer.testing import CliRunner
 
 from ann.cli import app
+from ann.keyspace import dead_letters_key
 from ann.messages import INDEX_PAGES_TASK, Discovery, IndexPagesMessage, RawPage
 from ann.settings import Settings
-from indexer.outcomes import dead_letters_key
 from tests.support.queued import queued_messages
 
 pytestmark = pytest.mark.integration

@@ -31,6 +31,7 @@ import trustme
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan
 
+from ann.keyspace import crawl_lock_key
 from ann.sources import load_registry
 from mirror.generate import generate
 from mirror.manifest import Manifest
@@ -188,7 +189,7 @@ def test_new_feed_items_are_searchable_through_a_node_down_and_a_redis_restart(
         new = {a.url for a in after.articles if a.extra and a.source_id not in FEEDLESS}
         assert new
         redis = world.redis()
-        wait_until(lambda: not list(redis.scan_iter("*crawl-lock*")),
+        wait_until(lambda: not list(redis.scan_iter(crawl_lock_key("*", "*", ["*"]))),
                    "a moment with no crawl job running", 120, 0.5)
         world.restart_redis()
         seconds = wait_until(lambda: new <= set(_indexed(es)),

@@ -17,6 +17,7 @@ import pytest
 import trustme
 from redis import Redis
 
+from ann.keyspace import robots_unavailable_key
 from ann.settings import Settings
 from crawler.state import CrawlState
 from tests.support.env import service_env
@@ -69,7 +70,7 @@ def test_robots_txt_answering_503_holds_the_site_until_a_retry_succeeds(
     settings: Settings, redis_client: Redis
 ) -> None:
     site = _dawn((503, {}, b"down for maintenance"), 1000001, 1000002)
-    held = f"{settings.key_prefix}:robots:unavailable:www.dawn.com"
+    held = robots_unavailable_key(settings.key_prefix, "www.dawn.com")
     env = {"ANN_ROBOTS_RETRY_SECONDS": "3600"}
     with site.serving() as port:
         mirror = f"http://127.0.0.1:{port}"

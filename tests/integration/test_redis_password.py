@@ -14,10 +14,10 @@ from redis.exceptions import AuthenticationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from ann import stack
+from ann.keyspace import dead_letters_key
 from ann.messages import INDEX_PAGES_TASK
 from ann.producer import TaskProducer
 from ann.settings import Settings
-from indexer.outcomes import dead_letters_key
 from tests.support.harness import celery_workers, wait_drained
 from tests.support.ports import free_port
 

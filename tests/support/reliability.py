@@ -25,8 +25,8 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from ann import stack
+from ann.keyspace import dead_letters_key
 from ann.settings import Settings
-from indexer.outcomes import dead_letters_key
 from tests.support.env import service_env
 
 TASK_LINE = re.compile(

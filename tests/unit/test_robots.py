@@ -12,6 +12,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
 from twisted.python.failure import Failure
 
+from ann.keyspace import robots_unavailable_key
 from ann.settings import Settings
 from crawler.middlewares.robots import RobotsUnavailable, SharedRobotsTxtMiddleware
 from crawler.spiders.news import NewsSpider
@@ -34,7 +35,7 @@ def test_a_page_held_by_an_unreachable_robots_txt_is_a_failure_of_the_run(
     held: list[object] = []
     waiting.addCallback(held.append)
     assert held and held[0] is not None  # the requests that waited get disallow-all, not None
-    assert 0 < redis_client.pttl(f"{prefix}:robots:unavailable:www.dawn.com") <= 120_000
+    assert 0 < redis_client.pttl(robots_unavailable_key(prefix, "www.dawn.com")) <= 120_000
     with pytest.raises(RobotsUnavailable) as refused:
         robots.process_request_2(held[0], Request("https://www.dawn.com/news/1234567"))  # type: ignore[arg-type]
     spider.article_failed(Failure(refused.value))
