@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--per-site", type=int, default=50)
     gen.add_argument("--extra", type=int, default=0)
     gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--copies", type=int, default=0,
+                     help="member-to-member republications added (the hub reprints anyway)")
     serve = commands.add_parser("serve", help="serve a generated tree on 127.0.0.1")
     serve.add_argument("--root", type=Path, required=True)
     serve.add_argument("--host", default="127.0.0.1")
@@ -30,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "generate":
         manifest = generate(args.out, per_site=args.per_site, seed=args.seed, extra=args.extra,
-                            prose_dir=args.prose_dir)
+                            copies=args.copies, prose_dir=args.prose_dir)
         print(f"wrote {len(manifest.articles)} articles for {len(manifest.sites)} sites "
               f"to {args.out}")
         return 0

@@ -11,7 +11,7 @@ from pathlib import Path
 from ann.sources import load_registry
 from mirror.layout import BODY, HTML, RSS, TEXT, TYPE, XML, resource_dir
 from mirror.manifest import ArticleTruth, Manifest, SiteTruth, write_manifest
-from mirror.plan import plan
+from mirror.plan import HUB, plan
 from mirror.pools import load_pools
 from mirror.sites import SITES, Site
 from mirror.story import Story
@@ -53,14 +53,16 @@ def _truth(story: Story) -> ArticleTruth:
         url=story.url, source_id=story.source_id, title=story.title, keyword=story.keyword,
         published_at=story.published_utc, authors=story.authors, section=story.section_name,
         standfirst=story.standfirst, paragraphs=story.paragraphs,
-        original_paper=original.paper if original else None,
+        # the hub alone names the paper ("By China Daily"); a member's copy is marked by its URL
+        original_paper=original.paper if original and story.source_id == HUB else None,
         original_url=original.url if original else None, extra=story.extra)
 
 
 def generate(out_dir: Path, *, per_site: int = 50, seed: int = 0, extra: int = 0,
-             prose_dir: Path | None = None) -> Manifest:
-    """Write ``per_site`` (+ ``extra`` newer) articles per site; texts written by the mirror,
-    or read from ``prose_dir`` (laid out like the team's shared directory) when given."""
+             prose_dir: Path | None = None, copies: int = 0) -> Manifest:
+    """Write ``per_site`` (+ ``extra`` newer) articles per site, and ``copies`` republications
+    of one member's story by another; texts written by the mirror, or read from ``prose_dir``
+    (laid out like the team's shared directory) when given."""
     registry = load_registry()
     zones = {s.id: s.zone for s in registry}
     missing = set(SITES) - set(zones)
@@ -68,7 +70,7 @@ def generate(out_dir: Path, *, per_site: int = 50, seed: int = 0, extra: int = 0
         raise ValueError(f"mirror sites without a source file: {sorted(missing)}")
     countries = {s.id: s.country or "" for s in registry}
     stories = plan(load_pools(prose_dir, seed), zones, countries, per_site=per_site, seed=seed,
-                   extra=extra)
+                   extra=extra, copies=copies)
     sites: list[SiteTruth] = []
     articles: list[ArticleTruth] = []
     for source_id in sorted(stories):

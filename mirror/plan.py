@@ -24,6 +24,9 @@ START = datetime(2019, 1, 1)
 BASE_SPAN = timedelta(days=6 * 365 + 180)  # base articles: 2019-01 .. 2025-06
 EXTRA_START = datetime(2025, 7, 1)  # extra articles are newer than every base one
 CREDITS = ["PHOTO: {p} FILE", "PHOTO: REUTERS", "PHOTO: AFP", "PHOTO: {p}"]
+MAX_COPY_LAG_HOURS = 47
+"""A member's copy appears 2 to 48 hours after the original: within the three days in which
+clustering joins copies (``indexer/clusters.py``)."""
 
 
 def _published(site: Site, rng: random.Random, zone: ZoneInfo,
@@ -67,8 +70,46 @@ def _reprinted(original: Story) -> Document:
     return Document(original.url, original.title, tuple(original.paragraphs), original.keyword)
 
 
+def _copy(site: Site, zone: ZoneInfo, original: Story, index: int, seed: int,
+          lag: timedelta) -> Story:
+    """``original`` as another paper republishes it: its title, text and byline, later."""
+    story = _story(site, zone, _reprinted(original), index, seed, None)
+    story.paragraphs, story.standfirst = original.paragraphs, original.standfirst
+    story.people, story.agencies = original.people, original.agencies
+    story.published = (original.published + lag).astimezone(zone)
+    story.original = original
+    return story
+
+
+def _member_copies(stories: dict[str, list[Story]], zones: dict[str, ZoneInfo], *,
+                   per_site: int, seed: int, copies: int) -> None:
+    """Append ``copies`` member-to-member republications (ANN papers carry each other's
+    stories, as Borneo Bulletin credits "ANN/The Star"), in turn over the English members that
+    date their pages to the minute, each from another member, at lags from 2 to 48 hours; every
+    other one is of a story the hub reprinted too, so some stories have three copies or more."""
+    members = [m for m in MEMBERS if SITES[m].language == SITES[HUB].language
+               and not SITES[m].date_only]
+    travelled = {s.original.url for s in stories[HUB] if s.original}
+    for k in range(copies):
+        copier = members[k % len(members)]
+        origin = members[(k + 1 + k // len(members)) % len(members)]
+        if origin == copier:
+            origin = members[(k + 1) % len(members)]
+        base = stories[origin][:per_site]
+        candidates = [base[(k * 7 + i) % per_site] for i in range(per_site)]
+        if k % 2:  # every other copy is of a story the hub carried too: stories travel
+            candidates.sort(key=lambda s: s.url not in travelled)
+        original = next((s for s in candidates if s.authors), base[0])
+        site, index = SITES[copier], len(stories[copier])
+        lag = timedelta(hours=2 + (k * 13) % MAX_COPY_LAG_HOURS, minutes=(k * 17) % 60)
+        story = _copy(site, zones[copier], original, index, seed, lag)
+        taken = {s.path for s in stories[copier]}
+        _place(site, story, taken, random.Random(f"{seed}/{copier}/{index}/path"))
+        stories[copier].append(story)
+
+
 def plan(pools: dict[str, Pool], zones: dict[str, ZoneInfo], countries: dict[str, str], *,
-         per_site: int, seed: int, extra: int) -> dict[str, list[Story]]:
+         per_site: int, seed: int, extra: int, copies: int = 0) -> dict[str, list[Story]]:
     hub = SITES[HUB]
     reprinted = [m for m in MEMBERS if SITES[m].language == hub.language]
     n_reprints = min(per_site, max(10, per_site // 4))
@@ -100,12 +141,7 @@ def plan(pools: dict[str, Pool], zones: dict[str, ZoneInfo], countries: dict[str
                 # a member story with a named author (a bare desk role has none to credit)
                 candidates = [member[(j * 7 + k) % per_site] for k in range(per_site)]
                 original = next((s for s in candidates if s.authors), candidates[0])
-                story = _story(site, zones[HUB], _reprinted(original), i, seed, None)
-                story.paragraphs, story.standfirst = original.paragraphs, original.standfirst
-                story.people, story.agencies = original.people, original.agencies
-                story.published = (original.published + timedelta(hours=6)).astimezone(
-                    zones[HUB])
-                story.original = original
+                story = _copy(site, zones[HUB], original, i, seed, timedelta(hours=6))
             else:
                 doc = pool.document(used[site.language], country)
                 used[site.language] += 1
@@ -124,6 +160,7 @@ def plan(pools: dict[str, Pool], zones: dict[str, ZoneInfo], countries: dict[str
             _place(site, story, taken, random.Random(f"{seed}/{source_id}/{per_site + j}/path"))
             stories[source_id].append(story)
         position[site.language] += 1
+    _member_copies(stories, zones, per_site=per_site, seed=seed, copies=copies)
     for source_id, items in stories.items():
         base = items[:per_site]
         for story in items:
