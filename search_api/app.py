@@ -25,7 +25,7 @@ from search_api.jobs import CrawlJobs
 from search_api.metrics import ApiMetrics
 from search_api.middleware import MetricsMiddleware
 from search_api.ratelimit import RateLimitMiddleware
-from search_api.routes import admin, articles, liveness, search, sources, system
+from search_api.routes import admin, articles, liveness, search, sources, stories, system
 from search_api.state import ApiState
 
 MAX_BODY_BYTES = 16 * 1024
@@ -80,7 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.api_trusted_proxies)
     app.add_exception_handler(BackendUnavailable, _unavailable)
     app.add_exception_handler(BackendRejected, _rejected)
-    for router in (search.router, articles.router, sources.router, system.router, admin.router):
+    for router in (search.router, articles.router, stories.router, sources.router, system.router,
+                   admin.router):
         app.include_router(router, responses=COMMON_ERRORS)
     app.include_router(liveness.router)  # never asks Elasticsearch, never rate limited
     return app

@@ -37,6 +37,8 @@ class ArticleSummary(BaseModel):
     categories: list[str] = Field(default_factory=list)
     language: str | None = None
     original_paper: str | None = None
+    cluster_id: str | None = Field(
+        default=None, description="The story this page is a copy of: GET /stories/{cluster_id}")
     highlights: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Per field, fragments as HTML: the text escaped, matches in <mark> tags",
