@@ -145,7 +145,7 @@ FIELDS: dict[DocField, FieldSpec] = {
     DocField.original_source_id: _term(),
     DocField.discovered_via: _term(Writer.indexer, public=False),
     DocField.content_hash: _term(Writer.indexer, public=False),
-    DocField.cluster_id: _term(Writer.indexer, public=False),
+    DocField.cluster_id: _term(Writer.indexer),  # a hit's story: GET /stories/{cluster_id}
     DocField.lsh_bands: _term(Writer.clustering, public=False, many=True, aggregatable=False),
     DocField.minhash: FieldSpec(FieldType.long, Writer.clustering, False, many=True,
                                 filterable=False, aggregatable=False),

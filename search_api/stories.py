@@ -19,13 +19,15 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from ann.document import DocField as F
+
 MAX_COPIES = 100
 """Copies of one story read per request: the engine's ``index.max_inner_result_window`` (the
 most a ``top_hits`` may return); a story is rarely carried by more than the 22 papers."""
-COPY_FIELDS = ["url", "title", "source_id", "source_name", "published_at", "original_paper",
-               "original_source_id"]
+COPY_FIELDS = [F.url, F.title, F.source_id, F.source_name, F.published_at, F.original_paper,
+               F.original_source_id]
 COPY_ORDER: list[dict[str, Any]] = [
-    {"published_at": {"order": "asc", "missing": "_last"}}, {"id": "asc"},
+    {F.published_at: {"order": "asc", "missing": "_last"}}, {F.id: "asc"},
 ]
 """Earliest first, undated last, the id as tiebreaker: the same order on every request."""
 
@@ -65,13 +67,13 @@ class StoryResponse(BaseModel):
 
 
 def copy_from_hit(hit: dict[str, Any]) -> StoryCopy:
-    return StoryCopy.model_validate({**hit["_source"], "id": hit["_id"]})
+    return StoryCopy.model_validate({**hit["_source"], F.id: hit["_id"]})
 
 
 def build_story_query(cluster_id: str) -> dict[str, Any]:
     """Every copy of one story (up to :data:`MAX_COPIES`), earliest first."""
     return {
-        "query": {"bool": {"filter": [{"term": {"cluster_id": cluster_id}}]}},
+        "query": {"bool": {"filter": [{"term": {F.cluster_id: cluster_id}}]}},
         "size": MAX_COPIES,
         "sort": COPY_ORDER,
         "_source": COPY_FIELDS,

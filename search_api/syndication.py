@@ -35,6 +35,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from ann.document import DocField as F
 from search_api.backend import Backend
 from search_api.stories import (
     COPY_FIELDS,
@@ -84,7 +85,7 @@ def build_cardinality_query(date_from: date | None, date_to: date | None) -> dic
     """How many stories the range's documents belong to: sizes the partitions (an estimate
     suffices, a partition that did not fit is detected)."""
     return {"size": 0, "track_total_hits": False, "query": _documents(date_from, date_to),
-            "aggs": {"stories": {"cardinality": {"field": "cluster_id"}}}}
+            "aggs": {"stories": {"cardinality": {"field": F.cluster_id}}}}
 
 
 def partitions_for(stories: int) -> int:
@@ -98,7 +99,7 @@ def _documents(date_from: date | None, date_to: date | None) -> dict[str, Any]:
         bounds["gte"] = (start - SPAN_MARGIN).isoformat()
     if end:
         bounds["lt"] = (end + SPAN_MARGIN).isoformat()
-    filters = [{"range": {"published_at": bounds}}] if bounds else []
+    filters = [{"range": {F.published_at: bounds}}] if bounds else []
     return {"bool": {"filter": filters}}
 
 
@@ -108,7 +109,7 @@ def build_partition_query(date_from: date | None, date_to: date | None, partitio
     return {
         "size": 0, "track_total_hits": False, "query": _documents(date_from, date_to),
         "aggs": {"stories": {
-            "terms": {"field": "cluster_id", "min_doc_count": 2, "size": PARTITION_SIZE,
+            "terms": {"field": F.cluster_id, "min_doc_count": 2, "size": PARTITION_SIZE,
                       "include": {"partition": partition, "num_partitions": partitions}},
             "aggs": {"copies": {"top_hits": {"size": MAX_COPIES, "sort": COPY_ORDER,
                                              "_source": COPY_FIELDS}}},

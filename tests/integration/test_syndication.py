@@ -33,7 +33,7 @@ from mirror.generate import generate
 from mirror.layout import BODY, resource_dir
 from mirror.manifest import ArticleTruth, Manifest
 from search_api.app import create_app
-from tests.integration.api_corpus import private_alias
+from tests.support.api_corpus import private_alias
 
 pytestmark = pytest.mark.integration
 
