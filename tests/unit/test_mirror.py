@@ -19,11 +19,11 @@ from lxml import etree, html
 
 from mirror.generate import ROBOTS_DIR, generate
 from mirror.manifest import Manifest, load_manifest
-from mirror.people import DESKS
 from mirror.server import MirrorServer
+from mirror.sites import SITES
 from mirror.story import ROLE_CREDITS
 
-ROLE_CREDIT_SOURCES = {source for source, desks in DESKS.items() if ROLE_CREDITS & set(desks)}
+ROLE_CREDIT_SOURCES = {s.source_id for s in SITES.values() if ROLE_CREDITS & set(s.desks)}
 PER_SITE = 16
 
 
