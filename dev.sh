@@ -2,7 +2,6 @@
 # The two commands of the README, and what they need, on a fresh machine:
 #   ./dev.sh demo [--live]   install everything, start the stack, crawl, index, serve search
 #   ./dev.sh test [pytest args]   lint, type-check and run the whole test suite on real services
-#   ./dev.sh test --fast [pytest args]   the unit tests only, no service started (edit-run loop)
 #   ./dev.sh down            stop everything `demo` started
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -31,6 +30,13 @@ services() {
   bash deploy/local/elasticsearch.sh install
 }
 
+browser() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  say "installing Debian's chromium for the search page's browser test (first time only)"
+  # shellcheck source=deploy/local/lib.sh
+  ( . deploy/local/lib.sh && ann_apt_install "chromium (tests/integration/test_search_page.py)" chromium )
+}
+
 cmd=${1:-help}
 shift || true
 case $cmd in
@@ -41,14 +47,8 @@ case $cmd in
     ;;
   test)
     python_env
-    if [[ ${1:-} == --fast ]]; then
-      shift
-      say "ruff"
-      "$VENV/bin/ruff" check .
-      say "pytest: unit tests only (not marked integration; no service is started)"
-      exec "$VENV/bin/pytest" -q -m "not integration" tests/unit "$@"
-    fi
     services
+    browser
     say "ruff"
     "$VENV/bin/ruff" check .
     say "mypy --strict"
@@ -60,7 +60,7 @@ case $cmd in
     exec "$VENV/bin/ann" down
     ;;
   *)
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

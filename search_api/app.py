@@ -25,7 +25,17 @@ from search_api.jobs import CrawlJobs
 from search_api.metrics import ApiMetrics
 from search_api.middleware import MetricsMiddleware
 from search_api.ratelimit import RateLimitMiddleware
-from search_api.routes import admin, articles, liveness, search, sources, stories, system
+from search_api.routes import (
+    admin,
+    articles,
+    docs,
+    liveness,
+    page,
+    search,
+    sources,
+    stories,
+    system,
+)
 from search_api.state import ApiState
 
 MAX_BODY_BYTES = 16 * 1024
@@ -72,6 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Full-text and faceted search over the Asia News Network papers.",
         lifespan=lifespan,
         max_body_size=MAX_BODY_BYTES,
+        docs_url=None,  # served by routes.docs from a packaged copy, not a CDN
+        redoc_url=None,
     )
     if settings.api_rate_limit:  # parsed now: a malformed limit stops the start, not a request
         app.add_middleware(RateLimitMiddleware, limit=parse_limit(settings.api_rate_limit))
@@ -84,4 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    admin.router):
         app.include_router(router, responses=COMMON_ERRORS)
     app.include_router(liveness.router)  # never asks Elasticsearch, never rate limited
+    app.include_router(page.router)
+    app.include_router(docs.router)
+    app.mount(page.STATIC_URL, page.assets(), name="static")
+    app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")
     return app

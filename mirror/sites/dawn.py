@@ -6,16 +6,7 @@ import random
 from datetime import datetime
 
 from mirror.markup import attr, esc, json_ld, paragraphs_html
-from mirror.sites.base import (
-    Section,
-    Site,
-    ld_authors,
-    newsletter_box,
-    og_meta,
-    page,
-    related_box,
-    share_bar,
-)
+from mirror.sites.base import Section, Site, newsletter_box, og_meta, page, related_box, share_bar
 from mirror.story import Story, slugify
 
 EPOCH = datetime(2019, 1, 1).timestamp()
@@ -25,9 +16,6 @@ class Dawn(Site):
     source_id = "dawn"
     host = "www.dawn.com"
     name = "Dawn"
-    staff = ("Iftikhar A. Khan", "Kalbe Ali", "Tariq Naqash", "Imran Gabol", "Syed Irfan Raza",
-             "Nadir Guramani", "Amir Wasim", "Umer Farooq", "Sirajuddin")
-    agencies = ("Reuters", "AFP", "APP")
     dateline = "ISLAMABAD: "
     sections = (Section("pakistan", "Pakistan"), Section("world", "World"),
                 Section("business", "Business"), Section("sport", "Sport"))
@@ -48,7 +36,8 @@ class Dawn(Site):
     def render_article(self, story: Story) -> str:
         ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": story.title,
               "datePublished": story.published.isoformat(), "url": story.url,
-              "author": ld_authors(story)}
+              "author": [{"@type": "Person", "name": n} for n in story.people]
+              or [{"@type": "Organization", "name": a} for a in story.agencies]}
         names = [f"<a href=\"/authors/{i}\">{esc(n)}</a>" for i, n in enumerate(story.people)]
         agencies = " | ".join(story.agencies)
         byline = " | ".join([", ".join(names)] if names else []) + (
@@ -70,6 +59,3 @@ class Dawn(Site):
             f"<meta property=\"article:published_time\" "
             f"content={attr(story.published.isoformat())}>")
         return page(f"{story.title} - Pakistan - DAWN.COM", meta + json_ld(ld), body)
-
-
-SITE = Dawn()

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +22,7 @@ from redis import Redis
 from ann.settings import Settings
 from tests.support.api_corpus import corpus_documents, index_documents, private_alias
 from tests.support.env import service_env
-from tests.support.ports import free_port
+from tests.support.served import uvicorn_api
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -40,35 +38,14 @@ def served_api(services: Settings, es: Elasticsearch, tmp_path: Path) -> Iterato
     crawl_queue = f"test-crawl-{uuid.uuid4().hex[:8]}"
     with private_alias(services, es) as settings:
         index_documents(es, settings.index_alias, corpus_documents(4))
-        port = free_port()
         env = {**service_env(settings), "ANN_API_ADMIN_KEY": KEY, "ANN_API_RATE_LIMIT": "",
                "ANN_CRAWL_QUEUE": crawl_queue}
-        log = (tmp_path / "uvicorn.log").open("wb")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "search_api.main:app", "--host", "127.0.0.1",
-             "--port", str(port), "--no-access-log"], env=env, stdout=log, stderr=log)
-        url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while not _answers(url):
-                assert server.poll() is None, (tmp_path / "uvicorn.log").read_text()
-                assert time.monotonic() < deadline, "the API did not start within 60 s"
-                time.sleep(0.5)
-            yield url
+            with uvicorn_api(env, tmp_path / "uvicorn.log") as url:
+                yield url
         finally:
-            server.terminate()
-            server.wait(timeout=30)
-            log.close()
             with Redis.from_url(settings.redis_url) as redis:
                 redis.delete(crawl_queue)
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health/live", timeout=2) as answer:
-            return bool(answer.status == 200)
-    except OSError:
-        return False
 
 
 def test_schemathesis_finds_no_server_error_and_no_contract_violation(served_api: str) -> None:

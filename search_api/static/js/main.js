@@ -1,0 +1,158 @@
+// The search page's controller: the URL holds the search, each change runs it again, and the
+// answer is drawn into the results, the facets and the chart; ?article=ID shows a story.
+import { availableRoutes, getJson, pageUrl, search, searchParams, stateFromUrl } from "./api.js";
+import { histogram, monthRange } from "./chart.js";
+import { el } from "./dom.js";
+import { facetGroups } from "./facets.js";
+import { hitItem } from "./results.js";
+import { showStory } from "./story.js";
+
+const $ = (id) => document.getElementById(id);
+// `ticket` numbers the requests: an answer that arrives after a later request was made is dropped,
+// so a slow answer to an earlier search never replaces a newer one
+const view = { state: null, page: 1, cursors: [null], fromResults: false, ticket: 0 };
+let routes = new Set();
+let sourceNames = new Map();
+
+function fillForm(state) {
+  $("q").value = state.q;
+  $("sort").value = state.sort;
+  $("from").value = state.from;
+  $("to").value = state.to;
+  $("collapse").checked = state.collapse;
+}
+
+function readForm() {
+  return { ...view.state, q: $("q").value.trim(), sort: $("sort").value, from: $("from").value,
+           to: $("to").value, collapse: $("collapse").checked };
+}
+
+function showPanels(story) {
+  $("results").hidden = story;
+  $("refine").hidden = story;
+  $("story").hidden = !story;
+}
+
+function showError(error) {
+  $("error").textContent = error.message;
+  $("error").hidden = false;
+  $("summary").textContent = "";
+}
+
+/** Run `state` from its first page; `push` records it in the browser's history. */
+async function runSearch(state, { push = true } = {}) {
+  view.state = state;
+  view.page = 1;
+  view.cursors = [null];
+  if (push) history.pushState(null, "", pageUrl(state));
+  fillForm(state);
+  await loadPage();
+}
+
+async function loadPage() {
+  const { state, page, cursors } = view;
+  const ticket = ++view.ticket;
+  showPanels(false);
+  $("error").hidden = true;
+  $("results").setAttribute("aria-busy", "true");
+  try {
+    const answer = await search(state, state.collapse ? { page } : { cursor: cursors[page - 1] });
+    if (ticket !== view.ticket) return;
+    if (!state.collapse && answer.next_cursor) cursors[page] = answer.next_cursor;
+    render(state, answer);
+  } catch (error) {
+    if (ticket === view.ticket) showError(error);
+  } finally {
+    if (ticket === view.ticket) $("results").removeAttribute("aria-busy");
+  }
+}
+
+const counted = (n, one, many) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
+function summary(state, answer) {
+  const counts = [counted(answer.total, "article", "articles")];
+  if (answer.stories !== null) counts.push(counted(answer.stories, "story", "stories"));
+  return counts.join(", ") + (state.q ? ` for “${state.q}”` : "");
+}
+
+function render(state, answer) {
+  $("summary").textContent = summary(state, answer);
+  $("hits").replaceChildren(...answer.hits.map((hit) => hitItem(hit, (id, from) => openStory(id, from))));
+  if (Object.keys(answer.facets).length) renderRefine(state, answer.facets); // cursor pages carry none
+  const more = state.collapse
+    ? answer.hits.length === answer.size && view.page * answer.size < (answer.stories ?? answer.total)
+    : Boolean(answer.next_cursor);
+  $("previous").hidden = view.page === 1;
+  $("next").hidden = !more;
+  $("position").textContent = answer.hits.length ? `Page ${view.page}` : "";
+  const exportable = routes.has("/export") && answer.total > 0;
+  $("export").hidden = !exportable;
+  if (exportable) $("export-link").href = `/export?${searchParams(state)}&format=csv`;
+}
+
+function renderRefine(state, facets) {
+  const narrow = (changes) => runSearch({ ...state, ...changes });
+  $("facets").replaceChildren(...facetGroups(facets, state.filters, sourceNames,
+    (name, values) => narrow({ filters: { ...state.filters, [name]: values } })));
+  $("histogram").replaceChildren(histogram(facets.month ?? [], (month) => narrow(monthRange(month))));
+  $("clear-dates").hidden = !(state.from || state.to);
+}
+
+async function turnPage(step) {
+  view.page += step;
+  await loadPage();
+  $("results").focus();
+}
+
+/** The story view of article `id`; `hit` is the result it was opened from. */
+async function openStory(id, hit = null, { push = true } = {}) {
+  const ticket = ++view.ticket;
+  if (push) history.pushState(null, "", `/?article=${encodeURIComponent(id)}`);
+  view.fromResults = view.fromResults || (push && view.state !== null);
+  showPanels(true);
+  const story = $("story");
+  story.replaceChildren(el("p", { role: "status" }, "Loading…"));
+  try {
+    await showStory(story, id, {
+      current: () => ticket === view.ticket,
+      hit, routes,
+      onOpen: (other) => openStory(other),
+      onBack: () => (view.fromResults ? history.back() : runSearch(stateFromUrl("").state)),
+    });
+  } catch (error) {
+    if (ticket === view.ticket) story.replaceChildren(el("p", { role: "alert" }, error.message));
+  }
+  if (ticket === view.ticket) story.focus();
+}
+
+/** Show what the current URL describes (on load and on the browser's back and forward). */
+async function route() {
+  const { state, article } = stateFromUrl(location.search);
+  if (article) {
+    await openStory(article, null, { push: false });
+  } else {
+    view.fromResults = false;
+    await runSearch(state, { push: false });
+  }
+}
+
+async function boot() {
+  $("search").addEventListener("submit", (event) => {
+    event.preventDefault();
+    runSearch(readForm());
+  });
+  for (const id of ["sort", "from", "to", "collapse"]) {
+    $(id).addEventListener("change", () => runSearch(readForm()));
+  }
+  $("clear-dates").addEventListener("click", () => runSearch({ ...view.state, from: "", to: "" }));
+  $("previous").addEventListener("click", () => turnPage(-1));
+  $("next").addEventListener("click", () => turnPage(1));
+  window.addEventListener("popstate", route);
+  const [known, sources] = await Promise.all([
+    availableRoutes(), getJson("/sources").catch(() => ({ sources: [] }))]);
+  routes = known;
+  sourceNames = new Map(sources.sources.map((s) => [s.id, s.name]));
+  await route();
+}
+
+boot();
