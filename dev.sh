@@ -2,6 +2,7 @@
 # The two commands of the README, and what they need, on a fresh machine:
 #   ./dev.sh demo [--live]   install everything, start the stack, crawl, index, serve search
 #   ./dev.sh test [pytest args]   lint, type-check and run the whole test suite on real services
+#   ./dev.sh test --fast [pytest args]   the unit tests only, no service started (edit-run loop)
 #   ./dev.sh down            stop everything `demo` started
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -47,6 +48,13 @@ case $cmd in
     ;;
   test)
     python_env
+    if [[ ${1:-} == --fast ]]; then
+      shift
+      say "ruff"
+      "$VENV/bin/ruff" check .
+      say "pytest: unit tests only (not marked integration; no service is started)"
+      exec "$VENV/bin/pytest" -q -m "not integration" tests/unit "$@"
+    fi
     services
     browser
     say "ruff"
@@ -60,7 +68,7 @@ case $cmd in
     exec "$VENV/bin/ann" down
     ;;
   *)
-    sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

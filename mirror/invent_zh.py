@@ -13,8 +13,8 @@ from functools import cached_property
 from faker.providers.person.zh_CN import Provider as ChinesePeople
 
 from mirror.coined import ChineseNames, unused_characters
-from mirror.people import AGENCIES, STAFF
 from mirror.prose import Document
+from mirror.sites.sinchew import SinChew
 from mirror.writer import Shape, Slots, compose, load_data, load_topics, subject_slots
 
 NAME_CHARACTERS = (
@@ -45,7 +45,7 @@ class ChineseWriter:
     @cached_property
     def _names(self) -> ChineseNames:
         used = [repr(self._data), *FAMILY, *GIVEN,
-                *STAFF["sinchew"], *AGENCIES["sinchew"]]
+                *SinChew.staff, *SinChew.agencies]
         return ChineseNames(unused_characters(NAME_CHARACTERS, used), self._seed)
 
     @property

@@ -29,3 +29,8 @@ def paragraphs_html(paragraphs: list[str], cls: str = "") -> str:
 def links_html(items: list[tuple[str, str]], cls: str) -> str:
     lis = "".join(f"<li><a href={attr(href)}>{esc(label)}</a></li>" for href, label in items)
     return f"<ul class={attr(cls)}>{lis}</ul>"
+
+
+def and_join(names: list[str]) -> str:
+    """"A", "A and B", "A, B and C": how a byline or an author box lists names."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

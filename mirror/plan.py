@@ -12,7 +12,6 @@ import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from mirror.people import pick_byline
 from mirror.pools import Pool
 from mirror.prose import Document, first_sentence
 from mirror.sites import SITES, Site
@@ -44,7 +43,7 @@ def _story(site: Site, zone: ZoneInfo, doc: Document, index: int, seed: int,
            extra_index: int | None) -> Story:
     rng = random.Random(f"{seed}/{site.source_id}/{index}")
     section = rng.choice(site.sections)
-    people, agencies = pick_byline(site.source_id, rng)
+    people, agencies = site.pick_byline(rng)
     paragraphs = list(doc.paragraphs)
     if site.dateline and rng.random() < 0.6:
         paragraphs[0] = site.dateline + paragraphs[0]

@@ -23,12 +23,32 @@ from redis import Redis
 from ann import stack
 from ann.settings import Settings
 from indexer.mapping import index_name
+from mirror.generate import generate
+from mirror.server import MirrorServer
 
 TEST_REDIS_DB = 7
 NEEDS_SHARED = "needs_shared"
+INTEGRATION = "integration"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _check_integration_markers(items)
+    _skip_or_fail_without_shared(items)
+
+
+def _check_integration_markers(items: list[pytest.Item]) -> None:
+    """A test that reaches Redis or Elasticsearch (through the ``services`` fixture, which every
+    service fixture builds on) is marked ``integration``, so that ``-m "not integration"``
+    (``./dev.sh test --fast``) never starts or waits for a service."""
+    unmarked = [item.nodeid for item in items
+                if "services" in getattr(item, "fixturenames", ())
+                and not item.get_closest_marker(INTEGRATION)]
+    if unmarked:
+        raise pytest.UsageError(
+            f"tests using the services must be marked {INTEGRATION}: {unmarked}")
+
+
+def _skip_or_fail_without_shared(items: list[pytest.Item]) -> None:
     marked = [item for item in items if item.get_closest_marker(NEEDS_SHARED)]
     unmarked = [item.nodeid for item in items if "shared_dir" in getattr(item, "fixturenames", ())
                 and item not in marked]
@@ -115,3 +135,33 @@ def isolated(services: Settings, es: Elasticsearch) -> Iterator[Settings]:
     yield settings
     es.indices.delete(index=index_name(settings.index_alias), ignore_unavailable=True)
 
+
+
+@pytest.fixture
+def own_settings(services: Settings, es: Elasticsearch, redis_client: Redis) -> Iterator[Settings]:
+    """Settings whose index alias, page and crawl queues and Redis key prefix are this test's own,
+    for tests whose workers, crawls or tallies must not meet another test's; every index of the
+    alias (any mapping version), both queues and every key of the prefix are removed afterwards."""
+    tag = uuid.uuid4().hex[:8]
+    settings = services.model_copy(update={
+        "index_alias": f"test-{tag}-articles", "pages_queue": f"test-{tag}-pages",
+        "crawl_queue": f"test-{tag}-crawl", "key_prefix": f"{services.key_prefix}-{tag}",
+    })
+    yield settings
+    for name in es.indices.get(index=f"{settings.index_alias}-v*", ignore_unavailable=True):
+        es.indices.delete(index=name, ignore_unavailable=True)
+    redis_client.delete(settings.pages_queue, settings.crawl_queue)
+    for key in redis_client.scan_iter(match=f"{settings.key_prefix}:*", count=1000):
+        redis_client.delete(key)
+
+
+@pytest.fixture(scope="module")
+def served_mirror(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MirrorServer]:
+    """A small offline mirror (3 articles a site), served for one test module: its status faults
+    and request counts are that module's alone."""
+    root = tmp_path_factory.mktemp("mirror")
+    generate(root, per_site=3)
+    server = MirrorServer(root)
+    server.start()
+    yield server
+    server.stop()

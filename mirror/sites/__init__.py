@@ -1,43 +1,34 @@
 """One template module per site: URL shape, article page, section page, feeds and sitemaps.
 
-Sites are listed explicitly (no registration magic); adding a member is adding a module here and
-its ``ann/sources/<id>.yaml``.
+A member is its source file, ``ann/sources/<id>.yaml``, and for the mirror one module,
+``mirror/sites/<id>.py``, whose ``SITE`` is its template: the registry's files list the members,
+and :data:`SITES` takes each one's ``SITE`` from the module of that name. Nothing registers
+itself, and no other list of the members is kept (``tests/unit/test_members.py`` checks that
+every module here is a member's or a shared base, and that ``docs/mirror.md`` has its row).
 """
 
 from __future__ import annotations
 
-from mirror.sites.asianews import AsiaNews
-from mirror.sites.base import Site
-from mirror.sites.borneobulletin import BorneoBulletin
-from mirror.sites.chinadaily import ChinaDaily
-from mirror.sites.dailystar import DailyStar
-from mirror.sites.dawn import Dawn
-from mirror.sites.eleven import Eleven
-from mirror.sites.gogo import Gogo
-from mirror.sites.inquirer import Inquirer
-from mirror.sites.island import Island
-from mirror.sites.jakartapost import JakartaPost
-from mirror.sites.japannews import JapanNews
-from mirror.sites.kathmandupost import KathmanduPost
-from mirror.sites.koreaherald import KoreaHerald
-from mirror.sites.kuensel import Kuensel
-from mirror.sites.nationthailand import NationThailand
-from mirror.sites.phnompenhpost import PhnomPenhPost
-from mirror.sites.sinchew import SinChew
-from mirror.sites.statesman import Statesman
-from mirror.sites.straitstimes import StraitsTimes
-from mirror.sites.thestar import TheStar
-from mirror.sites.vientianetimes import VientianeTimes
-from mirror.sites.vietnamnews import VietNamNews
+import importlib
 
-SITES: dict[str, Site] = {
-    site.source_id: site
-    for site in (
-        AsiaNews(), BorneoBulletin(), ChinaDaily(), DailyStar(), Dawn(), Eleven(), Gogo(),
-        Inquirer(), Island(), JakartaPost(), JapanNews(), KathmanduPost(), KoreaHerald(),
-        Kuensel(), NationThailand(), PhnomPenhPost(), SinChew(), Statesman(), StraitsTimes(),
-        TheStar(), VientianeTimes(), VietNamNews(),
-    )
-}
+from ann.sources import SOURCES_DIR
+from mirror.sites.base import Site
+
+
+def _site(source_id: str) -> Site:
+    """The ``SITE`` of ``mirror/sites/<source_id>.py``."""
+    try:
+        module = importlib.import_module(f"{__name__}.{source_id}")
+    except ModuleNotFoundError as error:
+        raise LookupError(f"source {source_id!r} has no mirror module "
+                          f"mirror/sites/{source_id}.py") from error
+    site = getattr(module, "SITE", None)
+    if not isinstance(site, Site) or site.source_id != source_id:
+        raise LookupError(f"mirror/sites/{source_id}.py must define SITE, the {source_id!r} site")
+    return site
+
+
+SITES: dict[str, Site] = {path.stem: _site(path.stem)
+                          for path in sorted(SOURCES_DIR.glob("*.yaml"))}
 
 __all__ = ["SITES", "Site"]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import random
 
 from mirror import feeds
-from mirror.markup import attr, esc, links_html, paragraphs_html
-from mirror.people import and_join
+from mirror.markup import and_join, attr, esc, links_html, paragraphs_html
 from mirror.sites.base import Section, Site, page
 from mirror.story import Story, slugify
 
@@ -20,6 +19,8 @@ class AsiaNews(Site):
     source_id = "asianews"
     host = "asianews.network"
     name = "Asia News Network"
+    staff = ("Nattaya Vichit", "Pichaya Somsak", "Lee Min-ji", "Ravi Kumar", "Suthida Kaew")
+    agencies = ()
     dateline = "BANGKOK \u2013 "
     sections = (Section("diplomacy", "Diplomacy"), Section("economics", "Economics"),
                 Section("culture", "Culture"))
@@ -99,3 +100,6 @@ class AsiaNews(Site):
     def sitemap_files(self, stories: list[Story]) -> dict[str, str]:
         return {"/wp-sitemap.xml": feeds.sitemap_index(self, ["/wp-sitemap-posts-post-1.xml"]),
                 "/wp-sitemap-posts-post-1.xml": feeds.urlset(stories)}
+
+
+SITE = AsiaNews()

@@ -41,6 +41,15 @@ class Site:
     section_limit = 20
     date_only = False
     """The page states a date but no time: articles are dated at local midnight."""
+    staff: tuple[str, ...] = ()
+    """Plausible staff names of the paper, for its bylines."""
+    agencies: tuple[str, ...] = ()
+    """The wire agencies it carries, credited alone or beside its staff."""
+    desks: tuple[str, ...] = ()
+    """Desk credits that stand for the whole byline (a correct extractor returns them as
+    authors)."""
+    credit_share = 0.12
+    """How often an agency or desk credit alone is the byline."""
 
     def base(self) -> str:
         return f"https://{self.host}"
@@ -61,6 +70,18 @@ class Site:
 
     def render_article(self, story: Story) -> str:
         raise NotImplementedError
+
+    def pick_byline(self, rng: random.Random) -> tuple[list[str], list[str]]:
+        """(people, credits): usually 1-2 staff, sometimes an agency or desk credit alone (then
+        it is the byline) or staff plus an agency (then the people are)."""
+        credits = [*self.agencies, *self.desks]
+        roll = rng.random()
+        if credits and roll < self.credit_share:
+            return [], [rng.choice(credits)]
+        people = rng.sample(self.staff, 1 if rng.random() < 0.7 else 2)
+        if self.agencies and roll > 0.85:
+            return people, [rng.choice(self.agencies)]
+        return people, []
 
     def feed_item_creator(self, story: Story) -> str:
         return ", ".join(story.byline)

@@ -25,6 +25,9 @@ class BorneoBulletin(Site):
     source_id = "borneobulletin"
     host = "borneobulletin.com.bn"
     name = "Borneo Bulletin"
+    staff = ("Azlan Othman", "James Kon", "Izah Azahari", "Daniel Lim", "Fadhil Yunus",
+             "Wani Roslan")
+    agencies = ("Xinhua", "ANN/The Star", "Bernama")
     dateline = ""
     sections = (Section("national", "National"), Section("asia", "Asia"),
                 Section("business", "Business"))
@@ -61,3 +64,6 @@ class BorneoBulletin(Site):
     def sitemap_files(self, stories: list[Story]) -> dict[str, str]:
         return {"/wp-sitemap.xml": feeds.sitemap_index(self, ["/wp-sitemap-posts-post-1.xml"]),
                 "/wp-sitemap-posts-post-1.xml": feeds.urlset(stories)}
+
+
+SITE = BorneoBulletin()

@@ -15,6 +15,9 @@ class ChinaDaily(Site):
     host = "www.chinadaily.com.cn"
     crawl_delay = 30
     name = "China Daily"
+    staff = ("Zhang Yi", "Cao Desheng", "Wang Xiaodong", "Li Lei", "Zhou Jin", "Hou Liqiang",
+             "Mo Jingxi", "Xu Wei", "Chen Meiling", "Zheng Xin")
+    agencies = ("Xinhua",)
     dateline = "BEIJING — "
     sections = (Section("china", "China"), Section("world", "World"),
                 Section("business", "Business"))
@@ -53,3 +56,6 @@ class ChinaDaily(Site):
             f"{related_box('related-news', 'Related Stories', story.related)}"
             f"{newsletter_box('newsletter', 'China Daily')}</div>")
         return page(f"{story.title} - Chinadaily.com.cn", meta, body)
+
+
+SITE = ChinaDaily()

@@ -28,6 +28,12 @@ class DailyStar(Site):
     host = "www.thedailystar.net"
     crawl_delay = 10
     name = "The Daily Star"
+    staff = ("Mohammad Al-Masum Molla", "Ahammad Foyez", "Tuhin Shubhra Adhikary", "Rashad Ahamad",
+             "Porimol Palma", "Naimul Karim", "Shamsuddoza Sajen")
+    agencies = ("AFP", "Reuters", "UNB", "BSS")
+    desks = ("Staff Correspondent", "Star Online Report", "Star Business Report",
+             "Star Digital Report")
+    credit_share = 0.35
     dateline = "Dhaka, "
     sections = (Section("politics", "Politics"), Section("crime", "Crime & Justice"),
                 Section("economy", "Economy"), Section("world", "Asia"))
@@ -66,3 +72,6 @@ class DailyStar(Site):
             f"{related_box('related-news', 'Related topics', story.related)}"
             f"{newsletter_box('newsletter-box', 'Daily Star')}</main>")
         return page(f"{story.title} | The Daily Star", og_meta(story, self) + json_ld(ld), body)
+
+
+SITE = DailyStar()

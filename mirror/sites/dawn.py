@@ -6,7 +6,16 @@ import random
 from datetime import datetime
 
 from mirror.markup import attr, esc, json_ld, paragraphs_html
-from mirror.sites.base import Section, Site, newsletter_box, og_meta, page, related_box, share_bar
+from mirror.sites.base import (
+    Section,
+    Site,
+    ld_authors,
+    newsletter_box,
+    og_meta,
+    page,
+    related_box,
+    share_bar,
+)
 from mirror.story import Story, slugify
 
 EPOCH = datetime(2019, 1, 1).timestamp()
@@ -16,6 +25,9 @@ class Dawn(Site):
     source_id = "dawn"
     host = "www.dawn.com"
     name = "Dawn"
+    staff = ("Iftikhar A. Khan", "Kalbe Ali", "Tariq Naqash", "Imran Gabol", "Syed Irfan Raza",
+             "Nadir Guramani", "Amir Wasim", "Umer Farooq", "Sirajuddin")
+    agencies = ("Reuters", "AFP", "APP")
     dateline = "ISLAMABAD: "
     sections = (Section("pakistan", "Pakistan"), Section("world", "World"),
                 Section("business", "Business"), Section("sport", "Sport"))
@@ -36,8 +48,7 @@ class Dawn(Site):
     def render_article(self, story: Story) -> str:
         ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": story.title,
               "datePublished": story.published.isoformat(), "url": story.url,
-              "author": [{"@type": "Person", "name": n} for n in story.people]
-              or [{"@type": "Organization", "name": a} for a in story.agencies]}
+              "author": ld_authors(story)}
         names = [f"<a href=\"/authors/{i}\">{esc(n)}</a>" for i, n in enumerate(story.people)]
         agencies = " | ".join(story.agencies)
         byline = " | ".join([", ".join(names)] if names else []) + (
@@ -59,3 +70,6 @@ class Dawn(Site):
             f"<meta property=\"article:published_time\" "
             f"content={attr(story.published.isoformat())}>")
         return page(f"{story.title} - Pakistan - DAWN.COM", meta + json_ld(ld), body)
+
+
+SITE = Dawn()

@@ -23,6 +23,9 @@ class Eleven(Site):
     source_id = "eleven"
     host = "elevenmyanmar.com"
     name = "Eleven Myanmar"
+    staff = ("Thet Naing", "Aye Aye Thant", "Zaw Min Oo", "Kyaw Soe Htet", "Nang Hsu Myat")
+    agencies = ("Xinhua", "AFP")
+    desks = ("Eleven Media Group",)
     dateline = ""
     sections = (Section("politics", "Politics"), Section("economy", "Economy"),
                 Section("local", "Local"), Section("asean", "Asean"))
@@ -54,3 +57,6 @@ class Eleven(Site):
             f"{related_box('related-content', 'Related news', story.related)}"
             f"{newsletter_box('newsletter-box', 'Eleven')}</main>")
         return page(f"{story.title} | Eleven Myanmar", meta, body)
+
+
+SITE = Eleven()

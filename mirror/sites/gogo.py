@@ -25,6 +25,8 @@ class Gogo(Site):
     source_id = "gogo"
     host = "gogo.mn"
     name = "GoGo Mongolia"
+    staff = ("B.Bolor", "Ts.Enkhjargal", "D.Munkhzul", "G.Nomin", "B.Tuvshin")
+    agencies = ()
     dateline = "Ulaanbaatar /GoGo/ "
     sections = (Section("politics", "Politics"), Section("economy", "Economy"),
                 Section("society", "Society"))
@@ -48,3 +50,6 @@ class Gogo(Site):
             f"{figure(story)}<div class=\"news-content\">{paragraphs_html(story.paragraphs)}"
             f"</div>{related_box('other-news', 'Other news', story.related)}</main>")
         return page(f"{story.title} | GoGo", meta + json_ld(ld), body)
+
+
+SITE = Gogo()

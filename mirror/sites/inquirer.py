@@ -27,6 +27,10 @@ class Inquirer(Site):
     extra_hosts = ("www.inquirer.net",)
     robots_capture = "www.inquirer.net"
     name = "Philippine Daily Inquirer"
+    staff = ("Jerome Aning", "Marlon Ramos", "Jane Bautista", "Krixia Subingsubing",
+             "Dexter Cabalza", "Nestor Corrales", "Leila B. Salaverria", "Tina G. Santos")
+    agencies = ("Agence France-Presse", "Associated Press", "Reuters")
+    desks = ("INQUIRER.net",)
     dateline = "MANILA, Philippines \u2014 "
     sections = (Section("nation", "Nation"), Section("metro", "Metro"),
                 Section("regions", "Regions"), Section("latest-stories", "Latest Stories"))
@@ -77,3 +81,6 @@ class Inquirer(Site):
 
     def sitemap_files(self, stories: list[Story]) -> dict[str, str]:
         return yoast_sitemaps(self, stories)  # G: Yoast's index on the news subdomain
+
+
+SITE = Inquirer()

@@ -16,6 +16,9 @@ class Island(Site):
     source_id = "island"
     host = "island.lk"
     name = "The Island"
+    staff = ("Rathindra Kuruwita", "Shamindra Ferdinando", "Sanath Nanayakkare",
+             "Hiran H. Senewiratne", "Dinasena Ratugamage")
+    agencies = ()
     dateline = ""
     sections = (Section("news", "News"), Section("business", "Business"),
                 Section("features", "Features"))
@@ -44,3 +47,6 @@ class Island(Site):
 
     def sitemap_files(self, stories: list[Story]) -> dict[str, str]:
         return yoast_sitemaps(self, stories)
+
+
+SITE = Island()

@@ -6,7 +6,16 @@ import random
 
 from mirror import feeds
 from mirror.markup import attr, esc, json_ld, paragraphs_html
-from mirror.sites.base import Section, Site, newsletter_box, og_meta, page, related_box, share_bar
+from mirror.sites.base import (
+    Section,
+    Site,
+    ld_authors,
+    newsletter_box,
+    og_meta,
+    page,
+    related_box,
+    share_bar,
+)
 from mirror.story import Story, slugify
 
 
@@ -14,6 +23,9 @@ class JakartaPost(Site):
     source_id = "jakartapost"
     host = "www.thejakartapost.com"
     name = "The Jakarta Post"
+    staff = ("Dio Suhenda", "Yerica Lai", "Divya Karyza", "Tenggara Strategics", "Radhiyya Indra",
+             "Nur Janti", "Fadli", "Ruth Dea Juwita", "Dian Septiari")
+    agencies = ("AFP", "Reuters", "Antara")
     dateline = "JAKARTA — "
     sections = (Section("indonesia", "Indonesia"), Section("world", "World"),
                 Section("business", "Business"), Section("opinion", "Opinion"))
@@ -31,8 +43,7 @@ class JakartaPost(Site):
     def render_article(self, story: Story) -> str:
         ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": story.title,
               "datePublished": story.published.isoformat(),
-              "author": [{"@type": "Person", "name": n} for n in story.people]
-              or [{"@type": "Organization", "name": a} for a in story.agencies]}
+              "author": ld_authors(story)}
         who = "".join(f"<span class=\"name\">{esc(n)}</span>" for n in story.people) or (
             f"<span class=\"name\">{esc(story.agencies[0])}</span>")
         suffix = "(The Jakarta Post)" if story.people else ""
@@ -55,3 +66,6 @@ class JakartaPost(Site):
     def sitemap_files(self, stories: list[Story]) -> dict[str, str]:
         return {"/sitemap.xml": feeds.sitemap_index(self, ["/sitemap/news.xml"]),
                 "/sitemap/news.xml": feeds.news_sitemap(self, stories)}
+
+
+SITE = JakartaPost()

@@ -19,6 +19,11 @@ class JapanNews(Site):
     source_id = "japannews"
     host = "japannews.yomiuri.co.jp"
     name = "The Japan News"
+    staff = ("Kazuto Tsukamoto", "Yuki Nakamura", "Hiroshi Ishida", "Takuya Kato", "Ayaka Suzuki",
+             "Kenji Takahashi", "Mari Watanabe")
+    agencies = ("Jiji Press", "The Associated Press")
+    desks = ("The Yomiuri Shimbun",)
+    credit_share = 0.35
     dateline = "TOKYO \u2014 "
     sections = (Section("politics", "Politics"), Section("world", "World"),
                 Section("business", "Business"), Section("society", "Society"))
@@ -73,3 +78,6 @@ class JapanNews(Site):
         out["/sitemap.xml"] = feeds.sitemap_index(self, sorted(years, reverse=True))
         out["/sitemap-news.xml"] = feeds.news_sitemap(self, stories[:20])
         return out
+
+
+SITE = JapanNews()

@@ -23,6 +23,10 @@ class KathmanduPost(Site):
     source_id = "kathmandupost"
     host = "kathmandupost.com"
     name = "The Kathmandu Post"
+    staff = ("Binod Ghimire", "Anil Giri", "Post Bahadur Basnet", "Prithvi Man Shrestha",
+             "Tika R Pradhan", "Sangam Prasain", "Arjun Poudel")
+    agencies = ()
+    desks = ("Post Report",)
     dateline = ""
     sections = (Section("national", "National"), Section("politics", "Politics"),
                 Section("money", "Money"), Section("world", "World"))
@@ -57,3 +61,6 @@ class KathmanduPost(Site):
             f"{related_box('block--related', 'Related News', story.related)}"
             f"{newsletter_box('newsletter', 'Post')}</main>")
         return page(story.title, meta, body)
+
+
+SITE = KathmanduPost()

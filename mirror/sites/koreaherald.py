@@ -16,6 +16,9 @@ class KoreaHerald(Site):
     source_id = "koreaherald"
     host = "www.koreaherald.com"
     name = "The Korea Herald"
+    staff = ("Choi Si-young", "Kim Arin", "Son Ji-hyoung", "Park Jun-hee", "Lee Jaeeun",
+             "Shin Ji-hye", "Jo He-rim", "Ahn Sung-mi", "Yoon Min-sik")
+    agencies = ("Yonhap",)
     dateline = ""
     sections = (Section("national", "National"), Section("business", "Business"),
                 Section("world", "World"), Section("life", "Life&Culture"))
@@ -59,3 +62,6 @@ class KoreaHerald(Site):
             f"{related_box('related-news', 'Most Popular', story.related)}"
             f"{newsletter_box('newsletter-box', 'Korea Herald')}</main>")
         return page(f"{story.title} - The Korea Herald", og_meta(story, self) + json_ld(ld), body)
+
+
+SITE = KoreaHerald()

@@ -18,6 +18,10 @@ class Kuensel(Site):
     source_id = "kuensel"
     host = "kuenselonline.com"
     name = "Kuensel"
+    staff = ("Thinley Namgay", "Yangchen C Rinzin", "Nima Wangdi", "Choki Wangmo", "Dechen Dolkar",
+             "Jigme Wangchuk", "Tshering Palden")
+    agencies = ()
+    desks = ("Staff Reporter",)
     dateline = ""
     sections = (Section("news", "News"), Section("business", "Business"),
                 Section("editorial", "Editorial"))
@@ -58,3 +62,6 @@ class Kuensel(Site):
         # G: WordPress core sitemaps (5.5+), which list every post.
         return {"/wp-sitemap.xml": feeds.sitemap_index(self, ["/wp-sitemap-posts-post-1.xml"]),
                 "/wp-sitemap-posts-post-1.xml": feeds.urlset(stories)}
+
+
+SITE = Kuensel()

@@ -24,6 +24,10 @@ class NationThailand(Site):
     source_id = "nationthailand"
     host = "www.nationthailand.com"
     name = "The Nation"
+    staff = ("Jintana Panyaarvudh", "Pratch Rujivanarom", "Kas Chanwanpen", "Thanapat Kitjakosol",
+             "Chularat Saengpassa")
+    agencies = ("Reuters", "Xinhua")
+    desks = ("The Nation",)
     dateline = ""
     sections = (Section("politics", "Politics"), Section("general", "General"),
                 Section("world", "World"), Section("business", "Business"))
@@ -58,3 +62,6 @@ class NationThailand(Site):
             f"{related_box('related-news', 'Related News', story.related)}"
             f"{newsletter_box('newsletter-box', 'Nation Thailand')}</main>")
         return page(f"{story.title} - Nation Thailand", og_meta(story, self) + json_ld(ld), body)
+
+
+SITE = NationThailand()

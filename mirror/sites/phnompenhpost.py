@@ -25,6 +25,9 @@ class PhnomPenhPost(Site):
     source_id = "phnompenhpost"
     host = "www.phnompenhpost.com"
     name = "The Phnom Penh Post"
+    staff = ("Hin Pisei", "Niem Chheng", "Khouth Sophak Chakrya", "May Kunmakara", "Phak Seangly",
+             "Ry Sochan", "Long Kimmarita")
+    agencies = ("Xinhua", "AFP")
     dateline = ""
     sections = (Section("national", "National"), Section("business", "Business"),
                 Section("international", "International"), Section("politics", "Politics"))
@@ -61,3 +64,6 @@ class PhnomPenhPost(Site):
     def sitemap_files(self, stories: list[Story]) -> dict[str, str]:
         return {"/sitemap.xml": feeds.sitemap_index(self, ["/sitemap-news.xml"]),
                 "/sitemap-news.xml": feeds.news_sitemap(self, stories)}
+
+
+SITE = PhnomPenhPost()

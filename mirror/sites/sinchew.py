@@ -26,6 +26,8 @@ class SinChew(Site):
     source_id = "sinchew"
     host = "www.sinchew.com.my"
     name = "Sin Chew Daily"
+    staff = ("黄丽娜", "陈家鸿", "林德成", "李静芬", "郑月萍", "王俊杰", "刘伟强", "张秀云")
+    agencies = ("法新社", "路透社")
     language = "zh"
     dateline = "\uff08\u5409\u9686\u5761\u8baf\uff09"  # "(Kuala Lumpur report)"
     sections = (Section("nation", "\u56fd\u5185"), Section("international", "\u56fd\u9645"),
@@ -67,3 +69,6 @@ class SinChew(Site):
     def sitemap_files(self, stories: list[Story]) -> dict[str, str]:
         return {"/sitemap.xml": feeds.sitemap_index(self, ["/sitemap/news.xml"]),
                 "/sitemap/news.xml": feeds.news_sitemap(self, stories)}
+
+
+SITE = SinChew()

@@ -24,6 +24,11 @@ class Statesman(Site):
     source_id = "statesman"
     host = "www.thestatesman.com"
     name = "The Statesman"
+    staff = ("Aditi Chakraborty", "Ruchika Tandon", "Ravindra Kumar", "Bikash Singh", "Smita Ghosh",
+             "Vikram Sood")
+    agencies = ("PTI", "IANS")
+    desks = ("SNS", "Statesman News Service")
+    credit_share = 0.3
     dateline = "New Delhi, "
     sections = (Section("india", "India"), Section("world", "World"),
                 Section("business", "Business"), Section("cities", "Cities"))
@@ -63,3 +68,6 @@ class Statesman(Site):
         out = {path: feeds.urlset(items) for path, items in months.items()}
         out["/sitemap.xml"] = feeds.sitemap_index(self, sorted(months, reverse=True))
         return out
+
+
+SITE = Statesman()

@@ -5,9 +5,17 @@ from __future__ import annotations
 import random
 
 from mirror import feeds
-from mirror.markup import esc, json_ld, paragraphs_html
-from mirror.people import and_join
-from mirror.sites.base import Section, Site, newsletter_box, og_meta, page, related_box, share_bar
+from mirror.markup import and_join, esc, json_ld, paragraphs_html
+from mirror.sites.base import (
+    Section,
+    Site,
+    ld_authors,
+    newsletter_box,
+    og_meta,
+    page,
+    related_box,
+    share_bar,
+)
 from mirror.story import Story, slugify
 
 SUBS = {"asia": ["se-asia", "east-asia", "south-asia"], "world": ["united-states", "europe"]}
@@ -18,6 +26,9 @@ class StraitsTimes(Site):
     host = "www.straitstimes.com"
     crawl_delay = 10
     name = "The Straits Times"
+    staff = ("Tham Yuen-C", "Ng Wei Kai", "Goh Yan Han", "Shabana Begum", "Kok Yufeng", "Ang Qing",
+             "Chin Soo Fang", "Lim Min Zhang", "Tay Hong Yi", "Osmond Chia")
+    agencies = ("AFP", "Reuters", "Bloomberg")
     dateline = "SINGAPORE \u2013 "
     sections = (Section("singapore", "Singapore"), Section("asia", "Asia"),
                 Section("world", "World"), Section("business", "Business"))
@@ -34,8 +45,7 @@ class StraitsTimes(Site):
               "description": story.standfirst, "datePublished": story.published.isoformat(),
               "dateModified": story.published.isoformat(), "url": story.url,
               "articleSection": story.section_name,
-              "author": [{"@type": "Person", "name": n} for n in story.people]
-              or [{"@type": "Organization", "name": a} for a in story.agencies],
+              "author": ld_authors(story),
               "publisher": {"@type": "Organization", "name": self.name}}
         names = "".join(f"<span class=\"byline-name\">{esc(n)}</span>" for n in story.people)
         byline = names + (f"<span class=\"byline-agency\">{esc(and_join(story.agencies))}</span>"
@@ -70,3 +80,6 @@ class StraitsTimes(Site):
         out["/sitemap.xml"] = feeds.sitemap_index(self, sorted(months, reverse=True))
         out["/googlenews.xml"] = feeds.news_sitemap(self, stories[:20])
         return out
+
+
+SITE = StraitsTimes()

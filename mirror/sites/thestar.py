@@ -13,6 +13,9 @@ class TheStar(Site):
     source_id = "thestar"
     host = "www.thestar.com.my"
     name = "The Star"
+    staff = ("Martin Carvalho", "Hana Naz Harun", "Rahimy Rahim", "Tarrence Tan", "Jerry Choong",
+             "Nadia Hamid", "Rema Nambiar", "Esther Landau", "Yuen Meikeng")
+    agencies = ("Bernama", "Reuters", "AFP")
     dateline = "KUALA LUMPUR: "
     sections = (Section("news/nation", "Nation"), Section("business/business-news", "Business"),
                 Section("metro/metro-news", "Metro"), Section("news/regional", "Regional"))
@@ -51,3 +54,6 @@ class TheStar(Site):
             f"{related_box('related-articles', 'Related News', story.related)}"
             f"{newsletter_box('newsletter-box', 'The Star')}</main>")
         return page(f"{story.title} | The Star", meta, body)
+
+
+SITE = TheStar()

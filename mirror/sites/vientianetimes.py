@@ -15,6 +15,9 @@ class VientianeTimes(Site):
     source_id = "vientianetimes"
     host = "www.vientianetimes.org.la"
     name = "Vientiane Times"
+    staff = ("Souksakhone Vaenkeo", "Phetphoxay Sengpaseuth", "Somsack Pongkhao")
+    agencies = ("KPL", "Xinhua")
+    desks = ("Times Reporters",)
     dateline = ""
     sections = (Section("national", "National"), Section("business", "Business"),
                 Section("provincial", "Provincial"))
@@ -52,3 +55,6 @@ class VientianeTimes(Site):
             "<tr><td class=\"footer\">Copyright \u00a9 Vientiane Times. All rights reserved."
             "</td></tr></table>")
         return page(f"{story.title} - Vientiane Times", "", body)
+
+
+SITE = VientianeTimes()

@@ -17,6 +17,10 @@ class VietNamNews(Site):
     source_id = "vietnamnews"
     host = "vietnamnews.vn"
     name = "Viet Nam News"
+    staff = ("Khánh Dương", "Nguyễn Hằng", "Bảo Hoa", "Lê Hương", "Thu Vân", "Phạm Huyền")
+    agencies = ()
+    desks = ("VNS", "VNA/VNS")
+    credit_share = 0.5
     dateline = "H\u00c0 N\u1ed8I \u2014 "
     sections = (Section("politics-laws", "Politics & Law"), Section("economy", "Economy"),
                 Section("society", "Society"), Section("life-style", "Life & Style"))
@@ -54,3 +58,6 @@ class VietNamNews(Site):
 
     def sitemap_files(self, stories: list[Story]) -> dict[str, str]:
         return {}
+
+
+SITE = VietNamNews()

@@ -14,19 +14,15 @@ import re
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from redis import Redis
 
 from ann.messages import CRAWL_SOURCES_TASK
 from ann.settings import Settings
 from ann.sources import load_registry
 from crawler.celery_app import create_celery
-from mirror.generate import generate
 from mirror.server import MirrorServer
 from tests.support.env import service_env
 
@@ -34,28 +30,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
 SOURCE = "kathmandupost"  # one feed: few requests at the live delay
 SUMMARY_LINE = "crawl summary "
-
-
-@pytest.fixture(scope="module")
-def mirror(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MirrorServer]:
-    root = tmp_path_factory.mktemp("mirror")
-    generate(root, per_site=3)
-    server = MirrorServer(root)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def job_settings(services: Settings, redis_client: Redis) -> Iterator[Settings]:
-    tag = uuid.uuid4().hex[:8]
-    settings = services.model_copy(update={
-        "key_prefix": f"modes-{tag}", "pages_queue": f"pages-{tag}", "crawl_queue": f"crawl-{tag}",
-    })
-    yield settings
-    redis_client.delete(settings.pages_queue, settings.crawl_queue)
-    for key in redis_client.scan_iter(match=f"{settings.key_prefix}:*", count=1000):
-        redis_client.delete(key)
 
 
 def _worker_env(settings: Settings, mirror: MirrorServer, mode: dict[str, str]) -> dict[str, str]:
@@ -109,18 +83,18 @@ def _summary(log: str) -> dict[str, Any]:
 
 
 def test_the_scheduled_job_without_a_mirror_setting_fetches_the_live_sites(
-    job_settings: Settings, mirror: MirrorServer, tmp_path: Path
+    own_settings: Settings, served_mirror: MirrorServer, tmp_path: Path
 ) -> None:
-    mirror.reset_stats()
+    served_mirror.reset_stats()
     # glibc's resolver: one try of one second per name, so that a machine whose configured
     # nameserver is unreachable also fails fast (here names fail at once: there is no DNS)
-    env = {**_worker_env(job_settings, mirror, {}), "RES_OPTIONS": "timeout:1 attempts:1"}
-    log = _scheduled_crawl(job_settings, env, tmp_path / "worker.log")
-    assert mirror.stats()["counts"] == {}, "the job fetched from the offline mirror"
+    env = {**_worker_env(own_settings, served_mirror, {}), "RES_OPTIONS": "timeout:1 attempts:1"}
+    log = _scheduled_crawl(own_settings, env, tmp_path / "worker.log")
+    assert served_mirror.stats()["counts"] == {}, "the job fetched from the offline mirror"
     summary = _summary(log)
     live_hosts = {h for h in summary["requests"] if load_registry().for_url(f"https://{h}/")}
     print(f"live job: requests {summary['requests']}, errors {summary['errors']}, "
-          f"mirror requests {mirror.stats()['counts']}")
+          f"mirror requests {served_mirror.stats()['counts']}")
     assert live_hosts and live_hosts == set(summary["requests"])
     assert sum(summary["requests"].values()) >= 2  # robots.txt and at least one feed
     assert summary.get("queued_pages", 0) == 0
@@ -130,13 +104,13 @@ def test_the_scheduled_job_without_a_mirror_setting_fetches_the_live_sites(
 
 
 def test_the_scheduled_job_with_a_mirror_setting_fetches_the_mirror(
-    job_settings: Settings, mirror: MirrorServer, tmp_path: Path
+    own_settings: Settings, served_mirror: MirrorServer, tmp_path: Path
 ) -> None:
-    mirror.reset_stats()
-    env = _worker_env(job_settings, mirror,
-                      {"ANN_MIRROR_URL": mirror.url, "ANN_POLITENESS_SCALE": "0"})
-    summary = _summary(_scheduled_crawl(job_settings, env, tmp_path / "worker.log"))
-    counts = mirror.stats()["counts"]
+    served_mirror.reset_stats()
+    env = _worker_env(own_settings, served_mirror,
+                      {"ANN_MIRROR_URL": served_mirror.url, "ANN_POLITENESS_SCALE": "0"})
+    summary = _summary(_scheduled_crawl(own_settings, env, tmp_path / "worker.log"))
+    counts = served_mirror.stats()["counts"]
     print(f"mirror job: requests {summary['requests']}, queued {summary.get('queued_pages')}, "
           f"mirror requests {sum(counts.values())}")  # type: ignore[union-attr]
     assert sum(counts.values()) >= sum(summary["requests"].values()) > 0  # type: ignore[union-attr]

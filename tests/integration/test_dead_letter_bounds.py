@@ -4,8 +4,6 @@ interrupted between taking an entry and sending it loses nothing and resumes."""
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -31,18 +29,11 @@ def _page(n: int) -> RawPage:
 
 
 @pytest.fixture
-def settings(services: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    tag = uuid.uuid4().hex[:8]
-    own = services.model_copy(update={"key_prefix": f"dlb-{tag}",
-                                      "pages_queue": f"test-{tag}-pages"})
+def settings(own_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """This test's own settings, also where the CLI commands read theirs."""
     for module in ("ann.cli.deadletters", "ann.cli.status"):
-        monkeypatch.setattr(f"{module}.get_settings", lambda: own)
-    yield own
-    redis = Redis.from_url(own.redis_url)
-    redis.delete(own.pages_queue)
-    for key in redis.scan_iter(match=f"{own.key_prefix}:*", count=1000):
-        redis.delete(key)
-    redis.close()
+        monkeypatch.setattr(f"{module}.get_settings", lambda: own_settings)
+    return own_settings
 
 
 def test_the_list_keeps_the_newest_and_counts_what_it_trimmed(

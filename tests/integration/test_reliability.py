@@ -13,7 +13,6 @@ twice the number of documents.
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +25,7 @@ from redis import Redis
 from ann import stack
 from ann.settings import Settings
 from ann.urls import document_id
-from indexer.mapping import UNCLUSTERED, index_name
+from indexer.mapping import UNCLUSTERED
 from mirror.generate import generate
 from mirror.manifest import Manifest
 from mirror.server import MirrorServer
@@ -132,24 +131,13 @@ def mirror(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mirror]:
 
 @pytest.fixture
 def scenario(
-    services: Settings, es: Elasticsearch, mirror: Mirror, tmp_path: Path
+    own_settings: Settings, es: Elasticsearch, mirror: Mirror, tmp_path: Path
 ) -> Iterator[Scenario]:
-    tag = uuid.uuid4().hex[:8]
-    settings = services.model_copy(update={
-        "index_alias": f"test-{tag}-articles", "pages_queue": f"test-{tag}-pages",
-        "key_prefix": f"{services.key_prefix}-rel-{tag}",
-    })
-    redis = Redis.from_url(settings.redis_url)
+    redis = Redis.from_url(own_settings.redis_url)
     try:
-        yield Scenario(settings, mirror, es, redis, tmp_path)
+        yield Scenario(own_settings, mirror, es, redis, tmp_path)
     finally:
-        try:
-            es.indices.delete(index=index_name(settings.index_alias), ignore_unavailable=True)
-            redis.delete(settings.pages_queue)
-            for key in redis.scan_iter(match=f"{settings.key_prefix}:*", count=1000):
-                redis.delete(key)
-        finally:
-            redis.close()
+        redis.close()
 
 
 def _managed(name: str) -> dict[str, str]:

@@ -10,7 +10,6 @@ batch's other article is indexed, and so is the article sent after it, by the sa
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,43 +58,33 @@ def _indexed(es: Elasticsearch, alias: str, page: RawPage) -> bool:
 
 
 @pytest.fixture
-def settings(isolated: Settings, redis_client: Redis) -> Iterator[Settings]:
-    """The isolated settings with a key prefix of their own: this test's tallies only."""
-    own = isolated.model_copy(update={"key_prefix": f"limits-{uuid.uuid4().hex[:8]}"})
-    yield own
-    for key in redis_client.scan_iter(match=f"{own.key_prefix}:*"):
-        redis_client.delete(key)
-    redis_client.delete(own.pages_queue)
-
-
-@pytest.fixture
-def worker(settings: Settings, tmp_path: Path) -> Iterator[Worker]:
+def worker(own_settings: Settings, tmp_path: Path) -> Iterator[Worker]:
     env = {"ANN_INDEX_SOFT_TIME_LIMIT": str(SOFT_LIMIT_SECONDS),
            "ANN_INDEX_HARD_TIME_LIMIT": str(DEADLINE_SECONDS * 2)}
-    with Worker(settings, tmp_path / "worker.log", concurrency=1, env=env) as running:
+    with Worker(own_settings, tmp_path / "worker.log", concurrency=1, env=env) as running:
         yield running
 
 
 def test_a_page_past_the_soft_limit_is_refused_as_timeout_and_the_worker_goes_on(
-    settings: Settings, worker: Worker, es: Elasticsearch, redis_client: Redis
+    own_settings: Settings, worker: Worker, es: Elasticsearch, redis_client: Redis
 ) -> None:
-    client = IndexerClient(settings.redis_url, settings.pages_queue)
+    client = IndexerClient(own_settings.redis_url, own_settings.pages_queue)
     first, slow, beside, after = _article(1), _slow(2), _article(3), _article(4)
     try:
         client.send([first])
-        wait_until(lambda: _indexed(es, settings.index_alias, first), "the first article",
+        wait_until(lambda: _indexed(es, own_settings.index_alias, first), "the first article",
                    timeout=120, step=1)
         started = time.monotonic()
         client.send([slow, beside])
         client.send([after])
-        wait_until(lambda: _indexed(es, settings.index_alias, after),
+        wait_until(lambda: _indexed(es, own_settings.index_alias, after),
                    "the article sent after the slow page", timeout=DEADLINE_SECONDS, step=1)
         took = time.monotonic() - started
     finally:
         client.close()
-    totals = read_totals(redis_client, settings.key_prefix, "dawn")
+    totals = read_totals(redis_client, own_settings.key_prefix, "dawn")
     print(f"slow page stopped and the next batch indexed in {took:.1f} s; totals: {totals}")
     assert totals.get("indexer/failed/extraction/timeout") == 1
-    assert _indexed(es, settings.index_alias, beside)
-    assert not dead_letters(redis_client, settings)
+    assert _indexed(es, own_settings.index_alias, beside)
+    assert not dead_letters(redis_client, own_settings)
     assert worker.process.poll() is None  # the worker itself is still running

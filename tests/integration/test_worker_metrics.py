@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +17,6 @@ import httpx
 import pytest
 from elasticsearch import Elasticsearch
 from prometheus_client.parser import text_string_to_metric_families
-from redis import Redis
 
 from ann.messages import CRAWL_SOURCES_TASK, INDEX_PAGES_TASK
 from ann.producer import TaskProducer
@@ -26,7 +24,6 @@ from ann.settings import Settings
 from ann.sources import load_registry
 from crawler.celery_app import create_celery
 from indexer.mapping import index_name
-from mirror.generate import generate
 from mirror.server import MirrorServer
 from tests.support.env import service_env
 from tests.support.harness import celery_workers, wait_drained
@@ -67,27 +64,6 @@ def label_values(samples: Samples, name: str, label: str) -> set[str]:
     return {dict(found)[label] for (n, found), _ in samples.items() if n == name}
 
 
-@pytest.fixture(scope="module")
-def mirror(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MirrorServer]:
-    root = tmp_path_factory.mktemp("mirror")
-    generate(root, per_site=3)
-    server = MirrorServer(root)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def settings(isolated: Settings, redis_client: Redis) -> Iterator[Settings]:
-    tag = uuid.uuid4().hex[:8]
-    settings = isolated.model_copy(update={"crawl_queue": f"crawl-{tag}",
-                                           "key_prefix": f"metrics-{tag}"})
-    yield settings
-    redis_client.delete(settings.pages_queue, settings.crawl_queue)
-    for key in redis_client.scan_iter(match=f"{settings.key_prefix}:*", count=1000):
-        redis_client.delete(key)
-
-
 @contextmanager
 def crawl_worker(settings: Settings, env: dict[str, str], log: Path) -> Iterator[None]:
     """A real crawl worker (prefork, 2 pool processes) on the test's crawl queue."""
@@ -114,37 +90,37 @@ def _wait_for(log: Path, text: str, timeout: float) -> None:
 
 
 def test_crawl_and_indexer_workers_count_what_they_did(
-    settings: Settings, mirror: MirrorServer, es: Elasticsearch, tmp_path: Path
+    own_settings: Settings, served_mirror: MirrorServer, es: Elasticsearch, tmp_path: Path
 ) -> None:
     """A crawl job run by a real crawl worker on the mirror (one source's host answering 503),
     its pages indexed by a real indexer worker: each worker's ``/metrics`` shows it."""
     registry = load_registry()
     failing = urlsplit(registry.get(FAILING).entry_points.feeds[0]).hostname or ""
-    mirror.set_status(failing, 503)
+    served_mirror.set_status(failing, 503)
     crawler_port, indexer_port = free_port(), free_port()
     crawler_log, indexer_log = tmp_path / "crawler.log", tmp_path / "indexer.log"
-    crawler_env = {"ANN_MIRROR_URL": mirror.url, "ANN_POLITENESS_SCALE": "0",
+    crawler_env = {"ANN_MIRROR_URL": served_mirror.url, "ANN_POLITENESS_SCALE": "0",
                    "ANN_CRAWLER_METRICS_PORT": str(crawler_port),
                    "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "crawler-metrics")}
     indexer_env = {"ANN_INDEXER_METRICS_PORT": str(indexer_port),
                    "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "indexer-metrics")}
-    with celery_workers(settings, indexer_log, concurrency=2, extra_env=indexer_env), \
-            crawl_worker(settings, crawler_env, crawler_log):
+    with celery_workers(own_settings, indexer_log, concurrency=2, extra_env=indexer_env), \
+            crawl_worker(own_settings, crawler_env, crawler_log):
         assert total(scrape(crawler_port), "ann_crawler_requests_total") == 0
         assert total(scrape(indexer_port), "ann_indexer_pages_total") == 0
-        job = create_celery(settings).send_task(
+        job = create_celery(own_settings).send_task(
             CRAWL_SOURCES_TASK, args=[[*SOURCES, FAILING], ["feeds"]],
-            queue=settings.crawl_queue)
+            queue=own_settings.crawl_queue)
         _wait_for(crawler_log, f"[{job.id}] succeeded", 240)
         crawled = scrape(crawler_port)
-        wait_drained(settings)
-        TaskProducer("test", settings.redis_url, settings.pages_queue).send(
+        wait_drained(own_settings)
+        TaskProducer("test", own_settings.redis_url, own_settings.pages_queue).send(
             INDEX_PAGES_TASK, [{"pages": "not a list"}])  # a malformed batch: dead-lettered
-        wait_drained(settings)
+        wait_drained(own_settings)
         indexed_samples = scrape(indexer_port)
 
-    es.indices.refresh(index=index_name(settings.index_alias))
-    stored = {s: es.count(index=settings.index_alias, query={"term": {"source_id": s}})["count"]
+    es.indices.refresh(index=index_name(own_settings.index_alias))
+    stored = {s: es.count(index=own_settings.index_alias, query={"term": {"source_id": s}})["count"]
               for s in SOURCES}
     for source in SOURCES:
         requests = total(crawled, "ann_crawler_requests_total", source=source)
@@ -159,7 +135,7 @@ def test_crawl_and_indexer_workers_count_what_they_did(
     assert total(crawled, "ann_crawler_pages_queued_total", source=FAILING) == 0
     assert total(crawled, "ann_crawler_jobs_total", kinds="feeds", outcome="ok") == 1
 
-    documents = es.count(index=settings.index_alias)["count"]
+    documents = es.count(index=own_settings.index_alias)["count"]
     samples = indexed_samples
     indexed = total(samples, "ann_indexer_pages_total", stage="index", outcome="indexed")
     by_source = {s: total(samples, "ann_indexer_pages_total", source=s, outcome="indexed")
@@ -172,7 +148,7 @@ def test_crawl_and_indexer_workers_count_what_they_did(
     assert label_values(samples, "ann_indexer_pages_total", "source") == set(SOURCES)
     assert total(samples, "ann_indexer_bulk_duration_seconds_count", outcome="ok") >= 1
     assert total(samples, "ann_indexer_bulk_duration_seconds_sum", outcome="ok") > 0
-    assert total(samples, "ann_indexer_queue_messages", queue=settings.pages_queue) == 0
+    assert total(samples, "ann_indexer_queue_messages", queue=own_settings.pages_queue) == 0
     batches = {o: total(samples, "ann_indexer_batches_total", outcome=o)
                for o in ("ok", "dead_lettered", "retried", "failed")}
     print(f"indexer /metrics: batches {batches}")

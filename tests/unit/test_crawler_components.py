@@ -6,6 +6,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+import pytest
 from redis import Redis
 from scrapy.utils.test import get_crawler
 
@@ -33,6 +34,7 @@ def _article(n: int) -> FetchedArticle:
     return FetchedArticle(page=page, record=record)
 
 
+@pytest.mark.integration  # Redis
 def test_queue_pipeline_sends_full_batches_by_task_name(
     services: Settings, redis_client: Redis
 ) -> None:

@@ -143,6 +143,7 @@ def _hop(middleware: RedirectMiddleware, request: Request, response: Response) -
     return result
 
 
+@pytest.mark.integration  # Redis
 def test_redirects_and_meta_refreshes_off_the_source_are_refused_and_counted(
     services: Settings,
 ) -> None:

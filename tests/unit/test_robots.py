@@ -18,6 +18,7 @@ from crawler.middlewares.robots import RobotsUnavailable, SharedRobotsTxtMiddlew
 from crawler.spiders.news import NewsSpider
 
 
+@pytest.mark.integration  # Redis
 def test_a_page_held_by_an_unreachable_robots_txt_is_a_failure_of_the_run(
     services: Settings, redis_client: Redis
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from redis import Redis
 
 from ann.settings import Settings
@@ -31,6 +32,7 @@ def test_query_that_names_the_article_is_kept() -> None:
     assert canonical_url("https://x.example:8443/a") == "https://x.example:8443/a"
 
 
+@pytest.mark.integration  # Redis
 def test_the_seen_set_knows_a_page_under_its_tracking_variants(
     services: Settings, redis_client: Redis
 ) -> None:
