@@ -61,6 +61,7 @@ from ann.settings import Settings
 from ann.sources import Registry, load_registry
 from indexer import clusters, pipeline
 from indexer.outcomes import BatchOutcome
+from indexer.pipeline import Pair
 
 log = logger("index")
 T = TypeVar("T")
@@ -100,7 +101,7 @@ class IndexBench:
         self.extracted: dict[str, Doc] = {}
         outcome = BatchOutcome()
         for page in pages:
-            for doc in pipeline.extract_stage([page], registry, outcome):
+            for _page, doc in pipeline.extract_stage([page], registry, outcome):
                 self.extracted[page.url] = doc
         self.extract_rate = len(pages) / (time.perf_counter() - started)
         self.final_docs: list[Doc] = []
@@ -111,23 +112,23 @@ class IndexBench:
         return len(self.extracted)
 
     def _extract_stage(self, pages: Iterable[RawPage], registry: Registry,
-                       outcome: BatchOutcome) -> Iterator[Doc]:
-        """``extract_stage``'s stand-in: the page's document, already extracted (a copy, since
-        later stages may add fields to it in place)."""
+                       outcome: BatchOutcome) -> Iterator[Pair]:
+        """``extract_stage``'s stand-in: the page and its document, already extracted (a copy,
+        since later stages may add fields to it in place)."""
         for page in pages:
             doc = self.extracted.get(page.url)
             if doc is not None:
-                yield dict(doc)
+                yield page, dict(doc)
 
     # -- the variants: each writes into ``alias`` and returns the documents it indexed ----------
     def project(self, alias: str, batch: int | None = None,
                 keep: list[Doc] | None = None) -> int:
         def stage(pages: Iterable[RawPage], registry: Registry,
-                  outcome: BatchOutcome) -> Iterator[Doc]:
-            for doc in self._extract_stage(pages, registry, outcome):
+                  outcome: BatchOutcome) -> Iterator[Pair]:
+            for page, doc in self._extract_stage(pages, registry, outcome):
                 if keep is not None:
                     keep.append(doc)
-                yield doc
+                yield page, doc
 
         indexed = 0
         with mock.patch.object(pipeline, "extract_stage", stage):
