@@ -61,6 +61,8 @@ case $cmd in
     "$VENV/bin/ruff" check .
     say "mypy --strict"
     "$VENV/bin/mypy"
+    say "lint-imports (layers: kernel, roles, operations)"
+    "$VENV/bin/lint-imports"
     say "pytest (unit and integration, on real Elasticsearch, Redis and Celery workers)"
     exec "$VENV/bin/pytest" "$@"
     ;;

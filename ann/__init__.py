@@ -1,6 +1,9 @@
-"""Shared kernel of the ANN crawl-and-index system.
+"""The kernel of the ANN crawl-and-index system, under the crawler, the indexer and the API.
 
-Only what every process needs lives here: the typed settings, the message contract between the
-crawler and the indexer, the declarative source registry and the operators' CLI. The crawler,
-indexer and search API depend on this package, never on each other.
+What every role shares and nothing more: the typed settings (every default), the message
+contract between the crawler and the indexer (:mod:`ann.messages`), the indexed document between
+the indexer and the API (:mod:`ann.document`), the source registry, the task producer and the
+Redis keyspace. Its modules import no role; the roles import it and never each other; the
+operations layer (:mod:`ann.ops`: the CLI, the local stack) sits on top and may import
+everything. ``lint-imports`` enforces it (contracts in ``pyproject.toml``).
 """

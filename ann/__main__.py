@@ -1,5 +1,5 @@
 """``python -m ann`` runs the operators' CLI."""
 
-from ann.cli import app
+from ann.ops.cli import app
 
 app()

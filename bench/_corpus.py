@@ -1,7 +1,7 @@
 """What the indexing and API benches share: the services, the mirror's pages, their own indices.
 
 * :func:`services` brings Redis and Elasticsearch up through the local stack
-  (``ann.stack.start_services``) and, on exit, stops only those this run started.
+  (``ann.ops.stack.start_services``) and, on exit, stops only those this run started.
 * :func:`mirror_pages` generates the offline mirror into a temporary directory and returns its
   article pages as the crawler hands them over (:class:`ann.messages.RawPage`, body packed).
 * :class:`BenchIndices` creates fresh indices with the project's mapping
@@ -49,7 +49,7 @@ def services(settings: Settings) -> Iterator[dict[str, bool]]:
     """Redis and Elasticsearch up for the block; afterwards stop only what this block started.
 
     Yields which services were already reachable (someone else's: never stopped here)."""
-    from ann import stack
+    from ann.ops import stack
 
     started = stack.start_services(settings)
     try:

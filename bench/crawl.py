@@ -12,7 +12,7 @@
   crawl (same key prefix, real indexer), and documents the recrawl rewrote in Elasticsearch.
   Targets ≤ 0.05 and 0.
 
-Redis and Elasticsearch come from the local stack (``ann.stack.start_services``) and are stopped
+Redis and Elasticsearch come from the local stack (``ann.ops.stack.start_services``) and are stopped
 afterwards only if this run started them. Everything else the run makes (mirror trees, processes,
 Redis keys under its own prefixes in its own database, Celery queues, indices) is removed.
 The last line printed is one JSON object:
@@ -401,7 +401,7 @@ class Bench:
         return int(stats["_all"]["primaries"]["indexing"]["index_total"])
 
     def drained(self, queue: str) -> bool:
-        from ann.stack import queue_depth
+        from ann.ops.stack import queue_depth
 
         return queue_depth(self.redis, queue) == 0
 
@@ -595,7 +595,7 @@ def main() -> None:
         run_baseline_child(Path(args.baseline_child[0]), args.baseline_child[1])
         return
 
-    from ann import stack
+    from ann.ops import stack
     from ann.settings import Settings
 
     settings = Settings()

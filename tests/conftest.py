@@ -20,7 +20,7 @@ import pytest
 from elasticsearch import Elasticsearch
 from redis import Redis
 
-from ann import stack
+from ann.ops import stack
 from ann.settings import Settings
 from indexer.mapping import index_name
 from mirror.generate import generate

@@ -1,6 +1,6 @@
 """The API server as the stack and deploy/ start it believes no ``X-Forwarded-For`` of its own:
 uvicorn's default trusts one from 127.0.0.1, which would let any local process pose as any client
-to the rate limiter. Runs the real uvicorn process from ``ann.stack.api_command``."""
+to the rate limiter. Runs the real uvicorn process from ``ann.ops.stack.api_command``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ann.stack import api_command
+from ann.ops.stack import api_command
 from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration

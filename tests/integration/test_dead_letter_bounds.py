@@ -10,9 +10,9 @@ import pytest
 from redis import Redis
 from typer.testing import CliRunner
 
-from ann.cli import app
 from ann.keyspace import dead_letters_key, replaying_key
 from ann.messages import Discovery, IndexPagesMessage, RawPage
+from ann.ops.cli import app
 from ann.settings import Settings
 from indexer.dead_letters import TRIMMED, DeadLetters
 from indexer.outcomes import read_totals
@@ -31,7 +31,7 @@ def _page(n: int) -> RawPage:
 @pytest.fixture
 def settings(own_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """This test's own settings, also where the CLI commands read theirs."""
-    for module in ("ann.cli.deadletters", "ann.cli.status"):
+    for module in ("ann.ops.cli.deadletters", "ann.ops.cli.status"):
         monkeypatch.setattr(f"{module}.get_settings", lambda: own_settings)
     return own_settings
 

@@ -11,9 +11,9 @@ import pytest
 from redis import Redis
 from typer.testing import CliRunner
 
-from ann.cli import app
 from ann.keyspace import dead_letters_key
 from ann.messages import INDEX_PAGES_TASK, Discovery, IndexPagesMessage, RawPage
+from ann.ops.cli import app
 from ann.settings import Settings
 from tests.support.queued import queued_messages
 
@@ -26,7 +26,7 @@ def test_dead_letters_are_listed_and_the_well_formed_ones_replayed(
     tag = uuid.uuid4().hex[:8]
     settings = services.model_copy(update={"key_prefix": f"dead-{tag}",
                                            "pages_queue": f"test-{tag}-pages"})
-    monkeypatch.setattr("ann.cli.deadletters.get_settings", lambda: settings)
+    monkeypatch.setattr("ann.ops.cli.deadletters.get_settings", lambda: settings)
     redis = Redis.from_url(settings.redis_url)
     key = dead_letters_key(settings.key_prefix)
     page = RawPage(url="https://www.dawn.com/news/1", final_url="https://www.dawn.com/news/1",

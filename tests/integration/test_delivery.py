@@ -16,9 +16,9 @@ from elasticsearch import Elasticsearch
 from redis import Redis
 from typer.testing import CliRunner
 
-from ann.cli import app
 from ann.keyspace import unindexed_key
 from ann.messages import RawPage
+from ann.ops.cli import app
 from ann.settings import Settings
 from ann.sources import load_registry
 from ann.urls import document_id
@@ -113,7 +113,7 @@ def test_a_page_the_engine_refuses_is_dead_lettered_alone_with_its_reason(
     assert redis.zrange(unindexed_key(own_settings.key_prefix, refused.source_id), 0, -1) == [
         refused.url.encode()]
 
-    monkeypatch.setattr("ann.cli.status.get_settings", lambda: own_settings)
+    monkeypatch.setattr("ann.ops.cli.status.get_settings", lambda: own_settings)
     shown = CliRunner().invoke(app, ["status", "--json"])
     assert shown.exit_code == 0, shown.output
     report = json.loads(shown.output)

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 from redis import Redis
 
-from ann.cli.status import _crawl as crawl_status
+from ann.ops.cli.status import _crawl as crawl_status
 from ann.settings import Settings
 from crawler.state import CrawlState
 from mirror.generate import generate

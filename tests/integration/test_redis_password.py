@@ -13,9 +13,9 @@ from redis import Redis
 from redis.exceptions import AuthenticationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from ann import stack
 from ann.keyspace import dead_letters_key
 from ann.messages import INDEX_PAGES_TASK
+from ann.ops import stack
 from ann.producer import TaskProducer
 from ann.settings import Settings
 from tests.support.harness import celery_workers, wait_drained

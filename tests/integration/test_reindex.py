@@ -12,7 +12,7 @@ import pytest
 from elasticsearch import Elasticsearch
 from typer.testing import CliRunner
 
-from ann.cli import app
+from ann.ops.cli import app
 from ann.settings import Settings
 from indexer.mapping import ensure_index, index_name
 from indexer.reindex import ReindexError, current_index, reindex
@@ -71,7 +71,7 @@ def test_the_alias_moves_and_writes_during_the_copy_are_kept(es: Elasticsearch, 
 def test_cli_reports_and_deletes_the_old_index_when_asked(
     es: Elasticsearch, alias: str, isolated: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("ann.cli.reindex.get_settings", lambda: isolated)
+    monkeypatch.setattr("ann.ops.cli.reindex.get_settings", lambda: isolated)
     monkeypatch.setattr("indexer.mapping.MAPPING_VERSION", 2)  # the code's mapping moved on
     result = CliRunner().invoke(app, ["reindex", "--delete-old"])
     assert result.exit_code == 0, result.output

@@ -22,7 +22,7 @@ import pytest
 from elasticsearch import Elasticsearch
 from redis import Redis
 
-from ann import stack
+from ann.ops import stack
 from ann.settings import Settings
 from ann.urls import document_id
 from indexer.mapping import UNCLUSTERED

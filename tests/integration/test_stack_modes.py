@@ -19,7 +19,7 @@ import pytest
 from elasticsearch import Elasticsearch
 from redis import Redis
 
-from ann.processes import ProcessManager
+from ann.ops.processes import ProcessManager
 from ann.settings import Settings
 from indexer.mapping import index_name
 from mirror.generate import generate

@@ -122,7 +122,7 @@ class Deployment:
         for host in CRAWLERS:
             self.start(host, self._celery("crawler.celery_app", "worker", "-Q", "crawl",
                                           "-c", "2", "-n", f"{host}@{host}"))
-        self.start("crawl1", [sys.executable, "-m", "ann.respawn", "--",
+        self.start("crawl1", [sys.executable, "-m", "ann.ops.respawn", "--",
                               *self._celery("crawler.celery_app", "beat")], name="beat")
         self.start("api", [sys.executable, "-m", "uvicorn", "search_api.main:app",
                            "--host", self.address("api"), "--port", str(API_PORT),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from redis import Redis
 
-from ann import stack
+from ann.ops import stack
 from ann.settings import Settings
 from tests.support.env import service_env
 

@@ -24,8 +24,8 @@ from elasticsearch import Elasticsearch
 from redis import Redis
 from redis.exceptions import RedisError
 
-from ann import stack
 from ann.keyspace import dead_letters_key
+from ann.ops import stack
 from ann.settings import Settings
 from tests.support.env import service_env
 

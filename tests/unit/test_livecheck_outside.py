@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ann.livecheck import Fetcher
+from ann.ops.livecheck import Fetcher
 from tests.support.ports import free_port
 
 

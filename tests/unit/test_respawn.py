@@ -1,4 +1,4 @@
-"""``ann.respawn`` restarts a failed command, stops with it on SIGTERM, ends on a clean exit."""
+"""``ann.ops.respawn`` restarts a failed command, stops with it on SIGTERM, ends on a clean exit."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+RESPAWN = [sys.executable, "-m", "ann.ops.respawn"]
 _CHILD = """
 import os, sys, time
 from pathlib import Path
@@ -42,7 +43,7 @@ def test_a_failing_command_is_started_again_and_stops_with_the_respawner(tmp_pat
     runs, log = tmp_path / "runs", tmp_path / "respawn.log"
     with log.open("ab") as out:  # as ann up starts it: its own process group, output to a log
         respawner = subprocess.Popen(
-            [sys.executable, "-m", "ann.respawn", "--", sys.executable, "-c", _CHILD, str(runs)],
+            [*RESPAWN, "--", sys.executable, "-c", _CHILD, str(runs)],
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         assert _wait_for(lambda: runs.exists() and len(runs.read_text().split()) == 3)
@@ -61,9 +62,9 @@ def test_a_failing_command_is_started_again_and_stops_with_the_respawner(tmp_pat
 
 
 def test_a_clean_exit_ends_the_respawner() -> None:
-    done = subprocess.run([sys.executable, "-m", "ann.respawn", "--", sys.executable, "-c", "0"],
+    done = subprocess.run([*RESPAWN, "--", sys.executable, "-c", "0"],
                           timeout=30, capture_output=True, text=True)
     assert done.returncode == 0 and "starting it again" not in done.stderr
-    usage = subprocess.run([sys.executable, "-m", "ann.respawn"], capture_output=True, text=True,
+    usage = subprocess.run(RESPAWN, capture_output=True, text=True,
                            timeout=30)
     assert usage.returncode != 0 and "usage" in usage.stderr

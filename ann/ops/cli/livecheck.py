@@ -1,6 +1,6 @@
 """`ann check-live`: tell within minutes which source files no longer match their real sites.
 
-Fetches each source's robots.txt, entry points and a few articles (see :mod:`ann.livecheck`);
+Fetches each source's robots.txt, entry points and a few articles (see :mod:`ann.ops.livecheck`);
 exits 1 when any source has a problem, so it can run from cron or CI on a machine with internet.
 """
 
@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from ann.cli.common import chosen_sources, console
+from ann.ops.cli.common import chosen_sources, console
 from ann.settings import get_settings
 from ann.sources import load_registry
 
 if TYPE_CHECKING:
-    from ann.livecheck import SourceCheck
+    from ann.ops.livecheck import SourceCheck
 
 app = typer.Typer()
 
@@ -38,7 +38,7 @@ def check_live(
 ) -> None:
     """Fetch each source's entry points and a few articles; report what matched and parsed."""
     # imported here: the live check needs the extractor, which other commands should not load
-    from ann.livecheck import Fetcher, check_source
+    from ann.ops.livecheck import Fetcher, check_source
     from crawler.outside import parse_networks
     from crawler.settings import scrapy_settings
 

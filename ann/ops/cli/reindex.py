@@ -9,7 +9,7 @@ import typer
 from elasticsearch import Elasticsearch
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ann.cli.common import console
+from ann.ops.cli.common import console
 from ann.settings import get_settings
 
 app = typer.Typer()

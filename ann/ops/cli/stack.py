@@ -18,10 +18,10 @@ from typing import Annotated
 import httpx
 import typer
 
-from ann import stack
-from ann.cli.common import console
-from ann.cli.crawl import run_crawl
-from ann.processes import ProcessManager
+from ann.ops import stack
+from ann.ops.cli.common import console
+from ann.ops.cli.crawl import run_crawl
+from ann.ops.processes import ProcessManager
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
 

@@ -18,8 +18,8 @@ import typer
 from redis import Redis
 from rich.progress import Progress
 
-from ann import stack
-from ann.cli.common import chosen_sources, console
+from ann.ops import stack
+from ann.ops.cli.common import chosen_sources, console
 from ann.settings import Settings, get_settings
 from ann.sources import ALL_ENTRY_KINDS, ENTRY_KINDS
 

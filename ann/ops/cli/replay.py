@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ann.cli.common import console
+from ann.ops.cli.common import console
 from ann.settings import get_settings
 from ann.sources import load_registry
 

@@ -23,7 +23,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from ann.keyspace import unacked_key
-from ann.processes import ProcessManager
+from ann.ops.processes import ProcessManager
 from ann.settings import REPO_ROOT, Settings
 
 DEPLOY_LOCAL = REPO_ROOT / "deploy" / "local"
@@ -193,9 +193,9 @@ def start_scheduler(launch: Launch) -> None:
          "--concurrency=2", "-Q", launch.settings.crawl_queue, "-n", "ann-crawl@%h",
          "--without-gossip", "--without-mingle"],
     )
-    launch.start(  # respawned: beat exits when Redis drops it (see ann/respawn.py)
+    launch.start(  # respawned: beat exits when Redis drops it (see ann/ops/respawn.py)
         BEAT_PROCESS,
-        [sys.executable, "-m", "ann.respawn", "--",
+        [sys.executable, "-m", "ann.ops.respawn", "--",
          sys.executable, "-m", "celery", "-A", "crawler.celery_app", "beat", "--loglevel=INFO"],
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from ann.cli import crawl, deadletters, livecheck, reindex, replay, stack, status
+from ann.ops.cli import crawl, deadletters, livecheck, reindex, replay, stack, status
 
 app = typer.Typer(
     help="Crawl the Asia News Network papers, index them, serve search.", no_args_is_help=True

@@ -16,9 +16,9 @@ from redis import Redis
 from rich.console import Console
 from rich.table import Table
 
-from ann import stack
 from ann.document import DocField
 from ann.keyspace import dead_letters_key, failures_key
+from ann.ops import stack
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
 from crawler.state import CrawlState

@@ -22,8 +22,8 @@ from pydantic import ValidationError
 from redis import Redis
 from rich.table import Table
 
-from ann.cli.common import console
 from ann.messages import IndexPagesMessage
+from ann.ops.cli.common import console
 from ann.settings import get_settings
 
 app = typer.Typer()

@@ -1,4 +1,4 @@
-"""Run a command and start it again whenever it fails: ``python -m ann.respawn -- <argv…>``.
+"""Run a command and start it again whenever it fails: ``python -m ann.ops.respawn -- <argv…>``.
 
 Celery beat with redbeat exits when Redis drops its connection (sibson/redbeat#285: the lock
 cannot be extended), and upstream's answer is a restart policy. Containers have one
@@ -61,7 +61,7 @@ def main() -> None:
     if argv[:1] == ["--"]:
         argv = argv[1:]
     if not argv:
-        sys.exit("usage: python -m ann.respawn -- <command> [args…]")
+        sys.exit("usage: python -m ann.ops.respawn -- <command> [args…]")
     sys.exit(respawn(argv))
 
 
