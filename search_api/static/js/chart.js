@@ -5,6 +5,7 @@ import { el, svg } from "./dom.js";
 const WIDTH = 240;
 const HEIGHT = 90;
 const AXIS = 14;
+const SLOTS = 6; // a chart of one or two months keeps thin bars, not one block
 
 /** The first and last day of a "YYYY-MM" month, as dates the API takes. */
 export function monthRange(month) {
@@ -17,7 +18,7 @@ export function monthRange(month) {
 export function histogram(buckets, onPick) {
   if (!buckets.length) return el("p", { class: "help" }, "No dated articles.");
   const top = Math.max(...buckets.map((b) => b.count));
-  const step = WIDTH / buckets.length;
+  const step = WIDTH / Math.max(buckets.length, SLOTS);
   const bars = buckets.map((bucket, i) => {
     const height = Math.max(1, ((HEIGHT - AXIS) * bucket.count) / top);
     const label = `${bucket.value}: ${bucket.count} articles`;
@@ -32,9 +33,10 @@ export function histogram(buckets, onPick) {
       },
     }, svg("title", {}, label));
   });
-  const axis = [buckets[0], buckets[buckets.length - 1]].map((bucket, i) =>
-    svg("text", { x: i === 0 ? 0 : WIDTH, y: HEIGHT - 2, "text-anchor": i === 0 ? "start" : "end" },
-        bucket.value));
+  const ends = buckets.length > 1 ? [buckets[0], buckets[buckets.length - 1]] : [buckets[0]];
+  const axis = ends.map((bucket, i) =>
+    svg("text", { x: i === 0 ? 0 : step * buckets.length, y: HEIGHT - 2,
+                  "text-anchor": i === 0 ? "start" : "end" }, bucket.value));
   return svg("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "group",
                       "aria-label": "Articles published per month" }, ...bars, ...axis);
 }
