@@ -47,6 +47,20 @@ class Settings(BaseSettings):
     crawl_queue: str = Field(default="crawl", alias="ANN_CRAWL_QUEUE")
     schedule_tick_seconds: float = Field(default=5.0, alias="ANN_SCHEDULE_TICK_SECONDS", gt=0)
     """How often beat looks for feeds whose adaptive polling interval has run out."""
+    schedule_cadence_scale: float = Field(default=1.0, alias="ANN_SCHEDULE_CADENCE_SCALE", gt=0)
+    """Multiplies the fixed cadences of every source file (sitemaps 6 h, section fronts 24 h,
+    edit re-checks 6 h): a test's 0.002 reads sitemaps every 43 s. Beat fires an entry first one
+    whole cadence after it starts, so without it a new deployment reads no sitemap for 6 h."""
+    crawl_max_pages: int = Field(default=20_000, alias="ANN_CRAWL_MAX_PAGES", ge=1)
+    """Requests one crawl of one source may make (entry points and articles; robots.txt and
+    retries aside). Sitemap indexes are followed three levels deep, but nothing else bounds how
+    many sitemaps each lists: a calendar without end stops here, counted
+    ``errors/page_budget``, and the next crawl starts afresh. A backfill may need more."""
+    extra_sources_dir: Annotated[Path | None, BeforeValidator(lambda v: v or None)] = Field(
+        default=None, alias="ANN_EXTRA_SOURCES_DIR")
+    """A directory of more source files (``<id>.yaml``), read beside the registry's own: a
+    deployment's sites of its own, or a test's hostile sites. Every process of a deployment
+    must be given the same one."""
     visibility_timeout_seconds: int = Field(default=600, alias="ANN_VISIBILITY_TIMEOUT", ge=5)
     """How long a batch taken by a worker that died stays invisible before another takes it:
     longer than the slowest batch (retries included), short enough to recover lost work soon."""

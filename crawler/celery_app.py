@@ -34,7 +34,8 @@ def create_celery(settings: Settings) -> Celery:
             **in_flight_keys(settings.crawl_queue),
         },
         beat_schedule=beat_schedule(
-            load_registry(), settings.schedule_tick_seconds, settings.crawl_queue
+            load_registry(), settings.schedule_tick_seconds, settings.crawl_queue,
+            settings.schedule_cadence_scale,
         ),
         beat_scheduler="redbeat.RedBeatScheduler",
         beat_max_loop_interval=settings.schedule_tick_seconds,

@@ -1,10 +1,12 @@
 """When each source is crawled: fixed cadences per entry-point kind, adaptive feed polling.
 
-Sitemaps, section pages and edit re-checks run on the cadences of the source file (entries in a
-Celery beat schedule kept in Redis by redbeat, so a second beat can take over). Feeds are polled
-adaptively: after a poll that found new articles the interval halves, after one that found
-none it grows by half, always within the source's ``feeds_min`` .. ``feeds_max``. Beat only
-ticks ``poll_due_feeds``; which feed is due lives in Redis beside its current interval.
+Sitemaps, section pages and edit re-checks run on the cadences of the source file, scaled by
+``ANN_SCHEDULE_CADENCE_SCALE`` (entries in a Celery beat schedule kept in Redis by redbeat, so a
+second beat can take over; one entry per kind and cadence reads all the sources sharing it).
+Feeds are polled adaptively: after a poll that found new articles the interval halves, after one
+that found none it grows by half, always within the source's ``feeds_min`` .. ``feeds_max``.
+Beat only ticks ``poll_due_feeds``; which feed is due lives in Redis beside its current
+interval.
 """
 
 from __future__ import annotations
@@ -30,14 +32,20 @@ def next_interval(current: float, new_items: int, source: Source) -> float:
     return min(max(proposed, low), high)
 
 
-def cadence(source: Source, kind: str) -> timedelta:
+def cadence(source: Source, kind: str, scale: float = 1.0) -> timedelta:
+    """How often ``kind`` of ``source`` is read: the source file's cadence times ``scale``
+    (``ANN_SCHEDULE_CADENCE_SCALE``)."""
     recrawl = source.recrawl
-    return {"sitemaps": recrawl.sitemaps, "sections": recrawl.sections,
-            "recheck": recrawl.recheck_every}[kind]
+    every = {"sitemaps": recrawl.sitemaps, "sections": recrawl.sections,
+             "recheck": recrawl.recheck_every}[kind]
+    return every * scale
 
 
-def beat_schedule(registry: Registry, tick_seconds: float, crawl_queue: str) -> dict[str, Any]:
-    """The beat entries: one per source and fixed-cadence kind, plus the feed-polling tick."""
+def beat_schedule(registry: Registry, tick_seconds: float, crawl_queue: str,
+                  cadence_scale: float = 1.0) -> dict[str, Any]:
+    """The beat entries: the feed-polling tick, and one job per fixed-cadence kind and cadence
+    for all the sources that share it (one process, one reactor, as for feeds: a process per
+    source would cost more than most of its reads)."""
     options = {"queue": crawl_queue}
     schedule: dict[str, Any] = {
         "poll-due-feeds": {
@@ -45,16 +53,20 @@ def beat_schedule(registry: Registry, tick_seconds: float, crawl_queue: str) -> 
             "options": {**options, "expires": tick_seconds},
         }
     }
+    groups: dict[tuple[str, timedelta], list[str]] = {}
     for source in registry:
         points = source.entry_points
         present = {"sitemaps": bool(points.sitemaps), "sections": bool(points.sections),
                    "recheck": True}
         for kind in FIXED_KINDS:
             if present[kind]:
-                schedule[f"crawl:{source.id}:{kind}"] = {
-                    "task": CRAWL_SOURCES_TASK, "schedule": cadence(source, kind),
-                    "args": ([source.id], [kind]), "options": options,
-                }
+                groups.setdefault((kind, cadence(source, kind, cadence_scale)), []).append(
+                    source.id)
+    for (kind, every), source_ids in sorted(groups.items()):
+        schedule[f"crawl:{kind}:{every.total_seconds():g}s"] = {
+            "task": CRAWL_SOURCES_TASK, "schedule": every,
+            "args": (sorted(source_ids), [kind]), "options": options,
+        }
     return schedule
 
 
