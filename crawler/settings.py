@@ -38,6 +38,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "DOWNLOAD_MAXSIZE": settings.download_max_bytes,
         "DOWNLOAD_WARNSIZE": settings.download_warn_bytes,
         "ANN_MAX_PAGE_BYTES": settings.max_page_bytes,
+        "ANN_CRAWL_MAX_PAGES": settings.crawl_max_pages,
         # Scrapy accepts any certificate by default; the crawler checks the chain against the
         # platform's trust store (OpenSSL's default paths, so SSL_CERT_FILE / SSL_CERT_DIR) and
         # the name against the host, like a browser (Twisted's optionsForClientTLS).

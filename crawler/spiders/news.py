@@ -19,6 +19,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ann.messages import Discovery, DiscoveryKind, RawPage
+from ann.settings import Settings
 from ann.sources import ENTRY_KINDS, EntryKind, Source, load_registry
 from crawler.discovery import Listed, covers_since, feed_entries, sitemap_entries
 from crawler.items import FetchedArticle
@@ -29,6 +30,8 @@ from crawler.state import CrawlState, Fetched, UrlRecord, body_hash, state_for
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "content-language", "date")
 MAX_SITEMAP_DEPTH = 3
+_DEFAULT_MAX_PAGES: int = Settings.model_fields["crawl_max_pages"].default
+"""For a crawler built without :func:`crawler.settings.scrapy_settings` (unit tests)."""
 ENTRY_CLAIM_SECONDS = 10
 """Two processes started together read an entry point once; a later poll reads it again."""
 ARTICLE_CLAIM_SECONDS = 3600
@@ -68,6 +71,8 @@ class NewsSpider(scrapy.Spider):
         """Backfill: follow archive sitemaps back to this date, keep articles from it on."""
         self._entry_validators: dict[str, tuple[str | None, str | None, str]] = {}
         self._article_failures = 0
+        self._requested = 0
+        self._budget_spent = False
 
     @property
     def state(self) -> CrawlState:
@@ -99,9 +104,26 @@ class NewsSpider(scrapy.Spider):
             for request in self._rechecks():
                 yield request
 
+    def _within_budget(self) -> bool:
+        """Whether one more request fits in the crawl's ``ANN_CRAWL_MAX_PAGES``. Asked before a
+        URL is claimed, so a site listing sitemaps without end costs neither requests nor
+        claims past it; once spent, counted once, and the run keeps no entry-point validators
+        (the pages left out are owed to the next crawl)."""
+        budget = self.crawler.settings.getint("ANN_CRAWL_MAX_PAGES", _DEFAULT_MAX_PAGES)
+        if self._requested < budget:
+            self._requested += 1
+            return True
+        if not self._budget_spent:
+            self._budget_spent = True
+            self._article_failures += 1
+            self._count("errors/page_budget")
+        return False
+
     def _entry(
         self, url: str, callback: Callable[..., Any], cb_kwargs: dict[str, Any]
     ) -> Iterator[scrapy.Request]:
+        if not self._within_budget():
+            return
         if not self.state.claim(url, ENTRY_CLAIM_SECONDS):
             self._count("skipped/claimed_elsewhere")
             return
@@ -205,7 +227,7 @@ class NewsSpider(scrapy.Spider):
         for listed, record in zip(candidates, records, strict=True):
             if record is not None and not self._due_for_recheck(record, _epoch(listed.published)):
                 self._count("skipped/seen")
-            else:
+            elif self._within_budget():
                 due.append((listed, record))
         claims = self.state.claim_many([listed.url for listed, _ in due], ARTICLE_CLAIM_SECONDS)
         for (listed, record), claimed in zip(due, claims, strict=True):
