@@ -1,6 +1,7 @@
 """The source registry: one declarative YAML file per member site, listed explicitly.
 
 Adding a member is adding ``<id>.yaml`` here (and its mirror shape); nothing registers itself.
+A deployment (or a test) may add source files of its own in ``ANN_EXTRA_SOURCES_DIR``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from ann.settings import get_settings
 from ann.sources.model import ALL_ENTRY_KINDS, ENTRY_KINDS, EntryKind, Hints, Source
 
 __all__ = [
@@ -65,6 +67,16 @@ def load_source(path: Path) -> Source:
     return source
 
 
+def load_registry(directory: Path | None = None) -> Registry:
+    """The sources of ``directory``; by default the registry's own files and those of the
+    process's ``ANN_EXTRA_SOURCES_DIR``, so that every process of a deployment (crawler,
+    indexer, API, ``ann status``) knows the same sources without being told twice."""
+    if directory is not None:
+        return _load((directory,))
+    extra = get_settings().extra_sources_dir
+    return _load((SOURCES_DIR,) if extra is None else (SOURCES_DIR, extra))
+
+
 @lru_cache(maxsize=4)
-def load_registry(directory: Path = SOURCES_DIR) -> Registry:
-    return Registry([load_source(p) for p in sorted(directory.glob("*.yaml"))])
+def _load(directories: tuple[Path, ...]) -> Registry:
+    return Registry([load_source(p) for d in directories for p in sorted(d.glob("*.yaml"))])

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from ann.settings import get_settings
 from ann.sources import SOURCES_DIR, load_registry
 from ann.sources import load_source as load_one
 from mirror.generate import generate
@@ -59,3 +60,32 @@ def test_load_source_rejects_id_mismatch(tmp_path: Path) -> None:
     wrong.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match="must equal the file name"):
         load_one(wrong)
+
+
+def test_extra_sources_join_the_registry_in_every_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ANN_EXTRA_SOURCES_DIR`` adds its files to the default registry; a file may not take a
+    member's id."""
+    text = (SOURCES_DIR / "dawn.yaml").read_text(encoding="utf-8")
+    ours, clash = tmp_path / "ours", tmp_path / "clash"
+    ours.mkdir()
+    clash.mkdir()
+    (ours / "mysite.yaml").write_text(
+        text.replace("id: dawn", "id: mysite").replace("dawn.com", "mysite.example"),
+        encoding="utf-8")
+    (clash / "dawn.yaml").write_text(text, encoding="utf-8")
+    try:
+        monkeypatch.setenv("ANN_EXTRA_SOURCES_DIR", str(ours))
+        get_settings.cache_clear()
+        registry = load_registry()
+        assert registry.ids() == sorted([*REGISTRY.ids(), "mysite"])
+        assert registry.for_url("https://www.mysite.example/news/1") == registry.get("mysite")
+        monkeypatch.setenv("ANN_EXTRA_SOURCES_DIR", str(clash))
+        get_settings.cache_clear()
+        with pytest.raises(ValueError, match="share an id"):
+            load_registry()
+    finally:
+        monkeypatch.delenv("ANN_EXTRA_SOURCES_DIR")
+        get_settings.cache_clear()
+    assert load_registry().ids() == REGISTRY.ids()
