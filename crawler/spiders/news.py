@@ -19,7 +19,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ann.messages import Discovery, DiscoveryKind, RawPage
-from ann.settings import Settings
+from ann.settings import DEFAULTS
 from ann.sources import ENTRY_KINDS, EntryKind, Source, load_registry
 from crawler.discovery import Listed, covers_since, feed_entries, sitemap_entries
 from crawler.items import FetchedArticle
@@ -30,8 +30,6 @@ from crawler.state import CrawlState, Fetched, UrlRecord, body_hash, state_for
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "content-language", "date")
 MAX_SITEMAP_DEPTH = 3
-_DEFAULT_MAX_PAGES: int = Settings.model_fields["crawl_max_pages"].default
-"""For a crawler built without :func:`crawler.settings.scrapy_settings` (unit tests)."""
 ENTRY_CLAIM_SECONDS = 10
 """Two processes started together read an entry point once; a later poll reads it again."""
 ARTICLE_CLAIM_SECONDS = 3600
@@ -109,7 +107,7 @@ class NewsSpider(scrapy.Spider):
         URL is claimed, so a site listing sitemaps without end costs neither requests nor
         claims past it; once spent, counted once, and the run keeps no entry-point validators
         (the pages left out are owed to the next crawl)."""
-        budget = self.crawler.settings.getint("ANN_CRAWL_MAX_PAGES", _DEFAULT_MAX_PAGES)
+        budget = self.crawler.settings.getint("ANN_CRAWL_MAX_PAGES", DEFAULTS.crawl_max_pages)
         if self._requested < budget:
             self._requested += 1
             return True
