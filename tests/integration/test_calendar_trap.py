@@ -20,7 +20,7 @@ from redis import Redis
 from ann.cli.status import _crawl as crawl_status
 from ann.settings import Settings
 from crawler.state import CrawlState
-from tests.conftest import service_env
+from tests.support.env import service_env
 from tests.support.wild import Listener, Wild, handler_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
