@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
-from ann.cli.status import _crawl as crawl_status
+from ann.ops.cli.status import _crawl as crawl_status
 from ann.settings import Settings
 from crawler.state import CrawlState
 from tests.support.env import service_env
