@@ -12,6 +12,8 @@ violation is one). Screenshots of each step go to ``test-artifacts/search-page/`
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -161,6 +163,13 @@ def test_search_page_in_a_real_browser(
     expect(shown.locator(".copies li")).to_have_count(2)
     expect(shown.locator(".copies")).to_contain_text("Also published by")
     expect(page.locator("#hits mark").first).to_have_text("flood", ignore_case=True)
+    exports = page.request.get(f"{url}/openapi.json").json()["paths"].keys() >= {"/export"}
+    if exports:  # the link is offered only where the API serves /export: it exports every match
+        link = page.get_by_role("link", name="Export these results (CSV)")
+        answer = page.request.get(f"{url}{link.get_attribute('href')}")
+        assert answer.ok and len(list(csv.reader(io.StringIO(answer.text())))) == 1 + 4
+    else:
+        expect(page.locator("#export")).to_be_hidden()
     before = {name: facet(page, name) for name in ("source", "country")}
     assert before["country"] == {"PK": 2, "MY": 1, "KR": 1}
 
