@@ -99,6 +99,9 @@ class FieldSpec:
     aggregatable: bool = True
     max_chars: int | None = None
     """The writer's cap; on a keyword (or a text's exact ``raw`` variant) the engine's too."""
+    keys: tuple[str, ...] = ()
+    """An object's keys indexed as keywords (filterable objects only); others stay in
+    ``_source`` unindexed, so a key the writer adds later never refuses a document."""
 
 
 def _term(writer: Writer = Writer.normalizer, *, public: bool = True, many: bool = False,
@@ -118,6 +121,15 @@ def _plain(
 ) -> FieldSpec:
     return FieldSpec(kind, writer, public)
 
+
+PROVENANCE_KEYS: tuple[str, ...] = (
+    DocField.title, DocField.authors, DocField.published_at, DocField.updated_at,
+    DocField.section, DocField.tags, DocField.standfirst, DocField.lead_image, DocField.body,
+    DocField.language, DocField.url, DocField.original_paper,
+)
+"""The fields whose provenance the extractor records (``docs/extraction.md``, "The cascade and
+its provenance values"): ``provenance.<field>`` is a keyword, so a search can filter on how a
+field was found (``jsonld``, ``meta:<key>``, ``hint:<selector>``, ``url``, ``htmldate`` …)."""
 
 FIELDS: dict[DocField, FieldSpec] = {
     DocField.id: _term(Writer.indexer),
@@ -150,8 +162,9 @@ FIELDS: dict[DocField, FieldSpec] = {
     DocField.minhash: FieldSpec(FieldType.long, Writer.clustering, False, many=True,
                                 filterable=False, aggregatable=False),
     DocField.clustered_at: _plain(FieldType.date, Writer.clustering, public=False),
-    DocField.provenance: FieldSpec(FieldType.object, Writer.normalizer, True, filterable=False,
-                                   aggregatable=False),
+    DocField.provenance: FieldSpec(FieldType.object, Writer.normalizer, True,
+                                   aggregatable=False, max_chars=MAX_TERM_CHARS,
+                                   keys=PROVENANCE_KEYS),
 }
 """Every field of the index, in one table (the mapping is ``dynamic: strict``: no other field)."""
 

@@ -24,7 +24,9 @@ from ann.document import FIELDS, MAX_TERM_CHARS, DocField, FieldSpec, FieldType
 
 logger = logging.getLogger(__name__)
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
+"""2: ``provenance`` indexed (its keys as keywords), so searches filter on how a field was found;
+version 1 stored it unindexed (``enabled: false``, which an existing index cannot change)."""
 
 _LANGUAGE_FIELDS: dict[str, Any] = {
     "en": {"type": "text", "analyzer": "news_english"},
@@ -51,7 +53,11 @@ def field_mapping(spec: FieldSpec) -> dict[str, Any]:
     if spec.type is FieldType.text:
         return _text(spec)
     if spec.type is FieldType.object:
-        return {"type": "object", "enabled": spec.filterable}
+        if not spec.filterable:
+            return {"type": "object", "enabled": False}
+        # dynamic false: a key outside the contract is kept in _source, never a refusal
+        return {"type": "object", "dynamic": False, "properties": {
+            str(key): _keyword(spec.max_chars or MAX_TERM_CHARS) for key in spec.keys}}
     options: dict[str, Any] = {}
     if not spec.filterable:
         options["index"] = False

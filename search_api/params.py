@@ -16,6 +16,8 @@ from pydantic import (
     model_validator,
 )
 
+from search_api.provenance import DateSource
+
 MAX_QUERY_LENGTH = 500
 MAX_PAGE_SIZE = 100
 MAX_RESULT_WINDOW = 10_000
@@ -70,6 +72,12 @@ class Filters(BaseModel):
     date_from: IsoDate | None = Field(
         default=None, alias="from", description="Published on or after")
     date_to: IsoDate | None = Field(default=None, alias="to", description="Published on or before")
+    date_source: list[DateSource] = Field(
+        default_factory=list, max_length=len(DateSource),
+        description="How the date was found (any of): metadata (JSON-LD, meta tags), page (a "
+                    "visible date), url (guessed from the URL), heuristic (htmldate)")
+    has_byline: bool | None = Field(
+        default=None, description="true: names its authors; false: names none")
 
     @model_validator(mode="after")
     def _check_dates(self) -> Filters:

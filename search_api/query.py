@@ -23,6 +23,7 @@ from typing import Any
 from ann.document import HIT_EXCLUDES, DocField
 from search_api.models import Copy
 from search_api.params import COPIES_SHOWN, Filters, SearchParams, Sort
+from search_api.provenance import provenance_filters
 
 SortValue = str | int | float
 
@@ -83,10 +84,15 @@ def _date_filters(params: Filters, time_zone: str | None) -> list[dict[str, Any]
     return [{"range": {_F.published_at: bounds}}]
 
 
+def _provenance_filters(params: Filters) -> list[dict[str, Any]]:
+    return provenance_filters(params.date_source, params.has_byline)
+
+
 def _query(params: SearchParams) -> dict[str, Any]:
     """``/search``'s query: the facet filters go to its ``post_filter`` instead."""
     must = text_clauses(params)
-    return {"bool": {"must": must or [{"match_all": {}}], "filter": _date_filters(params, None)}}
+    return {"bool": {"must": must or [{"match_all": {}}],
+                     "filter": [*_date_filters(params, None), *_provenance_filters(params)]}}
 
 
 def selection(params: Filters, time_zone: str | None = None, *, text: bool = True
@@ -94,7 +100,8 @@ def selection(params: Filters, time_zone: str | None = None, *, text: bool = Tru
     """The query selecting exactly the result set of ``params`` — text and every filter — for
     the routes that read a whole result set rather than a page of it. ``text=False`` leaves the
     text out: the same filters' whole output, what ``/timeline`` divides by."""
-    filters = [*_date_filters(params, time_zone), *_facet_filters(params).values()]
+    filters = [*_date_filters(params, time_zone), *_provenance_filters(params),
+               *_facet_filters(params).values()]
     return {"bool": {"must": text_clauses(params) if text else [], "filter": filters}}
 
 

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from search_api.params import MAX_FILTER_VALUES, MAX_QUERY_LENGTH, Filters, FilterValue, IsoDate
+from search_api.provenance import DateSource
 
 Filter = Annotated[list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES)]
 
@@ -27,12 +28,15 @@ async def selected_filters(
     language: Filter = None,
     date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
     date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
+    date_source: Annotated[list[DateSource] | None, Query(max_length=len(DateSource))] = None,
+    has_byline: bool | None = None,
 ) -> Filters:
     try:
         return Filters.model_validate({
             "q": q, "source": source or [], "country": country or [],
             "category": category or [], "author": author or [], "language": language or [],
-            "from": date_from, "to": date_to,
+            "from": date_from, "to": date_to, "date_source": date_source or [],
+            "has_byline": has_byline,
         })
     except ValidationError as error:
         raise RequestValidationError(error.errors()) from error

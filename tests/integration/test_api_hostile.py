@@ -17,6 +17,7 @@ from ann.messages import Discovery, RawPage
 from ann.settings import Settings
 from indexer.article import Article
 from indexer.documents import to_document
+from indexer.mapping import index_name
 from search_api.app import create_app
 from tests.support.api_corpus import corpus_documents, index_documents, private_alias
 
@@ -82,4 +83,4 @@ def test_a_request_the_engine_refuses_is_a_400_with_its_reason(
     assert answer.status_code == 400, answer.text
     detail = answer.json()["detail"]
     assert detail.startswith("search backend refused the request: ")
-    assert "Result window is too large" in detail and f"{alias}-v1" not in detail
+    assert "Result window is too large" in detail and index_name(alias) not in detail

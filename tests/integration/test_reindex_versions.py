@@ -12,13 +12,15 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from ann.settings import Settings
-from indexer.mapping import ensure_index, index_name
+from indexer.mapping import MAPPING_VERSION, ensure_index, index_name
 from indexer.outcomes import BatchOutcome
 from indexer.pipeline import index_stage
 from indexer.reindex import reindex
 from tests.support.writes import as_writes
 
 pytestmark = pytest.mark.integration
+
+NEXT = MAPPING_VERSION + 1
 
 FETCHED = datetime(2026, 11, 30, 12, tzinfo=UTC)
 
@@ -33,7 +35,7 @@ def _doc(n: int, title: str) -> dict[str, Any]:
 def alias(isolated: Settings, es: Elasticsearch) -> Iterator[str]:
     ensure_index(es, isolated.index_alias)
     yield isolated.index_alias
-    es.indices.delete(index=index_name(isolated.index_alias, 2), ignore_unavailable=True)
+    es.indices.delete(index=index_name(isolated.index_alias, NEXT), ignore_unavailable=True)
 
 
 def _write(es: Elasticsearch, alias: str, docs: list[dict[str, Any]],
@@ -52,11 +54,11 @@ def test_copies_keep_their_versions_and_older_fetches_stay_stale(
 
     def newer_write_after_the_first_chunk(_: int) -> None:
         # a worker writes a newer fetch of d2 into the new index before the last catch-up
-        if es.indices.exists(index=index_name(alias, 2)):
-            es.index(index=index_name(alias, 2), id="d2", document=_doc(2, "Story 2, newer"),
+        if es.indices.exists(index=index_name(alias, NEXT)):
+            es.index(index=index_name(alias, NEXT), id="d2", document=_doc(2, "Story 2, newer"),
                      version=before + 10, version_type="external_gte")
 
-    report = reindex(es, alias, version=2, progress=newer_write_after_the_first_chunk)
+    report = reindex(es, alias, version=NEXT, progress=newer_write_after_the_first_chunk)
     assert report.swapped and not report.failed
     assert es.get(index=alias, id="d1")["_version"] == before
     assert es.get(index=alias, id="d2")["_source"]["title"] == "Story 2, newer"

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from ann.settings import Settings
 from search_api.app import create_app
-from search_api.params import SearchParams
-from search_api.query import build_search
+from search_api.params import Filters, SearchParams
+from search_api.query import build_search, selection
 
 
 def test_user_text_only_reaches_simple_query_string() -> None:
@@ -76,3 +76,14 @@ def test_bad_parameters_get_a_422_that_says_what_is_wrong(
 def test_bad_article_id_is_rejected(api: TestClient) -> None:
     answer = api.get("/articles/not-an-id!")
     assert answer.status_code == 422
+
+
+def test_provenance_filters_reach_search_and_every_whole_result_set_route() -> None:
+    chosen = {"date_source": ["metadata", "page"], "has_byline": True}
+    searched = build_search(SearchParams.model_validate(chosen))["query"]["bool"]["filter"]
+    selected = selection(Filters.model_validate(chosen))["bool"]["filter"]
+    for filters in (searched, selected):
+        [dates, byline] = filters
+        assert {step["term" if "term" in step else "prefix"]["provenance.published_at"]
+                for step in dates["bool"]["should"]} == {"jsonld", "meta:", "hint:", "time"}
+        assert byline == {"exists": {"field": "authors"}}
