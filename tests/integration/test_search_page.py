@@ -215,6 +215,12 @@ def test_search_page_in_a_real_browser(
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shoot(phone, "5-phone")
 
+    # a story's own address (shared, reloaded) opens the story view; back leads to every article
+    phone.goto(f"{url}/?article={story[0]}")
+    expect(phone.locator("#story h2")).to_have_text("Monsoon floods 0")
+    phone.get_by_role("button", name="Back to results").click()
+    expect(phone.locator("#summary")).to_have_text("17 articles, 15 stories")
+
     # the documentation page, rendered from the API's own copy of their assets
     page.goto(f"{url}/docs")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("ANN search")
