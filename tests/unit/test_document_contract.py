@@ -29,7 +29,7 @@ from indexer import article as normalized
 from indexer import clusters
 from indexer.documents import to_document
 from indexer.mapping import MAPPINGS
-from search_api import models, query, similar, sources
+from search_api import models, query, similar, sources, stories
 
 _SCALARS: dict[FieldType, type] = {
     FieldType.keyword: str, FieldType.text: str, FieldType.date: datetime,
@@ -104,6 +104,10 @@ def test_the_api_returns_the_public_fields_with_their_types() -> None:
     summary = _assert_fields_of_the_contract(models.ArticleSummary, _API_ONLY)
     assert not summary & set(HIT_EXCLUDES)
     assert _assert_fields_of_the_contract(models.Copy) <= summary
+    # a story's copies (/stories, /syndication): read from the index by these names
+    copy_fields = _assert_fields_of_the_contract(stories.StoryCopy)
+    assert copy_fields <= public_fields()
+    assert set(stories.COPY_FIELDS) == copy_fields - {DocField.id}
 
 
 def _base(variant: str) -> DocField:
