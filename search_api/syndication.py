@@ -30,6 +30,7 @@ import io
 import math
 import statistics
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -70,7 +71,8 @@ class Pair(BaseModel):
 class SyndicationResponse(BaseModel):
     date_from: date | None = Field(default=None, serialization_alias="from")
     date_to: date | None = Field(default=None, serialization_alias="to")
-    stories: int = Field(description="Stories first published in the range with a pickup")
+    stories: int = Field(description="Stories first published in the range with a pickup "
+                                     "(of the chosen origins, by the chosen republishers)")
     pairs: list[Pair] = Field(description="By stories, most first, then origin and republisher")
 
 
@@ -165,18 +167,24 @@ def _pair(origin: str, republisher: str, lags: list[int | None]) -> Pair:
                 median_lag_seconds=statistics.median(known) if known else None)
 
 
-def syndication(stories: list[list[StoryCopy]], date_from: date | None,
-                date_to: date | None) -> SyndicationResponse:
-    """The pairs of the stories first published in the range."""
+def syndication(stories: list[list[StoryCopy]], date_from: date | None, date_to: date | None,
+                origins: Collection[str] = (), republishers: Collection[str] = ()
+                ) -> SyndicationResponse:
+    """The pairs of the stories first published in the range; only those of ``origins`` and to
+    ``republishers`` when given (a member's view: where its stories went, or whose it carries)."""
     lags: dict[tuple[str, str], list[int | None]] = defaultdict(list)
     counted = 0
     for copies in stories:
         first, pickups = first_and_pickups(copies)
         if not first.source_id or not _in_range(first.published_at, date_from, date_to):
             continue
+        if origins and first.source_id not in origins:
+            continue
         seen: set[str] = set()
         for pickup in pickups:  # earliest first: a paper's first copy stands for it
             if not pickup.source_id or pickup.source_id in seen | {first.source_id}:
+                continue
+            if republishers and pickup.source_id not in republishers:
                 continue
             seen.add(pickup.source_id)
             lags[first.source_id, pickup.source_id].append(pickup.lag_seconds)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, HTTPException, Path, Query
 from fastapi.responses import Response
 
 from search_api.errors import REFUSED, Responses, error_answer, invalid
-from search_api.params import IsoDate
+from search_api.params import MAX_FILTER_VALUES, FilterValue, IsoDate
 from search_api.state import State
 from search_api.stories import StoryResponse, build_story_query, copy_from_hit, story
 from search_api.syndication import (
@@ -61,6 +61,12 @@ async def get_syndication(
         alias="from", description="Stories first published on or after (UTC day)")] = None,
     date_to: Annotated[IsoDate | None, Query(
         alias="to", description="Stories first published on or before (UTC day)")] = None,
+    origin: Annotated[list[FilterValue] | None, Query(
+        max_length=MAX_FILTER_VALUES,
+        description="Only stories first published by these source ids (any of)")] = None,
+    republisher: Annotated[list[FilterValue] | None, Query(
+        max_length=MAX_FILTER_VALUES,
+        description="Only pickups by these source ids (any of)")] = None,
     output: Annotated[Format | None, Query(
         alias="format", description="json or csv; without it, the Accept header decides")] = None,
     accept: Annotated[str | None, Header()] = None,
@@ -71,7 +77,8 @@ async def get_syndication(
         stories = await scan(state.backend, date_from, date_to)
     except SyndicationTooLarge as error:
         raise invalid(("query", "from"), str(error), str(date_from)) from error
-    answer = syndication(stories, date_from, date_to)
+    answer = syndication(stories, date_from, date_to, frozenset(origin or ()),
+                         frozenset(republisher or ()))
     wants_csv = output is Format.csv or (output is None and CSV_TYPE in (accept or ""))
     if wants_csv:
         return Response(to_csv(answer), media_type=f"{CSV_TYPE}; charset=utf-8")

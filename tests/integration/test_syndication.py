@@ -117,6 +117,9 @@ def test_syndication_counts_and_median_lags_equal_the_mirror(graph: Graph) -> No
     body = answer.json()
     assert _answered(body["pairs"]) == expected
     assert body["stories"] == len({a.original_url for a in graph.indexed if a.original_url})
+    origin = next(o for o, republisher in expected if republisher != "asianews")
+    mine = graph.api.get("/syndication", params={"origin": origin}).json()["pairs"]
+    assert _answered(mine) == {pair: v for pair, v in expected.items() if pair[0] == origin}
     as_csv = graph.api.get("/syndication", headers={"Accept": "text/csv"})
     assert as_csv.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(as_csv.text)))

@@ -59,3 +59,14 @@ def test_a_range_keeps_the_stories_first_published_in_it() -> None:
     answer: SyndicationResponse = syndication(stories, day, day)
     assert [(p.origin, p.stories) for p in answer.pairs] == [("thestar", 1)]
     assert syndication(stories, date(2025, 3, 3), None).pairs == []
+
+
+def test_a_member_sees_where_its_stories_went_and_whose_it_carries() -> None:
+    stories = [[_copy(1, "dawn", 0), _copy(2, "asianews", 6), _copy(3, "thestar", 9)],
+               [_copy(4, "thestar", 0), _copy(5, "asianews", 6)]]
+    mine = syndication(stories, None, None, origins={"dawn"})
+    assert [(p.origin, p.republisher) for p in mine.pairs] == [("dawn", "asianews"),
+                                                                ("dawn", "thestar")]
+    carried = syndication(stories, None, None, republishers={"thestar"})
+    assert [(p.origin, p.republisher) for p in carried.pairs] == [("dawn", "thestar")]
+    assert (mine.stories, carried.stories) == (1, 1)
