@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     to the dead letters at its next delivery instead of round the workers again."""
     dead_letter_max: int = Field(default=10_000, alias="ANN_DEAD_LETTER_MAX", ge=1)
     """Dead letters kept; beyond it the oldest are trimmed, counted and logged as an alert."""
+    unindexed_max_attempts: int = Field(default=3, alias="ANN_UNINDEXED_MAX_ATTEMPTS", ge=1)
+    """How many times a page the engine keeps refusing is delivered: until then each dead letter
+    marks it unindexed, so the crawler fetches it again as if new; after that the mark is lifted
+    and only a changed body is sent again (a refusal for good must not cost a fetch and a dead
+    letter at every re-check)."""
     index_soft_time_limit_seconds: float = Field(default=240, alias="ANN_INDEX_SOFT_TIME_LIMIT",
                                                  gt=0)
     """A batch still running after this long is stopped and dead-lettered with reason

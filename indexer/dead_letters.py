@@ -7,14 +7,16 @@ same Lua call, adds their number to ``indexer/dead_letters_trimmed`` and logs an
 of refusals must not fill Redis, and must not go unnoticed either.
 
 Every page dead-lettered is also marked unindexed (:mod:`ann.keyspace`), so that the crawler
-fetches it again instead of calling it unchanged.
+fetches it again instead of calling it unchanged — up to ``max_attempts`` dead letters per page:
+the mark counts them, and the one that reaches the cap lifts it (counted as
+``indexer/refetch_given_up``), so a page the engine refuses for good stops costing a fetch and a
+dead letter at every re-check, while a changed body still gets its chance.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,6 +29,7 @@ from ann.urls import document_id
 logger = logging.getLogger(__name__)
 
 TRIMMED = "indexer/dead_letters_trimmed"
+GIVEN_UP = "indexer/refetch_given_up"
 _PUSH = """
 local n = redis.call('LPUSH', KEYS[1], ARGV[1])
 local over = n - tonumber(ARGV[2])
@@ -40,11 +43,14 @@ return over
 class DeadLetters:
     """Writes dead letters for one worker process."""
 
-    def __init__(self, redis: Redis, prefix: str, limit: int, forget_seconds: int) -> None:
+    def __init__(
+        self, redis: Redis, prefix: str, limit: int, forget_seconds: int, max_attempts: int
+    ) -> None:
         self._redis = redis
         self._prefix = prefix
         self._limit = limit
         self._forget_seconds = forget_seconds
+        self._max_attempts = max_attempts
         self._push = redis.register_script(_PUSH)
 
     def add(self, payload: Any, reason: str, pages: Iterable[RawPage] = ()) -> None:
@@ -63,13 +69,28 @@ class DeadLetters:
             self.add({"pages": [page.model_dump(mode="json")]}, reason, [page])
 
     def forget(self, pages: Iterable[RawPage]) -> None:
-        """Mark pages unindexed (see :mod:`ann.keyspace`); a mark lives as long as the crawler
-        remembers a URL."""
+        """Mark pages unindexed (see :mod:`ann.keyspace`): the mark's score counts the page's
+        dead letters and lives as long as the crawler remembers a URL; the dead letter that
+        reaches ``max_attempts`` lifts it instead."""
+        pages = list(pages)
+        if not pages:
+            return
         pipe = self._redis.pipeline(transaction=False)
-        now = time.time()
         for page in pages:
-            for key, member in ((unindexed_key(self._prefix), document_id(page.url)),
-                                (unindexed_key(self._prefix, page.source_id), page.url)):
-                pipe.zadd(key, {member: now})
-                pipe.expire(key, self._forget_seconds)
+            pipe.zincrby(unindexed_key(self._prefix), 1, document_id(page.url))
+            pipe.zincrby(unindexed_key(self._prefix, page.source_id), 1, page.url)
+        counts = pipe.execute()[::2]
+        now_marked = {unindexed_key(self._prefix)}
+        for page in pages:
+            now_marked.add(unindexed_key(self._prefix, page.source_id))
+        for key in now_marked:
+            pipe.expire(key, self._forget_seconds)
+        for page, count in zip(pages, counts, strict=True):
+            if count >= self._max_attempts:
+                pipe.zrem(unindexed_key(self._prefix), document_id(page.url))
+                pipe.zrem(unindexed_key(self._prefix, page.source_id), page.url)
+                pipe.hincrby(totals_key(self._prefix), GIVEN_UP, 1)
+                pipe.hincrby(totals_key(self._prefix, page.source_id), GIVEN_UP, 1)
+                logger.warning("%s dead-lettered %d times: no longer fetched again unless it "
+                               "changes", page.url, int(count))
         pipe.execute()

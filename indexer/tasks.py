@@ -67,7 +67,8 @@ class WorkerResources:
         self.registry: Registry = load_registry()
         self.max_deliveries = settings.max_deliveries
         self.dead_letters = DeadLetters(self.redis, self.prefix, settings.dead_letter_max,
-                                        int(settings.url_retention_days * 86400))
+                                        int(settings.url_retention_days * 86400),
+                                        settings.unindexed_max_attempts)
         self._index_ready = False
 
     def ensure_index(self) -> None:

@@ -1,5 +1,6 @@
-"""Dead letters on real Redis: the list is bounded (oldest trimmed, counted, shown), and a replay
-interrupted between taking an entry and sending it loses nothing and resumes."""
+"""Dead letters on real Redis: the list is bounded (oldest trimmed, counted, shown), a page the
+engine keeps refusing is fetched again a bounded number of times, and a replay interrupted
+between taking an entry and sending it loses nothing and resumes."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from ann.keyspace import dead_letters_key, replaying_key
 from ann.messages import Discovery, IndexPagesMessage, RawPage
 from ann.ops.cli import app
 from ann.settings import Settings
-from indexer.dead_letters import TRIMMED, DeadLetters
+from crawler.state import CrawlState
+from indexer.dead_letters import GIVEN_UP, TRIMMED, DeadLetters
 from indexer.outcomes import read_totals
 from tests.support.queued import queued_urls
 
@@ -39,7 +41,8 @@ def settings(own_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Setting
 def test_the_list_keeps_the_newest_and_counts_what_it_trimmed(
     settings: Settings, redis_client: Redis
 ) -> None:
-    letters = DeadLetters(redis_client, settings.key_prefix, limit=3, forget_seconds=60)
+    letters = DeadLetters(redis_client, settings.key_prefix, limit=3, forget_seconds=60,
+                          max_attempts=3)
     for n in range(5):
         letters.add(IndexPagesMessage(pages=[_page(n)]).model_dump(mode="json"), f"reason-{n}",
                     [_page(n)])
@@ -49,6 +52,31 @@ def test_the_list_keeps_the_newest_and_counts_what_it_trimmed(
     assert read_totals(redis_client, settings.key_prefix)[TRIMMED] == 2
     shown = CliRunner().invoke(app, ["dead-letters"])
     assert "oldest trimmed so far: 2" in shown.output, shown.output
+
+
+def test_a_page_refused_for_good_stops_being_fetched_again_after_the_cap(
+    settings: Settings, redis_client: Redis
+) -> None:
+    """The crawler's view, on its real state: while the page is marked it is re-checked and
+    fetched as if new (no record); the third dead letter lifts the mark, and the page's record
+    (its body hash) is back, so only a changed body is sent again."""
+    letters = DeadLetters(redis_client, settings.key_prefix, limit=100, forget_seconds=60,
+                          max_attempts=3)
+    crawler = CrawlState(redis_client, settings.key_prefix)
+    page, other = _page(1), _page(2)
+    for sent in (page, other):
+        crawler.remember(sent.url, etag=None, last_modified=None, body_hash="same-body")
+    seen = []
+    for _ in range(3):
+        letters.add_pages([(page, "mapper_parsing_exception")])
+        seen.append((crawler.record(page.url) is None, page.url in crawler.recent("dawn", 1)))
+    assert seen == [(True, True), (True, True), (False, False)]
+    record = crawler.record(page.url)
+    assert record is not None and record.body_hash == "same-body"
+    letters.add_pages([(other, "mapper_parsing_exception")])  # another page keeps its chances
+    assert crawler.record(other.url) is None and other.url in crawler.recent("dawn", 1)
+    assert read_totals(redis_client, settings.key_prefix)[GIVEN_UP] == 1
+    assert read_totals(redis_client, settings.key_prefix, "dawn")[GIVEN_UP] == 1
 
 
 def test_an_interrupted_replay_loses_nothing_and_resumes(
