@@ -43,11 +43,13 @@ Key                                               Type        Owner       Lifeti
 **Unindexed pages.** The crawler remembers each fetched page's body hash and validators, and
 calls a page whose next fetch matches them unchanged. A page the indexer did not index (the
 engine refused it, or it was dead-lettered) must not stay hidden that way, so the indexer notes
-the page (score: when) in two sorted sets — one of the pages' keys (:func:`ann.urls.document_id`,
-the key of the crawler's records too), read when the crawler looks up its records; one of the
-URLs per source, read with the source's re-checks because its feed may no longer list the page —
+the page (score: how many dead letters it has had) in two sorted sets — one of the pages' keys
+(:func:`ann.urls.document_id`, the key of the crawler's records too), read when the crawler looks
+up its records; one of the URLs per source, read with the source's re-checks because its feed may
+no longer list the page —
 and removes it as soon as a later delivery of that URL ends (indexed, unchanged, stale or
-refused with a reason). The crawler and the indexer never import each other: both take the
+refused with a reason), or when its dead letters reach ``ANN_UNINDEXED_MAX_ATTEMPTS`` (a page
+refused for good). The crawler and the indexer never import each other: both take the
 names from here.
 """
 
