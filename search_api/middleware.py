@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from time import perf_counter
 
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from search_api.metrics import UNMATCHED_ROUTE, ApiMetrics
@@ -17,6 +18,10 @@ from search_api.metrics import UNMATCHED_ROUTE, ApiMetrics
 def route_template(scope: Scope) -> str:
     route = scope.get("route")
     template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if template is None and isinstance(scope.get("endpoint"), StaticFiles):
+        # a mounted directory (the search page's and Swagger UI's files) names no route: one
+        # series per mount, never one per file
+        template = scope["root_path"].removeprefix(scope.get("app_root_path", "")) + "/{path}"
     return template if isinstance(template, str) else UNMATCHED_ROUTE
 
 

@@ -53,3 +53,17 @@ def test_swagger_ui_runs_its_own_inline_script_only(client: TestClient) -> None:
     for asset in re.findall(r'(?:src|href)="(/docs-assets/[^"]+)"', answer.text):
         assert client.get(asset).status_code == 200, asset
     assert client.get("/redoc").status_code == 404
+
+
+def test_static_files_are_counted_per_mount() -> None:
+    app = create_app(Settings(ANN_API_RATE_LIMIT=""))
+    with TestClient(app) as served:  # with its lifespan: /metrics reads the app's state
+        for path in ("/static/page.css", "/static/js/main.js", "/static/absent.js",
+                     "/docs-assets/swagger-ui.css"):
+            served.get(path)
+        counted = [line for line in served.get("/metrics").text.splitlines()
+                   if line.startswith("ann_api_requests_total")]
+    assert any('route="/static/{path}",status="200"} 2.0' in line for line in counted), counted
+    assert any('route="/static/{path}",status="404"} 1.0' in line for line in counted), counted
+    assert any('route="/docs-assets/{path}",status="200"} 1.0' in line for line in counted)
+    assert not [line for line in counted if "<unmatched>" in line]
