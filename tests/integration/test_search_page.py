@@ -3,8 +3,9 @@
 Debian's ``chromium`` (``./dev.sh test`` installs it) driven by Playwright for Python, pointed at
 the system browser (no browser download): the API runs under uvicorn on a small corpus indexed with
 the indexer's own code — three topics, one story on three papers, articles over three months, one
-title carrying markup. The test types a query, ticks a facet, pages on by cursor, narrows the dates
-with the chart (by keyboard), opens a story, reads the page on a phone's screen and opens
+title carrying markup, four dates guessed from URLs, one byline. The test types a query, ticks a
+facet, pages on by cursor, narrows the dates with the chart (by keyboard), filters by how the date
+was found and by byline, opens a story, reads the page on a phone's screen and opens
 ``/docs``. Every request the browser makes is logged and any to a host other than
 127.0.0.1 is refused and fails the test; so does any console error (a Content-Security-Policy
 violation is one). Screenshots of each step go to ``test-artifacts/search-page/``.
@@ -48,6 +49,11 @@ def page_corpus() -> tuple[list[dict[str, Any]], list[str]]:
     earlier.append(document(13, "cricket", "dawn", datetime(2025, 2, 3, tzinfo=UTC)))
     hostile = document(14, "chips", "thestar", datetime(2025, 3, 2, tzinfo=UTC))
     hostile["title"] = HOSTILE_TITLE
+    hostile["authors"] = ["Tan Mei Ling"]
+    for doc in [*docs, hostile]:  # dates from the pages' JSON-LD; the earlier ones from URLs
+        doc["provenance"] = {**doc.get("provenance", {}), "published_at": "jsonld"}
+    for doc in earlier:
+        doc["provenance"] = {**doc.get("provenance", {}), "published_at": "url"}
     return [*docs, *earlier, hostile], [d["id"] for d in story]
 
 
@@ -150,6 +156,16 @@ def test_search_page_in_a_real_browser(
     expect(page.locator("#to")).to_have_value("2025-01-31")
     shoot(page, "2-january")
     page.get_by_role("button", name="All dates").click()
+    expect(page.locator("#summary")).to_have_text("17 articles")
+
+    # provenance: dates guessed from URLs left out; only articles that name their authors
+    page.get_by_label("the page's metadata").check()
+    expect(page.locator("#summary")).to_have_text("13 articles")
+    page.get_by_label("Byline").select_option("true")
+    expect(page.locator("#summary")).to_have_text("1 article")
+    assert "date_source=metadata" in page.url and "has_byline=true" in page.url
+    page.get_by_label("Byline").select_option("")
+    page.get_by_label("the page's metadata").uncheck()
     expect(page.locator("#summary")).to_have_text("17 articles")
 
     # a query typed, one result per story: the story on three papers shows once, with the others

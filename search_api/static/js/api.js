@@ -13,6 +13,9 @@ export function stateFromUrl(search) {
     to: params.get("to") ?? "",
     collapse: params.get("collapse") !== "false", // one result per story unless unticked
     filters: Object.fromEntries(FILTERS.map((name) => [name, params.getAll(name)])),
+    // how the date was found, whether a byline is named: the extractor's provenance
+    dateSource: params.getAll("date_source"),
+    hasByline: params.get("has_byline") ?? "",
   };
   return { state, article: params.get("article") };
 }
@@ -24,6 +27,8 @@ export function searchParams(state) {
   for (const name of FILTERS) for (const value of state.filters[name]) params.append(name, value);
   if (state.from) params.set("from", state.from);
   if (state.to) params.set("to", state.to);
+  for (const value of state.dateSource) params.append("date_source", value);
+  if (state.hasByline) params.set("has_byline", state.hasByline);
   if (state.sort !== "relevance") params.set("sort", state.sort);
   return params;
 }

@@ -20,11 +20,17 @@ function fillForm(state) {
   $("from").value = state.from;
   $("to").value = state.to;
   $("collapse").checked = state.collapse;
+  for (const box of dateSourceBoxes()) box.checked = state.dateSource.includes(box.value);
+  $("has-byline").value = state.hasByline;
 }
+
+const dateSourceBoxes = () => document.querySelectorAll("#date-source input");
 
 function readForm() {
   return { ...view.state, q: $("q").value.trim(), sort: $("sort").value, from: $("from").value,
-           to: $("to").value, collapse: $("collapse").checked };
+           to: $("to").value, collapse: $("collapse").checked,
+           dateSource: Array.from(dateSourceBoxes()).filter((b) => b.checked).map((b) => b.value),
+           hasByline: $("has-byline").value };
 }
 
 function showPanels(story) {
@@ -141,8 +147,8 @@ async function boot() {
     event.preventDefault();
     runSearch(readForm());
   });
-  for (const id of ["sort", "from", "to", "collapse"]) {
-    $(id).addEventListener("change", () => runSearch(readForm()));
+  for (const control of [...["sort", "from", "to", "collapse", "has-byline"].map($), ...dateSourceBoxes()]) {
+    control.addEventListener("change", () => runSearch(readForm()));
   }
   $("clear-dates").addEventListener("click", () => runSearch({ ...view.state, from: "", to: "" }));
   $("previous").addEventListener("click", () => turnPage(-1));
