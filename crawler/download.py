@@ -22,7 +22,7 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from ann.keyspace import robots_delay_key
 from ann.settings import DEFAULTS
-from ann.sources import load_registry
+from ann.sources import Registry
 from crawler.outside import Refused, connect_host
 from crawler.politeness import HostGate, retry_after_seconds
 from crawler.resolver import refusal
@@ -55,7 +55,7 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
         self._redis = Redis.from_url(settings.get("ANN_REDIS_URL"))
         self._gate = HostGate(self._redis, self._prefix)
         self._scale = settings.getfloat("ANN_POLITENESS_SCALE", DEFAULTS.politeness_scale)
-        self._registry = load_registry()
+        self._registry: Registry = settings["ANN_REGISTRY"]  # set by crawler.run.crawl
         self._robots_delays: dict[str, tuple[float, float]] = {}
         self._stats = crawler.stats
         self._crawler = crawler

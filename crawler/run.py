@@ -25,7 +25,7 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.httpobj import urlparse_cached
 
 from ann.settings import Settings, get_settings
-from ann.sources import ALL_ENTRY_KINDS, ENTRY_KINDS, EntryKind, load_registry
+from ann.sources import ALL_ENTRY_KINDS, ENTRY_KINDS, EntryKind, Registry, load_registry
 from crawler.settings import scrapy_settings
 from crawler.spiders.news import NewsSpider
 
@@ -45,8 +45,8 @@ class InvalidCrawl(ValueError):
 
 @dataclass(frozen=True)
 class CrawlRequest:
-    """What to crawl, checked against the registry when it is made: only known source ids and
-    entry kinds ever reach a child process's argv."""
+    """What to crawl, made by :meth:`of`, which checks it against the registry: only known
+    source ids and entry kinds ever reach a child process's argv."""
 
     source_ids: tuple[str, ...]
     kinds: tuple[EntryKind, ...] = ENTRY_KINDS
@@ -55,10 +55,6 @@ class CrawlRequest:
     def __post_init__(self) -> None:
         if not self.source_ids:
             raise InvalidCrawl("no source to crawl")
-        known = set(load_registry().ids())
-        unknown = [s for s in self.source_ids if s not in known]
-        if unknown:
-            raise InvalidCrawl(f"unknown source(s) {unknown}; known: {sorted(known)}")
         if len(set(self.source_ids)) != len(self.source_ids):
             raise InvalidCrawl(f"a source is named twice in {list(self.source_ids)}")
         bad = [k for k in self.kinds if k not in ALL_ENTRY_KINDS]
@@ -67,9 +63,13 @@ class CrawlRequest:
 
     @classmethod
     def of(cls, source_ids: Sequence[str], kinds: Sequence[str] = ENTRY_KINDS,
-           since: date | None = None) -> CrawlRequest:
-        """A request from untyped input (a task's JSON arguments, the command line); a source or
-        kind named twice counts once."""
+           since: date | None = None, *, registry: Registry) -> CrawlRequest:
+        """A request from untyped input (a task's JSON arguments, the command line) for sources
+        of ``registry``; a source or kind named twice counts once."""
+        known = set(registry.ids())
+        unknown = [s for s in source_ids if s not in known]
+        if unknown:
+            raise InvalidCrawl(f"unknown source(s) {unknown}; known: {sorted(known)}")
         return cls(tuple(dict.fromkeys(source_ids)), tuple(dict.fromkeys(kinds)), since)  # type: ignore[arg-type]  # checked
 
     def argv(self) -> list[str]:
@@ -82,7 +82,9 @@ class CrawlRequest:
         return [*args, "--", *self.source_ids]
 
 
-def crawl(request: CrawlRequest, settings: Settings) -> dict[str, dict[str, Any]]:
+def crawl(
+    request: CrawlRequest, settings: Settings, registry: Registry
+) -> dict[str, dict[str, Any]]:
     """Crawl the request's sources concurrently in one reactor; return each one's Scrapy stats.
 
     Raises KeyboardInterrupt after a Ctrl-C or SIGTERM stopped the crawl (gracefully, each
@@ -92,7 +94,8 @@ def crawl(request: CrawlRequest, settings: Settings) -> dict[str, dict[str, Any]
     for sig in handlers:
         signal.signal(sig, early)
     try:
-        process = CrawlerProcess(settings=scrapy_settings(settings))
+        # the download handler paces hosts by their source's politeness: it reads this registry
+        process = CrawlerProcess(settings={**scrapy_settings(settings), "ANN_REGISTRY": registry})
         crawlers, hooks = [], []  # Scrapy holds signal handlers weakly: the list keeps them
         for source_id in request.source_ids:
             crawler = process.create_crawler(NewsSpider)
@@ -100,7 +103,8 @@ def crawl(request: CrawlRequest, settings: Settings) -> dict[str, dict[str, Any]
             crawler.signals.connect(hooks[-2], signal=signals.request_reached_downloader)
             crawler.signals.connect(hooks[-1], signal=signals.engine_started)
             crawlers.append((source_id, crawler))
-            process.crawl(crawler, source_id=source_id, kinds=request.kinds, since=request.since)
+            process.crawl(crawler, source=registry.get(source_id), kinds=request.kinds,
+                          since=request.since)
         process.start()  # installs Scrapy's own handlers once its reactor runs
     finally:  # Scrapy's stay installed after its reactor stopped: Ctrl-C would do nothing
         for sig, handler in handlers.items():
@@ -161,9 +165,9 @@ def summarize(stats: dict[str, Any]) -> Summary:
     return summary
 
 
-def run(request: CrawlRequest, settings: Settings) -> dict[str, Summary]:
+def run(request: CrawlRequest, settings: Settings, registry: Registry) -> dict[str, Summary]:
     """Crawl and summarise per source: what ``ann crawl --json`` and the scheduled job report."""
-    return {sid: summarize(stats) for sid, stats in crawl(request, settings).items()}
+    return {sid: summarize(stats) for sid, stats in crawl(request, settings, registry).items()}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -174,11 +178,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--since", type=date.fromisoformat)
     parser.add_argument("sources", nargs="+")
     args = parser.parse_args(argv)
+    registry = load_registry()
     try:
-        request = CrawlRequest.of(args.sources, args.kinds or ENTRY_KINDS, args.since)
+        request = CrawlRequest.of(args.sources, args.kinds or ENTRY_KINDS, args.since,
+                                  registry=registry)
     except InvalidCrawl as error:
         parser.error(str(error))
-    print(json.dumps(run(request, get_settings()), sort_keys=True), flush=True)
+    print(json.dumps(run(request, get_settings(), registry), sort_keys=True), flush=True)
     return 0
 
 

@@ -50,8 +50,8 @@ def crawl_sources(source_ids: list[str], kinds: list[str]) -> dict[str, Summary]
     """Crawl the sources' entry points of the given kinds, skipping any already being crawled
     for those kinds; after a feed poll, adapt each source's polling interval. Unknown sources
     or kinds fail the job before anything runs."""
-    request = CrawlRequest.of(source_ids, kinds)
     settings, registry, redis = _context()
+    request = CrawlRequest.of(source_ids, kinds, registry=registry)
     locks = {}
     for source_id in request.source_ids:
         name = crawl_lock_key(settings.key_prefix, source_id, request.kinds)

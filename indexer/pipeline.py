@@ -61,7 +61,7 @@ def extract_stage(pages: Iterable[RawPage], registry: Registry, outcome: BatchOu
             continue
         try:
             article = extract_article(
-                page.body(), page.final_url, source, headers=page.headers
+                page.body(), page.final_url, source, headers=page.headers, registry=registry
             )
         except NotAnArticle as error:
             outcome.fail(page.url, page.source_id, "dropped", f"not_article/{error.reason}")

@@ -62,6 +62,7 @@ class WorkerResources:
         settings = get_settings()
         self.alias = settings.index_alias
         self.prefix = settings.key_prefix
+        self.pages_queue = settings.pages_queue
         self.es = Elasticsearch(settings.es_nodes, request_timeout=60, retry_on_timeout=True)
         self.redis = Redis.from_url(settings.redis_url)
         self.registry: Registry = load_registry()
@@ -207,7 +208,7 @@ def _pending_key(res: WorkerResources) -> str:
 def request_clustering(res: WorkerResources) -> None:
     """Note that documents await clustering, and ask for a run (one at a time, see below)."""
     res.redis.set(_pending_key(res), 1)
-    cluster_index.apply_async(queue=get_settings().pages_queue)
+    cluster_index.apply_async(queue=res.pages_queue)
 
 
 @app.task(name=CLUSTER_TASK, bind=True, autoretry_for=TRANSIENT, retry_backoff=True,

@@ -55,6 +55,7 @@ async def _rejected(request: Request, error: Exception) -> JSONResponse:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    registry = load_registry()
     metrics = ApiMetrics.create()
 
     @asynccontextmanager
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         crawl_jobs = CrawlJobs(settings)
         app.state.api = ApiState(
             backend=backend,
-            registry=load_registry(),
+            registry=registry,
             metrics=metrics,
             stale_after=timedelta(hours=settings.api_stale_after_hours),
             crawl_jobs=crawl_jobs,
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(BackendUnavailable, _unavailable)
     app.add_exception_handler(BackendRejected, _rejected)
     for router in (search.router, articles.router, stories.router, sources.router, system.router,
-                   admin.router):
+                   admin.build_router(registry.ids())):
         app.include_router(router, responses=COMMON_ERRORS)
     app.include_router(liveness.router)  # never asks Elasticsearch, never rate limited
     app.include_router(page.router)

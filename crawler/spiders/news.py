@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 
 from ann.messages import Discovery, DiscoveryKind, RawPage
 from ann.settings import DEFAULTS
-from ann.sources import ENTRY_KINDS, EntryKind, Source, load_registry
+from ann.sources import ENTRY_KINDS, EntryKind, Source
 from crawler.discovery import Listed, covers_since, feed_entries, sitemap_entries
 from crawler.items import FetchedArticle
 from crawler.middlewares.offsite import refusal as offsite_refusal
@@ -57,13 +57,13 @@ class NewsSpider(scrapy.Spider):
 
     def __init__(
         self,
-        source_id: str,
+        source: Source,
         kinds: Iterable[EntryKind] = ENTRY_KINDS,
         since: date | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(name=f"news:{source_id}", **kwargs)
-        self.source: Source = load_registry().get(source_id)
+        super().__init__(name=f"news:{source.id}", **kwargs)
+        self.source = source
         self.kinds = frozenset(kinds)
         self.since = since
         """Backfill: follow archive sitemaps back to this date, keep articles from it on."""

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
 
-from ann.sources import Source, load_registry
+from ann.sources import Registry, Source, load_registry
 from ann.text import repair_mojibake
 from ann.urls import canonical_url
 from indexer.article import Article
@@ -31,10 +31,10 @@ _TITLE_META = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailth
 _SHARE_TITLE = ("og:title", "twitter:title")
 
 
-def _lookup(url: str) -> Source | None:
+def _lookup(registry: Registry, url: str) -> Source | None:
     try:
-        return load_registry().for_url(url)
-    except (OSError, ValueError):
+        return registry.for_url(url)
+    except ValueError:
         return None
 
 
@@ -119,11 +119,12 @@ def _body(page: Page, headline: str) -> tuple[str, int]:
 
 
 def _extract(
-    html: str | bytes, url: str, source: Source | None, headers: Mapping[str, str] | None
+    html: str | bytes, url: str, source: Source | None, headers: Mapping[str, str] | None,
+    registry: Registry,
 ) -> Article:
     tree = parse(decode(html, headers))
     if source is None:
-        source = _lookup(url)
+        source = _lookup(registry, url)
     page = Page(tree=tree, url=url, meta=read_meta(tree), ld=find_article(tree), source=source)
     categories = fields.categories(page)
     headline = _title(page, categories)
@@ -162,15 +163,14 @@ def _extract(
     article.language, page.provenance["language"] = detect_language(
         article.body or headline, declared)
     if source is not None and source.hub:
-        _hub_reprint(page, article, source)
+        _hub_reprint(page, article, source, registry)
     article.provenance = page.provenance
     return article
 
 
-def _hub_reprint(page: Page, article: Article, hub_source: Source) -> None:
+def _hub_reprint(page: Page, article: Article, hub_source: Source, registry: Registry) -> None:
     attribution = hints.first_text(page.tree, page.hints.original_paper)
-    name, member, origin = hub.original_paper(attribution, article.authors, load_registry(),
-                                              hub_source)
+    name, member, origin = hub.original_paper(attribution, article.authors, registry, hub_source)
     if name is None:
         return
     article.original_paper = member.name if member else name
@@ -186,10 +186,16 @@ def extract_article(
     source: Source | None = None,
     *,
     headers: Mapping[str, str] | None = None,
+    registry: Registry | None = None,
 ) -> Article:
-    """The article on ``html`` fetched from ``url``; raises NotAnArticle / ExtractionError."""
+    """The article on ``html`` fetched from ``url``; raises NotAnArticle / ExtractionError.
+
+    ``registry`` finds the source of a page given without one and the member a hub reprint
+    names; the pipeline passes its own. Called without one — the extractor as an entry point of
+    its own, ``fn(html, url)`` for the dev set's evaluator — it loads the registry itself."""
     try:
-        return _extract(html, url, source, headers)
+        return _extract(html, url, source, headers,
+                        load_registry() if registry is None else registry)
     except ExtractionError:
         raise
     except RecursionError as error:

@@ -7,9 +7,8 @@ a client without the key cannot make the API read or parse it. Only registry sou
 named, so the API can never be made to fetch an arbitrary site.
 """
 
-from __future__ import annotations
-
 import hmac
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
@@ -19,35 +18,11 @@ from kombu.exceptions import OperationalError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 from redis.exceptions import RedisError
 
-from ann.sources import ENTRY_KINDS, EntryKind, load_registry
+from ann.sources import ENTRY_KINDS, EntryKind
 from search_api.errors import error_answer
 from search_api.state import State
 
-router = APIRouter()
 MAX_SOURCES = 50
-
-
-MEMBERS = tuple(load_registry().ids())
-"""The registry is package data, fixed for the process: the schema lists its ids."""
-
-
-def _member(source_id: str) -> str:
-    if source_id not in MEMBERS:
-        raise ValueError(f"only member sources can be crawled; unknown: {source_id[:64]!r}")
-    return source_id
-
-
-SourceId = Annotated[str, AfterValidator(_member),
-                     WithJsonSchema({"type": "string", "enum": list(MEMBERS)})]
-
-
-class RecrawlRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    sources: list[SourceId] = Field(min_length=1, max_length=MAX_SOURCES,
-                               description="Registry source ids, e.g. [\"dawn\", \"thestar\"]")
-    entries: list[EntryKind] = Field(default_factory=lambda: list(ENTRY_KINDS),
-                                     description="Entry points to crawl (default: all but recheck)")
 
 
 class RecrawlAccepted(BaseModel):
@@ -65,38 +40,64 @@ async def admin_key(state: State, x_api_key: Annotated[str | None, Header()] = N
         raise HTTPException(401, "a valid X-API-Key header is required")
 
 
-async def recrawl_request(request: Request) -> RecrawlRequest:
-    """The body, read after :func:`admin_key` (the route's own dependencies come first); its
-    size is bounded for every route by the application (``max_body_size``: a 413)."""
-    try:
-        return RecrawlRequest.model_validate_json(await request.body())
-    except ValidationError as error:
-        raise RequestValidationError([
-            {**e, "loc": ("body", *e["loc"])}
-            for e in error.errors(include_url=False, include_context=False, include_input=False)
-        ]) from error
+def build_router(members: Sequence[str]) -> APIRouter:
+    """The admin routes for the registry's ``members`` (the app factory's registry): fixed for
+    the application, so its OpenAPI document lists them. (No postponed annotations in this
+    module: FastAPI reads the routes' annotations, which name classes local to this function.)"""
+    known = frozenset(members)
 
+    def _member(source_id: str) -> str:
+        if source_id not in known:
+            raise ValueError(f"only member sources can be crawled; unknown: {source_id[:64]!r}")
+        return source_id
 
-_REQUEST_BODY = {"required": True, "content": {
-    "application/json": {"schema": RecrawlRequest.model_json_schema()}}}
+    SourceId = Annotated[str, AfterValidator(_member),  # noqa: N806  (a type)
+                         WithJsonSchema({"type": "string", "enum": list(members)})]
 
+    class RecrawlRequest(BaseModel):
+        model_config = ConfigDict(extra="forbid")
 
-@router.post(
-    "/admin/recrawl", status_code=202, response_model=RecrawlAccepted,
-    dependencies=[Depends(admin_key)], summary="Crawl member sources now",
-    openapi_extra={"requestBody": _REQUEST_BODY},
-    responses={401: error_answer("No X-API-Key, or a wrong one"),
-               403: error_answer("Admin routes disabled (no key set)"),
-               413: error_answer("The body is too large")},
-)
-async def recrawl(
-    state: State, request: Annotated[RecrawlRequest, Depends(recrawl_request)]
-) -> RecrawlAccepted:
-    sources = list(dict.fromkeys(request.sources))
-    entries: list[str] = list(dict.fromkeys(request.entries))
-    try:
-        job_id = await run_in_threadpool(state.crawl_jobs.send, sources, entries)
-    except (OperationalError, RedisError, OSError) as error:
-        raise HTTPException(503, f"the crawl queue is unreachable: {type(error).__name__}") \
-            from error
-    return RecrawlAccepted(job_id=job_id, sources=sources, entries=entries)
+        sources: list[SourceId] = Field(
+            min_length=1, max_length=MAX_SOURCES,
+            description="Registry source ids, e.g. [\"dawn\", \"thestar\"]")
+        entries: list[EntryKind] = Field(
+            default_factory=lambda: list(ENTRY_KINDS),
+            description="Entry points to crawl (default: all but recheck)")
+
+    async def recrawl_request(request: Request) -> RecrawlRequest:
+        """The body, read after :func:`admin_key` (the route's own dependencies come first); its
+        size is bounded for every route by the application (``max_body_size``: a 413)."""
+        try:
+            return RecrawlRequest.model_validate_json(await request.body())
+        except ValidationError as error:
+            raise RequestValidationError([
+                {**e, "loc": ("body", *e["loc"])}
+                for e in error.errors(include_url=False, include_context=False,
+                                      include_input=False)
+            ]) from error
+
+    body = {"required": True, "content": {
+        "application/json": {"schema": RecrawlRequest.model_json_schema()}}}
+    router = APIRouter()
+
+    @router.post(
+        "/admin/recrawl", status_code=202, response_model=RecrawlAccepted,
+        dependencies=[Depends(admin_key)], summary="Crawl member sources now",
+        openapi_extra={"requestBody": body},
+        responses={401: error_answer("No X-API-Key, or a wrong one"),
+                   403: error_answer("Admin routes disabled (no key set)"),
+                   413: error_answer("The body is too large")},
+    )
+    async def recrawl(
+        state: State, request: Annotated[RecrawlRequest, Depends(recrawl_request)]
+    ) -> RecrawlAccepted:
+        sources = list(dict.fromkeys(request.sources))
+        entries: list[str] = list(dict.fromkeys(request.entries))
+        try:
+            job_id = await run_in_threadpool(state.crawl_jobs.send, sources, entries)
+        except (OperationalError, RedisError, OSError) as error:
+            raise HTTPException(503, f"the crawl queue is unreachable: {type(error).__name__}") \
+                from error
+        return RecrawlAccepted(job_id=job_id, sources=sources, entries=entries)
+
+    return router

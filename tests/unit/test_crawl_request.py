@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from ann.sources import load_registry
 from crawler import tasks
 from crawler.run import CrawlRequest, InvalidCrawl
 
@@ -19,13 +20,13 @@ BAD_IDS = [["--output=/tmp/pwned"], ["-h"], ["dawn", "no-such-paper"], [""], []]
 @pytest.mark.parametrize("source_ids", BAD_IDS)
 def test_unknown_or_option_like_ids_are_refused(source_ids: list[str]) -> None:
     with pytest.raises(InvalidCrawl):
-        CrawlRequest.of(source_ids, ["feeds"])
+        CrawlRequest.of(source_ids, ["feeds"], registry=load_registry())
 
 
 @pytest.mark.parametrize("kinds", [["--since=1970-01-01"], ["everything"], []])
 def test_unknown_entry_kinds_are_refused(kinds: list[str]) -> None:
     with pytest.raises(InvalidCrawl, match="entry kinds"):
-        CrawlRequest.of(["dawn"], kinds)
+        CrawlRequest.of(["dawn"], kinds, registry=load_registry())
 
 
 @pytest.mark.parametrize("source_ids", BAD_IDS)
@@ -40,7 +41,7 @@ def test_the_scheduled_job_starts_no_process_for_bad_ids(
 
 
 def test_ids_come_after_the_end_of_options_and_name_the_crawler_entry_point() -> None:
-    argv = CrawlRequest.of(["dawn", "thestar", "dawn"], ["feeds"]).argv()
+    argv = CrawlRequest.of(["dawn", "thestar", "dawn"], ["feeds"], registry=load_registry()).argv()
     assert argv[1:3] == ["-m", "crawler.run"]
     assert argv[argv.index("--"):] == ["--", "dawn", "thestar"]
 

@@ -151,7 +151,7 @@ def test_redirects_and_meta_refreshes_off_the_source_are_refused_and_counted(
         "ANN_REDIS_URL": services.redis_url,
         "ANN_KEY_PREFIX": f"{services.key_prefix}-off-{uuid.uuid4().hex[:6]}",
     })
-    crawler.spider = crawler._create_spider(source_id="dawn")
+    crawler.spider = crawler._create_spider(source=load_registry().get("dawn"))
     guard = SourceDomainsMiddleware.from_crawler(crawler)
     redirects = RedirectMiddleware.from_crawler(crawler)
     refreshes = MetaRefreshMiddleware.from_crawler(crawler)

@@ -14,6 +14,7 @@ from twisted.python.failure import Failure
 
 from ann.keyspace import robots_unavailable_key
 from ann.settings import Settings
+from ann.sources import load_registry
 from crawler.middlewares.robots import RobotsUnavailable, SharedRobotsTxtMiddleware
 from crawler.spiders.news import NewsSpider
 
@@ -27,7 +28,7 @@ def test_a_page_held_by_an_unreachable_robots_txt_is_a_failure_of_the_run(
         "ANN_REDIS_URL": services.redis_url, "ANN_KEY_PREFIX": prefix,
         "ANN_ROBOTS_RETRY_SECONDS": 120, "ROBOTSTXT_OBEY": True,
     })
-    spider = crawler._create_spider(source_id="dawn")
+    spider = crawler._create_spider(source=load_registry().get("dawn"))
     crawler.spider = spider
     robots = SharedRobotsTxtMiddleware.from_crawler(crawler)
     waiting: Deferred[object] = Deferred()

@@ -21,7 +21,7 @@ from rich.progress import Progress
 from ann.ops import stack
 from ann.ops.cli.common import chosen_sources, console
 from ann.settings import Settings, get_settings
-from ann.sources import ALL_ENTRY_KINDS, ENTRY_KINDS
+from ann.sources import ALL_ENTRY_KINDS, ENTRY_KINDS, load_registry
 
 app = typer.Typer()
 
@@ -61,16 +61,17 @@ def run_crawl(
     """Crawl ``ids`` with ``settings`` (``ann crawl`` and ``ann demo``), report, maybe wait."""
     from crawler.run import CrawlRequest, InvalidCrawl, run
 
+    registry = load_registry()
     if entry and any(kind not in ALL_ENTRY_KINDS for kind in entry):
         raise typer.BadParameter(f"--entry must be among {', '.join(ALL_ENTRY_KINDS)}")
     try:
-        request = CrawlRequest.of(ids, entry or ENTRY_KINDS, since)
+        request = CrawlRequest.of(ids, entry or ENTRY_KINDS, since, registry=registry)
     except InvalidCrawl as error:
         raise typer.BadParameter(str(error)) from None
     if settings.mirror_url is not None:
         _require_mirror(settings.mirror_url)
     started = time.monotonic()
-    summary = run(request, settings)  # KeyboardInterrupt when Ctrl-C stopped the crawl
+    summary = run(request, settings, registry)  # KeyboardInterrupt when Ctrl-C stopped the crawl
     queued = sum(int(s.get("queued_pages", 0)) for s in summary.values())
     if as_json:
         typer.echo(json.dumps(summary, sort_keys=True))
