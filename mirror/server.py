@@ -229,9 +229,15 @@ class MirrorServer:
         with self._lock:
             return sum(self._bytes.values())
 
-    def stats(self) -> dict[str, object]:
+    def request_counts(self) -> dict[str, int]:
+        """Requests answered so far, by ``host/path``."""
         with self._lock:
-            return {"counts": {f"{h}{p}": n for (h, p), n in sorted(self._counts.items())},
+            return {f"{h}{p}": n for (h, p), n in sorted(self._counts.items())}
+
+    def stats(self) -> dict[str, object]:
+        counts = self.request_counts()
+        with self._lock:
+            return {"counts": counts,
                     "log": [asdict(r) for r in self._log],
                     "bytes": dict(sorted(self._bytes.items())),
                     "bytes_total": sum(self._bytes.values())}

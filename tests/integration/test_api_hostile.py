@@ -59,7 +59,7 @@ def test_highlights_are_html_with_the_articles_own_markup_escaped(
 
 def test_an_edited_cursor_is_a_422(api: tuple[TestClient, str]) -> None:
     client = api[0]
-    params = {"q": "monsoon", "sort": "newest", "size": 2}
+    params: dict[str, str | int] = {"q": "monsoon", "sort": "newest", "size": 2}
     cursor = client.get("/search", params=params).json()["next_cursor"]
     payload, mac = cursor.split(".")
     data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

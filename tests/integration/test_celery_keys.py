@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
-from kombu import Connection, Message
+from kombu.connection import Connection
 from kombu.entity import Queue
+from kombu.message import Message
 from redis import Redis
 
 from ann.keyspace import unacked_key
@@ -46,9 +47,10 @@ def _take(app: Celery, queue: str, stack: ExitStack) -> Message:
     connection: Connection = stack.enter_context(app.connection_for_read())
     bound = Queue(queue)(connection.channel())  # type: ignore[no-untyped-call]
     deadline = time.monotonic() + 30
-    while (message := bound.get(no_ack=False)) is None:
+    while (message := bound.get(no_ack=False)) is None:  # type: ignore[no-untyped-call]
         assert time.monotonic() < deadline, f"nothing arrived on {queue}"
         time.sleep(0.1)
+    assert isinstance(message, Message)
     return message
 
 
@@ -88,7 +90,7 @@ def test_an_indexer_worker_never_requeues_a_running_crawl_job(
         print(f"crawl job: in flight {len(in_flight)}, requeued {waiting}")
         assert waiting == 0, "the indexer worker handed the running crawl job back"
         assert in_flight == [crawl_job.delivery_tag.encode()]
-        crawl_job.ack()
+        crawl_job.ack()  # type: ignore[no-untyped-call]
         assert redis_client.hlen(unacked_key(settings.crawl_queue)) == 0
 
 

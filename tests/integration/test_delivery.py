@@ -219,8 +219,10 @@ def test_a_batch_that_kills_its_worker_every_time_is_dead_lettered_after_the_cap
                 children = worker.children()
                 assert len(children) == 1, children
                 kill9(children[0])
-                wait_until(lambda d=delivery: worker.text().count("WorkerLostError") >= d,
-                           "the pool to see its child die", 30)
+                def pool_saw_it(deliveries: int = delivery) -> bool:
+                    return worker.text().count("WorkerLostError") >= deliveries
+
+                wait_until(pool_saw_it, "the pool to see its child die", 30)
             wait_until(lambda: bool(dead_letters(redis, own_settings)), "the dead letter", 60)
             wait_until(lambda: _drained(redis, own_settings), "the message acknowledged", 30)
             assert not proxy.caught.is_set(), "a delivery past the cap reached the engine"

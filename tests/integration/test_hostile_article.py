@@ -16,10 +16,10 @@ import pytest
 from elasticsearch import BadRequestError, Elasticsearch
 from fastapi.testclient import TestClient
 
+from ann.document import MAX_BODY_CHARS
 from ann.messages import Discovery, RawPage
 from ann.settings import Settings
 from ann.sources import load_registry
-from indexer.documents import MAX_BODY_CHARS
 from indexer.mapping import MAPPINGS, SETTINGS, ensure_index, index_name
 from indexer.pipeline import process_batch
 from search_api.app import create_app

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 import httpx
@@ -176,7 +177,8 @@ def test_new_feed_items_are_searchable_through_a_node_down_and_a_redis_restart(
     thread = threading.Thread(target=queries.run, daemon=True)
     thread.start()
     try:
-        master = es.cat.master(format="json")[0]["node"]
+        masters = cast(list[dict[str, str]], es.cat.master(format="json").body)
+        master = masters[0]["node"]
         down_node = next(n for n in ES_NODES if n != master)  # a cluster of two keeps its master
         wait_until(lambda: es.cluster.health(index=ALIAS)["status"] == "green",
                    "the replica allocated", 120)

@@ -70,7 +70,9 @@ def run(
 
 
 def _doc(run: Run, url: str) -> dict[str, object]:
-    return run.es.get(index=run.settings.index_alias, id=document_id(url))["_source"]
+    source: dict[str, object] = run.es.get(index=run.settings.index_alias,
+                                           id=document_id(url))["_source"]
+    return source
 
 
 def _utc(value: object) -> datetime:
@@ -167,7 +169,7 @@ def test_hub_reprints_share_a_cluster_with_their_original_and_nothing_else_does(
 
 def test_collapsed_search_shows_a_reprinted_story_once_with_its_copies(run: Run) -> None:
     reprint = next(a for a in run.manifest.articles if a.original_url)
-    query = {"q": f'"{reprint.title}"', "size": 20}
+    query: dict[str, str | int] = {"q": f'"{reprint.title}"', "size": 20}
     both = run.api.get("/search", params=query).json()
     pair = {reprint.url, reprint.original_url}
     assert pair <= {h["url"] for h in both["hits"]}

@@ -53,7 +53,7 @@ def test_a_crawl_archives_every_fetch_and_replay_rebuilds_the_index_offline(
         run_crawl(crawl_settings, mirror.url, extra_env={
             "ANN_WARC_DIR": str(archive), "ANN_KEY_PREFIX": f"test-{tag}",
         })
-        counts = mirror.stats()["counts"]
+        counts = mirror.request_counts()
     finally:
         mirror.stop()  # from here on nothing can be fetched
     redis_client.delete(crawl_settings.pages_queue)  # what the crawl queued is not replay's

@@ -174,8 +174,8 @@ class Network:
 
     def set_names(self, names: Mapping[str, Sequence[str]]) -> None:
         """Give hosts more names (known only once the internet's sites are generated)."""
-        for host, extra in names.items():
-            self._names[host] = list(extra)
+        for name, extra in names.items():
+            self._names[name] = list(extra)
         for host in self.hosts.values():
             (NETNS_ETC / host.netns / "hosts").write_text(self.hosts_file(), encoding="ascii")
 

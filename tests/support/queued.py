@@ -18,7 +18,7 @@ from ann.messages import IndexPagesMessage
 def queued_tasks(redis: Redis, queue: str) -> list[tuple[str, list[Any]]]:
     """(task name, positional arguments) of every message waiting on ``queue``, oldest last."""
     tasks = []
-    for raw in redis.lrange(queue, 0, -1):  # type: ignore[union-attr]
+    for raw in redis.lrange(queue, 0, -1):
         envelope = json.loads(raw)
         args, _kwargs, _embed = json.loads(base64.b64decode(envelope["body"]))
         tasks.append((envelope["headers"]["task"], args))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ann.messages import Discovery, RawPage
-from indexer.article import (
+from ann.document import (
+    MAX_BODY_CHARS,
     MAX_STANDFIRST_CHARS,
     MAX_TERM_CHARS,
     MAX_TERMS,
     MAX_TITLE_CHARS,
-    Article,
 )
-from indexer.documents import MAX_BODY_CHARS, to_document
+from ann.messages import Discovery, RawPage
+from indexer.article import Article
+from indexer.documents import to_document
 
 HUGE = "x" * 40_000
 

@@ -34,7 +34,7 @@ def test_the_scheduled_job_starts_no_process_for_bad_ids(
     source_ids: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[Any] = []
-    monkeypatch.setattr(tasks.subprocess, "run", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: started.append(a))
     with pytest.raises(InvalidCrawl):
         tasks.crawl_sources(source_ids, ["feeds"])
     assert started == []

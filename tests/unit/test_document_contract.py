@@ -30,6 +30,7 @@ from indexer import clusters
 from indexer.documents import to_document
 from indexer.mapping import MAPPINGS
 from search_api import models, query, similar, sources, stories
+from search_api.params import Sort
 
 _SCALARS: dict[FieldType, type] = {
     FieldType.keyword: str, FieldType.text: str, FieldType.date: datetime,
@@ -121,7 +122,7 @@ def test_the_query_builders_query_fields_as_the_contract_allows() -> None:
     assert all(FIELDS[f].searchable for f in searched), searched
     faceted = set(query.FACETS.values())
     assert all(FIELDS[f].filterable and FIELDS[f].aggregatable for f in faceted), faceted
-    sorted_by = {_base(next(iter(clause))) for clause in query._sort(query.Sort.newest)}
+    sorted_by = {_base(next(iter(clause))) for clause in query._sort(Sort.newest)}
     sorted_by |= {DocField.cluster_id}  # collapse
     aggs = sources.build_sources_query(["dawn"])["aggs"]["sources"]
     sorted_by |= {DocField(aggs["terms"]["field"])}

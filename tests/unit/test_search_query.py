@@ -66,7 +66,7 @@ def api() -> Iterator[TestClient]:
     ],
 )
 def test_bad_parameters_get_a_422_that_says_what_is_wrong(
-    api: TestClient, params: dict[str, object], complaint: str
+    api: TestClient, params: dict[str, str | int], complaint: str
 ) -> None:
     answer = api.get("/search", params=params)
     assert answer.status_code == 422

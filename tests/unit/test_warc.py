@@ -223,7 +223,7 @@ def test_replay_sends_archived_articles_and_survives_a_damaged_file(tmp_path: Pa
 
     files = archive_files([tmp_path / "b", tmp_path / "a"])
     assert files == [damaged, good]
-    sink, progressed = _Sink(), []
+    sink, progressed = _Sink(), list[int]()
     report = replay(files, sink, load_registry(), batch_size=2, progress=progressed.append)
 
     assert list(report.failures) == [str(damaged)]

@@ -23,8 +23,8 @@ def _tree(html: str) -> lxml.html.HtmlElement:
 
 
 def _page(header: str, after: str = "", ld_author: str | None = None) -> str:
-    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": HEADLINE,
-          "datePublished": "2024-10-16T08:00:00+08:00"}
+    ld: dict[str, object] = {"@context": "https://schema.org", "@type": "NewsArticle",
+                             "headline": HEADLINE, "datePublished": "2024-10-16T08:00:00+08:00"}
     if ld_author:
         ld["author"] = {"@type": "Person", "name": ld_author}
     return (f"<html><head><title>{HEADLINE} | Example Times</title>"
