@@ -52,8 +52,8 @@ case $cmd in
       shift
       say "ruff"
       "$VENV/bin/ruff" check .
-      say "pytest: unit tests only (not marked integration; no service is started)"
-      exec "$VENV/bin/pytest" -q -m "not integration" tests/unit "$@"
+      say "pytest: unit tests only (not marked integration or slow; no service is started)"
+      exec "$VENV/bin/pytest" -q -m "not integration and not slow" tests/unit "$@"
     fi
     services
     browser

@@ -18,6 +18,7 @@ def _corpus(shared_dir: Path) -> tuple[Path, list[dict[str, Any]]]:
 
 
 @pytest.mark.needs_shared
+@pytest.mark.slow  # every feed and sitemap of the corpus
 def test_every_feed_and_sitemap_of_the_corpus_is_read_without_error(shared_dir: Path) -> None:
     root, files = _corpus(shared_dir)
     read = 0

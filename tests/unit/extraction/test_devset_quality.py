@@ -17,7 +17,7 @@ import pytest
 
 from indexer.extraction import extract_article
 
-pytestmark = pytest.mark.needs_shared
+pytestmark = [pytest.mark.needs_shared, pytest.mark.slow]
 
 
 def _load_evaluate(shared_dir: Path) -> ModuleType:

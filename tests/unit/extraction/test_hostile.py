@@ -81,6 +81,7 @@ def test_hostile_jsonld_does_not_lose_the_page() -> None:
 
 
 @pytest.mark.needs_shared
+@pytest.mark.slow  # the whole corpus of non-article documents
 def test_corpus_of_non_article_documents_never_crashes() -> None:
     """Feeds, sitemaps and robots.txt files in every encoding and state of repair (the shared
     feeds corpus) go through extraction: each gives an Article or a typed reason."""

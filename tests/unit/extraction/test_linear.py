@@ -82,6 +82,7 @@ def _median_cpu_seconds(page: str, give_up_after: float | None = None) -> float:
 
 
 @pytest.mark.timeout(300)
+@pytest.mark.slow  # ten extractions of pages up to megabytes, timed
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_extraction_time_grows_linearly(name: str) -> None:
     build = HOSTILE[name]
