@@ -4,6 +4,7 @@ kind and cadence for every source that shares it."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from pydantic import ValidationError
@@ -18,10 +19,10 @@ REGISTRY = load_registry()
 
 def _fixed(schedule: dict[str, dict[str, object]]) -> dict[tuple[str, float], list[str]]:
     """(kind, cadence in seconds) -> source ids, from the schedule's crawl entries."""
-    fixed = {}
+    fixed: dict[tuple[str, float], list[str]] = {}
     for name, entry in schedule.items():
         if entry["task"] == CRAWL_SOURCES_TASK:
-            ids, (kind,) = entry["args"]  # type: ignore[misc]
+            ids, (kind,) = cast(tuple[list[str], list[str]], entry["args"])
             every = entry["schedule"]
             assert isinstance(every, timedelta)
             assert name == f"crawl:{kind}:{every.total_seconds():g}s"
