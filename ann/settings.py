@@ -129,6 +129,17 @@ class Settings(BaseSettings):
     """Signs the search cursors (HMAC): an edited cursor is refused. Every replica of one
     deployment must share it (a cursor from one is read by the next), so it is configured, not
     random per process; production sets its own, since this default is public."""
+    api_timeline_exact_stories: int = Field(default=200_000,
+                                            alias="ANN_API_TIMELINE_EXACT_STORIES", ge=0)
+    """``GET /timeline`` counts stories exactly (a composite aggregation, one request per 10,000
+    distinct period-and-story pairs) up to this many pairs; beyond, it gives the cardinality
+    aggregation's estimate and says so."""
+    api_export_max_rows: int = Field(default=1_000_000, alias="ANN_API_EXPORT_MAX_ROWS", ge=1)
+    """The most rows one ``GET /export`` streams (a request may ask for fewer)."""
+    api_export_page_size: int = Field(default=2000, alias="ANN_API_EXPORT_PAGE_SIZE", ge=1,
+                                      le=10_000)
+    """Hits per ``search_after`` request of an export: what the API holds in memory at a
+    time, whatever the export's size (the engine's result window, 10,000, bounds it)."""
     api_trusted_proxies: str = Field(default="", alias="ANN_API_TRUSTED_PROXIES")
     """Addresses or networks ("10.0.0.0/8,172.16.0.1") of the reverse proxies whose
     ``X-Forwarded-For`` names the client (rate limiting keys on it); empty: trust none, a

@@ -35,6 +35,7 @@ from search_api.routes import (
     sources,
     stories,
     system,
+    timeline,
 )
 from search_api.state import ApiState
 
@@ -70,6 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             crawl_jobs=crawl_jobs,
             admin_key=settings.api_admin_key,
             cursor_secret=settings.api_cursor_secret.encode("utf-8"),
+            timeline_exact_stories=settings.api_timeline_exact_stories,
+            export_max_rows=settings.api_export_max_rows,
+            export_page_size=settings.api_export_page_size,
         )
         try:
             yield
@@ -93,7 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.api_trusted_proxies)
     app.add_exception_handler(BackendUnavailable, _unavailable)
     app.add_exception_handler(BackendRejected, _rejected)
-    for router in (search.router, articles.router, stories.router, sources.router, system.router,
+    for router in (search.router, timeline.router, articles.router, stories.router, sources.router, system.router,
                    admin.build_router(registry.ids())):
         app.include_router(router, responses=COMMON_ERRORS)
     app.include_router(liveness.router)  # never asks Elasticsearch, never rate limited

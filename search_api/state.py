@@ -26,6 +26,12 @@ class ApiState:
     """``ANN_API_ADMIN_KEY``; empty: admin routes are disabled."""
     cursor_secret: bytes
     """``ANN_API_CURSOR_SECRET``: the key that signs cursors (:mod:`search_api.cursor`)."""
+    timeline_exact_stories: int
+    """``ANN_API_TIMELINE_EXACT_STORIES`` (:mod:`search_api.timeline`)."""
+    export_max_rows: int
+    """``ANN_API_EXPORT_MAX_ROWS``: the cap of one export."""
+    export_page_size: int
+    """``ANN_API_EXPORT_PAGE_SIZE``: hits per request of an export, held at a time."""
 
 
 async def api_state(request: Request) -> ApiState:
