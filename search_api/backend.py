@@ -121,6 +121,29 @@ class Backend:
         result: dict[str, Any] = response.body
         return result
 
+    async def open_point_in_time(self, keep_alive: str) -> str:
+        """A point in time over the alias: searches over it see the index as it is now."""
+        try:
+            with self._call("open_pit"):
+                response = await self.es.open_point_in_time(index=self.alias,
+                                                            keep_alive=keep_alive)
+        except NotFoundError as error:
+            raise IndexMissing("the index does not exist yet: crawl something first") from error
+        return str(response["id"])
+
+    async def search_point_in_time(self, body: dict[str, Any], filter_path: str,
+                                   operation: str) -> dict[str, Any]:
+        """A search over the point in time ``body["pit"]`` names (no index: the PIT has one)."""
+        with self._call(operation):
+            response = await self.es.search(body=body, filter_path=filter_path)
+        result: dict[str, Any] = response.body
+        return result
+
+    async def close_point_in_time(self, pit_id: str) -> None:
+        """Frees the engine's search contexts now rather than at the keep-alive's end."""
+        with self._call("close_pit"):
+            await self.es.close_point_in_time(id=pit_id)
+
     async def get(self, doc_id: str, excludes: tuple[str, ...] = ()) -> dict[str, Any] | None:
         """The stored document with its ``_id`` and ``_source``, or None when there is none."""
         try:

@@ -33,10 +33,11 @@ MAX_ZONE_CHARS = 64
 
 
 @cache
-def _zones() -> frozenset[str]:
-    """IANA zone names: the system's tz database without its ``posix/`` and ``right/`` copies,
-    which the engine's (Java's) zone rules do not know."""
-    return frozenset(z for z in available_timezones() if not z.startswith(("posix", "right/")))
+def _zones() -> tuple[str, ...]:
+    """IANA zone names of the form Area/Location (and UTC) from the system's tz database: the
+    engine (Java's zone rules) knows every one of them, not the legacy names (EST, Cuba, …)."""
+    return tuple(sorted(z for z in available_timezones()
+                        if ("/" in z or z == "UTC") and not z.startswith(("posix/", "right/"))))
 
 
 @router.get(
@@ -47,14 +48,14 @@ def _zones() -> frozenset[str]:
 async def timeline(
     state: State, selected: Selected,
     interval: Interval = Interval.day,
-    tz: Annotated[str, Query(max_length=MAX_ZONE_CHARS,
+    tz: Annotated[str, Query(max_length=MAX_ZONE_CHARS, json_schema_extra={"enum": _zones()},
                              description="IANA time zone of the periods and of from/to")] = "UTC",
     split: Annotated[Split | None, Query(description="One series per source or country")] = None,
     format: Annotated[TableFormat | None, Query(
         description="json or csv; without it, Accept: text/csv asks for CSV")] = None,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> TimelineResponse | Response:
-    if tz not in _zones():
+    if tz not in _zones():  # the schema's enum, checked
         raise invalid(("query", "tz"), "not an IANA time zone name (such as Asia/Tokyo)", tz)
     counts = await state.backend.search(
         build_counts(selected, interval, tz, split), operation="timeline")

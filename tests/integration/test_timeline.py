@@ -21,7 +21,7 @@ from indexer.clusters import cluster_pending
 from indexer.documents import to_document
 from mirror.invent import EnglishWriter
 from search_api.app import create_app
-from tests.integration.api_corpus import index_documents, private_alias
+from tests.support.api_corpus import index_documents, private_alias
 
 pytestmark = pytest.mark.integration
 
