@@ -45,6 +45,7 @@ import pstats
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import httpx
 from _corpus import REPO_ROOT, BenchIndices, logger, machine, mirror_pages, percentile, services
+from _export import ExportBench
 from elasticsearch import Elasticsearch
 
 from ann.settings import Settings
@@ -370,7 +372,15 @@ def ms(seconds: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--per-site", type=int, default=90, help="mirror articles per source")
+    parser.add_argument("--per-site", type=int, default=2300,
+                        help="mirror articles per source (2300: 50,600 articles)")
+    parser.add_argument("--alias", help="measure this existing alias instead of indexing a "
+                                        "fresh mirror (it is left as it is)")
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the index made for this run (its alias is printed), for "
+                             "another run's --alias")
+    parser.add_argument("--export-rounds", type=int, default=3,
+                        help="rounds of a whole export, API and straight to ES")
     parser.add_argument("--rounds", type=int, default=30, help="sequential rounds of all queries")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients")
     parser.add_argument("--per-client", type=int, default=100, help="requests per client")
@@ -388,10 +398,14 @@ def main() -> None:
         es = Elasticsearch(settings.es_url, request_timeout=60, retry_on_timeout=True)
         cleanup.callback(es.close)
         indices = BenchIndices(es, "api")
-        cleanup.callback(indices.drop_all)
-        alias, docs = index_corpus(es, indices, settings, args.per_site)
-        log(f"indexed {docs} mirror articles into {alias} "
-            f"({time.monotonic() - started:.0f} s so far)")
+        if not args.keep:
+            cleanup.callback(indices.drop_all)
+        if args.alias:
+            alias, docs = args.alias, int(es.count(index=args.alias)["count"])
+        else:
+            alias, docs = index_corpus(es, indices, settings, args.per_site)
+        log(f"{docs} mirror articles in {alias} ({time.monotonic() - started:.0f} s so far)"
+            + ("; kept" if args.keep else ""))
         workdir = Path(tempfile.mkdtemp(prefix="bench-api-"))
         cleanup.callback(shutil.rmtree, workdir, True)
         server = ApiServer(settings, alias, workdir / "uvicorn.log")
@@ -407,6 +421,9 @@ def main() -> None:
         conc, errors = bench.concurrent(args.clients, args.per_client, args.seconds)
         log(f"{args.clients} clients: {len(conc.api)} API requests in {conc.wall['api']:.1f} s, "
             f"{len(conc.es)} ES requests in {conc.wall['es']:.1f} s, {errors} errors")
+        export = ExportBench(server.url, settings.es_url, alias,
+                             settings.api_export_page_size).run(args.export_rounds)
+        log(f"export: {export.rows} rows per round, rows/s API {export.api} raw {export.raw}")
         server_log = (workdir / "uvicorn.log").read_text(errors="replace").strip()
         profile = profile_api(settings, alias, workdir, 5) if args.profile else ""
 
@@ -441,13 +458,22 @@ def main() -> None:
     if profile:
         print(profile)
     log(f"total {time.monotonic() - started:.0f} s; {machine()}")
+    print(f"export of {export.rows} rows, rows/s (median of {args.export_rounds}): API "
+          f"{statistics.median(export.api):.0f} / straight to ES "
+          f"{statistics.median(export.raw):.0f}")
     print(json.dumps({
+        "docs": docs,
         "P4_p50_ratio": round(p50_api / p50_es, 3),
+        "P4_p99_ratio": round(percentile(conc.api, 99) / percentile(conc.es, 99), 3),
+        "p50_ms_1client": ms(p50_api),
+        "export_ratio": round(export.ratio, 3),
+        "export_rows_s_api": round(statistics.median(export.api)),
+        "export_rows_s_es": round(statistics.median(export.raw)),
         "P4_p99_ms_16": ms(percentile(conc.api, 99)),
         "p50_ms_api": ms(p50_api), "p50_ms_es": ms(p50_es),
         "p50_ms_api_16": ms(percentile(conc.api, 50)),
         "p99_ms_es_16": ms(percentile(conc.es, 99)),
-        "errors_16": errors, "docs": docs, "others_cores_max": round(max(0.0, *others), 2),
+        "errors_16": errors, "others_cores_max": round(max(0.0, *others), 2),
     }))
 
 

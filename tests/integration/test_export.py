@@ -72,8 +72,9 @@ def test_an_export_of_50000_rows_has_every_id_once_while_documents_are_indexed(
             ids: list[str] = []
             sent = 0
             started = time.monotonic()
-            with httpx.stream("GET", f"{api.url}/export", timeout=120, params={
-                    "format": "csv", "fields": ["id", "source_id", "url", "published_at"]}) as answer:
+            fields = ["id", "source_id", "url", "published_at"]
+            with httpx.stream("GET", f"{api.url}/export", timeout=120,
+                              params={"format": "csv", "fields": fields}) as answer:
                 assert answer.status_code == 200, answer.read()
                 lines = answer.iter_lines()
                 assert next(lines) == "id,source_id,url,published_at"
