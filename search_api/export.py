@@ -26,7 +26,9 @@ class ExportFormat(StrEnum):
 
 
 class ExportField(StrEnum):
-    """The fields an export may carry: what a hit shows, and the story it belongs to."""
+    """The fields an export may carry: the public ones of the document contract
+    (``ann.document``; ``tests/unit/test_document_contract.py`` keeps them so) but
+    ``provenance``, an object no CSV cell holds."""
 
     id = "id"
     url = "url"
@@ -46,7 +48,10 @@ class ExportField(StrEnum):
     original_paper = "original_paper"
     original_source_id = "original_source_id"
     cluster_id = "cluster_id"
+    lead_image = "lead_image"
     body = "body"
+    body_truncated = "body_truncated"
+    body_length = "body_length"
 
 
 DEFAULT_FIELDS = (ExportField.id, ExportField.url, ExportField.title, ExportField.published_at,

@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from ann.document import DocField
 from search_api.params import Filters
 from search_api.query import selection, text_clauses
 
@@ -50,7 +51,7 @@ class Split(StrEnum):
     country = "country"
 
 
-SPLIT_FIELDS = {Split.source: "source_id", Split.country: "country"}
+SPLIT_FIELDS = {Split.source: DocField.source_id, Split.country: DocField.country}
 
 
 class Point(BaseModel):
@@ -77,7 +78,7 @@ class TimelineResponse(BaseModel):
 
 
 def _histogram(interval: Interval, time_zone: str) -> dict[str, Any]:
-    return {"field": "published_at", "calendar_interval": interval.value,
+    return {"field": DocField.published_at, "calendar_interval": interval.value,
             "time_zone": time_zone, "format": PERIOD_FORMAT}
 
 
@@ -88,7 +89,7 @@ def build_counts(filters: Filters, interval: Interval, time_zone: str,
     matching: dict[str, Any] = {
         "filter": {"bool": {"must": text_clauses(filters)}},
         "aggs": {"stories": {"cardinality": {
-            "field": "cluster_id", "precision_threshold": PRECISION_THRESHOLD}}},
+            "field": DocField.cluster_id, "precision_threshold": PRECISION_THRESHOLD}}},
     }
     per_period: dict[str, Any] = {"matching": matching}
     if split is not None:
@@ -111,7 +112,7 @@ def build_stories(filters: Filters, interval: Interval, time_zone: str, split: S
         {"period": {"date_histogram": _histogram(interval, time_zone)}}]
     if split is not None:
         sources.append({"key": {"terms": {"field": SPLIT_FIELDS[split]}}})
-    sources.append({"story": {"terms": {"field": "cluster_id"}}})
+    sources.append({"story": {"terms": {"field": DocField.cluster_id}}})
     composite: dict[str, Any] = {"size": COMPOSITE_PAGE, "sources": sources}
     if after is not None:
         composite["after"] = after

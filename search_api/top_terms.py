@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from ann.document import DocField
 from search_api.params import Filters
 from search_api.query import selection
 
@@ -30,6 +31,8 @@ SAMPLE_SIZE = 500
 """Best-matching hits the terms are drawn from."""
 MAX_TERMS = 50
 CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
+TEXT_FIELD = DocField.body
+"""The text the terms are drawn from (its ``cjk`` variant for CJK results)."""
 
 
 @cache
@@ -55,7 +58,7 @@ class TopTermsResponse(BaseModel):
 
 def _field(filters: Filters) -> str:
     cjk = bool(filters.language) and set(filters.language) <= CJK_LANGUAGES
-    return "body.cjk" if cjk else "body"
+    return f"{TEXT_FIELD}.cjk" if cjk else TEXT_FIELD
 
 
 def build_top_terms(filters: Filters, size: int) -> dict[str, Any]:
@@ -65,7 +68,7 @@ def build_top_terms(filters: Filters, size: int) -> dict[str, Any]:
         "aggs": {"sample": {
             "sampler": {"shard_size": SAMPLE_SIZE},
             "aggs": {"terms": {"significant_text": {
-                "field": field, "source_fields": ["body"], "filter_duplicate_text": True,
+                "field": field, "source_fields": [TEXT_FIELD], "filter_duplicate_text": True,
                 "size": size, "exclude": list(stopwords()),
             }}},
         }},

@@ -29,7 +29,7 @@ from indexer import article as normalized
 from indexer import clusters
 from indexer.documents import to_document
 from indexer.mapping import MAPPINGS
-from search_api import models, query, similar, sources, stories
+from search_api import export, models, query, similar, sources, stories, timeline, top_terms
 from search_api.params import Sort
 
 _SCALARS: dict[FieldType, type] = {
@@ -129,3 +129,12 @@ def test_the_query_builders_query_fields_as_the_contract_allows() -> None:
     sorted_by |= {DocField(a["max"]["field"]) for a in aggs["aggs"].values()}
     assert all(FIELDS[f].aggregatable for f in sorted_by), sorted_by
     assert set(query.COPY_FIELDS) <= public_fields()
+
+
+def test_the_result_set_routes_read_fields_as_the_contract_allows() -> None:
+    """/timeline counts by date, split field and story; /top-terms reads text; /export
+    returns public fields, every one but provenance."""
+    assert set(export.ExportField) == public_fields() - {DocField.provenance}
+    counted = {*timeline.SPLIT_FIELDS.values(), DocField.published_at, DocField.cluster_id}
+    assert all(FIELDS[f].aggregatable for f in counted), counted
+    assert FIELDS[top_terms.TEXT_FIELD].searchable
