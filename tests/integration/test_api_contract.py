@@ -3,7 +3,7 @@ by uvicorn on the real node: zero server errors, zero contract violations.
 
 The index holds a small corpus (so searches, facets, cursors and the links from a hit to
 ``/articles/{article_id}`` reach real documents); admin requests carry the key and go to a crawl
-queue of the test's own. The one allowance is in ``schemathesis.toml`` beside this file. The
+queue of the test's own. The allowances are in ``schemathesis.toml`` beside this file. The
 seed is fixed, so a failure reproduces; ``st replay`` is printed with it.
 """
 
