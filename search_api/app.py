@@ -99,7 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.api_trusted_proxies)
     app.add_exception_handler(BackendUnavailable, _unavailable)
     app.add_exception_handler(BackendRejected, _rejected)
-    for router in (search.router, top_terms.router, export.router, timeline.router, articles.router, stories.router, sources.router, system.router,
+    for router in (search.router, timeline.router, export.router, top_terms.router,
+                   articles.router, stories.router, sources.router, system.router,
                    admin.build_router(registry.ids())):
         app.include_router(router, responses=COMMON_ERRORS)
     app.include_router(liveness.router)  # never asks Elasticsearch, never rate limited
