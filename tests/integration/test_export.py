@@ -67,7 +67,7 @@ def test_an_export_of_50000_rows_has_every_id_once_while_documents_are_indexed(
             # warmed up by an export of two pages, which any export holds at a time
             assert httpx.get(f"{api.url}/export", params={"limit": 4000}).status_code == 200
             before = api.memory_kib()
-            stop, written = threading.Event(), []
+            stop, written = threading.Event(), list[int]()
             indexer = threading.Thread(target=_writer(es, alias, stop, written))
             ids: list[str] = []
             sent = 0

@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 from search_api.export import ExportField, ExportFormat, RowWriter
 
 FIELDS = (ExportField.id, ExportField.title, ExportField.authors)
-HITS = [{"_source": {"id": "a", "title": 'Rain, "floods"\nand more', "authors": ["X", "Y"]}},
-        {"_source": {"id": "b"}}]
+HITS: list[dict[str, Any]] = [
+    {"_source": {"id": "a", "title": 'Rain, "floods"\nand more', "authors": ["X", "Y"]}},
+    {"_source": {"id": "b"}},
+]
 
 
 def test_csv_quotes_what_needs_it_and_joins_lists() -> None:
