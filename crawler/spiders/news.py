@@ -93,7 +93,8 @@ class NewsSpider(scrapy.Spider):
             for request in self._entry(url, self.parse_feed, {"via": url}):
                 yield request
         for url in entry.sitemaps if "sitemaps" in self.kinds else []:
-            for request in self._entry(url, self.parse_sitemap, {"depth": 0}):
+            # unconditional: an index that did not change still leads to children that did
+            for request in self._entry(url, self.parse_sitemap, {"depth": 0}, conditional=False):
                 yield request
         for section in entry.sections if "sections" in self.kinds else []:
             for request in self._entry(section.url, self.parse_section, {"links": section.links}):
@@ -118,7 +119,8 @@ class NewsSpider(scrapy.Spider):
         return False
 
     def _entry(
-        self, url: str, callback: Callable[..., Any], cb_kwargs: dict[str, Any]
+        self, url: str, callback: Callable[..., Any], cb_kwargs: dict[str, Any],
+        conditional: bool = True,
     ) -> Iterator[scrapy.Request]:
         if not self._within_budget():
             return
@@ -126,7 +128,7 @@ class NewsSpider(scrapy.Spider):
             self._count("skipped/claimed_elsewhere")
             return
         record = self.state.record(url)
-        headers = record.validators() if record else {}
+        headers = record.validators() if record and conditional else {}
         yield scrapy.Request(url, callback=callback, cb_kwargs=cb_kwargs, headers=headers)
 
     def _entry_body(self, response: Response) -> bytes | None:
@@ -152,10 +154,13 @@ class NewsSpider(scrapy.Spider):
             yield from self._article_requests(feed_entries(body, response.url), "feed", via)
 
     def parse_sitemap(self, response: Response, depth: int) -> Iterator[scrapy.Request]:
-        body = self._entry_body(response)
-        if body is None:
+        """A sitemap's articles when it changed; an index's children (read conditionally)
+        whether it changed or not, since a child changes without its index: a news sitemap
+        gains an article under an index that only ever names it."""
+        unchanged = self._entry_body(response) is None
+        if response.status == 304:
             return
-        sitemap = sitemap_entries(body, response.url)
+        sitemap = sitemap_entries(response.body, response.url)
         if sitemap.is_index:
             if depth >= MAX_SITEMAP_DEPTH:
                 return
@@ -166,6 +171,8 @@ class NewsSpider(scrapy.Spider):
                     self._count("skipped/before_since")
                     continue
                 yield from self._entry(listed.url, self.parse_sitemap, {"depth": depth + 1})
+            return
+        if unchanged:
             return
         yield from self._article_requests(sitemap.entries, "sitemap", response.url)
 
