@@ -20,6 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, ClassVar
 
 import httpx
 from redis import Redis
@@ -28,11 +29,13 @@ from redis.exceptions import RedisError
 from mirror.generate import generate
 from mirror.internet import server_names
 from mirror.manifest import Manifest
-from tests.support import netns
+from tests.support import hostile, netns, wild
+from tests.support.hostile import HostileSites
 from tests.support.internet import Certificates, internet_argv, issue
 from tests.support.services import es_node_argv, redis_argv
+from tests.support.site import counting_listener
 
-HOSTS = ["internet", "data", "es1", "es2", "crawl1", "crawl2", "index1", "index2", "api"]
+HOSTS = ["internet", "wild", "data", "es1", "es2", "crawl1", "crawl2", "index1", "index2", "api"]
 ES_NODES = ["es1", "es2"]
 CRAWLERS = ["crawl1", "crawl2"]
 INDEXERS = ["index1", "index2"]
@@ -54,6 +57,18 @@ def wait_until(check: Callable[[], object], what: str, timeout: float,
 
 
 class Deployment:
+    SETTINGS: ClassVar[dict[str, str]] = {
+        "ANN_POLITENESS_SCALE": "0.02",
+        "ANN_SCHEDULE_TICK_SECONDS": "2",
+        # sitemaps and edit re-checks every 86 s, section fronts every 346 s (6 h and 24 h):
+        # often enough to show them, rarely enough to leave moments with no crawl job running
+        "ANN_SCHEDULE_CADENCE_SCALE": "0.004",
+        # a member's crawl here needs at most a few dozen responses; the calendar, endless
+        "ANN_CRAWL_MAX_PAGES": "80",
+        "ANN_DOWNLOAD_TIMEOUT": "10",  # a response that never finishes holds a crawl 3 x this
+    }
+    """The settings the test shortens, beside the services' addresses."""
+
     def __init__(self, logs: Path, per_site: int = 5) -> None:
         self.logs = logs
         self.per_site = per_site
@@ -63,6 +78,10 @@ class Deployment:
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.manifest: Manifest | None = None
         self.certificates: Certificates | None = None
+        self.hostile: HostileSites | None = None
+        self.inside_connections: list[int] = [0]
+        """Connections the listener on the test's own machine (an internal address) took."""
+        self._listener = contextlib.ExitStack()
 
     # -- addresses, as the test process outside the hosts reaches them ---------------------
     def address(self, host: str) -> str:
@@ -92,12 +111,14 @@ class Deployment:
             "ES_URL": ",".join(f"http://{node}:9200" for node in ES_NODES),
             "ANN_STATE_DIR": str(state),
             "ANN_WARC_DIR": "",
-            "ANN_POLITENESS_SCALE": "0.02",
-            "ANN_SCHEDULE_TICK_SECONDS": "2",
+            **self.SETTINGS,
             "ANN_API_ADMIN_KEY": ADMIN_KEY,
             "SSL_CERT_FILE": str(self.certificates.ca),
-            # the internet host alone: the crawler still refuses Redis, Elasticsearch and the rest
-            "ANN_CRAWL_ALLOW_NETWORKS": f"{self.address('internet')}/32",
+            # the internet's hosts alone: the crawler still refuses Redis, Elasticsearch, the
+            # test's own machine and the rest
+            "ANN_CRAWL_ALLOW_NETWORKS": f"{self.address('internet')}/32,"
+                                        f"{self.address('wild')}/32",
+            "ANN_EXTRA_SOURCES_DIR": str(self.sources_dir),
         }
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -110,11 +131,21 @@ class Deployment:
             self.start(node, es_node_argv(self.net, node, ES_NODES, self.work / "es"),
                        {"PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"})
         self.manifest = generate(self.mirror, per_site=self.per_site)
-        self.certificates = issue(self.mirror, self.work / "tls")
-        names = {"internet": server_names(self.mirror), "data": ["redis"]}
-        self.net.set_names(names)
+        port, self.inside_connections = self._listener.enter_context(
+            counting_listener(self.net.gateway))
+        self.hostile = hostile.build(f"{self.net.gateway}:{port}")
+        self.hostile.write(self.sources_dir, self.work / "wild-sites.json")
+        self.certificates = issue(self.mirror, self.work / "tls", self.hostile.names)
+        names = {"internet": server_names(self.mirror), "data": ["redis"],
+                 "wild": self.hostile.names}
+        self.net.set_names(names, gateway=[hostile.INTRANET])
         self.start("internet", internet_argv(self.mirror, self.certificates,
                                              self.address("internet"), self.access_log))
+        self.start("wild", [sys.executable, str(Path(wild.__file__)),
+                            "--sites", str(self.work / "wild-sites.json"),
+                            "--cert", str(self.certificates.chain),
+                            "--key", str(self.certificates.key),
+                            "--bind", self.address("wild"), "--access-log", str(self.wild_log)])
         self.start_redis()
         wait_until(self._es_cluster_formed, "Elasticsearch cluster of two nodes", 400, 2)
         for host in INDEXERS:
@@ -137,11 +168,21 @@ class Deployment:
         for name in reversed(list(self.processes)):  # the services last
             self.stop(name)
         self.net.down()
+        self._listener.close()
         shutil.rmtree(self.work, ignore_errors=True)
 
     @property
     def access_log(self) -> Path:
         return self.logs / "internet-access.jsonl"
+
+    @property
+    def wild_log(self) -> Path:
+        return self.logs / "wild-access.jsonl"
+
+    @property
+    def sources_dir(self) -> Path:
+        """The hostile sites' source files (``ANN_EXTRA_SOURCES_DIR`` of every process)."""
+        return self.work / "sources"
 
     def log(self, name: str) -> str:
         path = self.logs / f"{name}.log"
@@ -182,11 +223,13 @@ class Deployment:
         return bool(health.get("number_of_nodes") == len(ES_NODES))
 
     # -- what happened --------------------------------------------------------------------
-    def requests(self) -> list[dict[str, object]]:
-        """The internet host's access log: one record per request, with the client address."""
-        if not self.access_log.exists():
+    def requests(self, log: Path | None = None) -> list[dict[str, object]]:
+        """The internet host's access log (or the hostile sites' one): one record per request,
+        with the client address."""
+        log = log or self.access_log
+        if not log.exists():
             return []
-        lines = self.access_log.read_text(encoding="utf-8").splitlines()
+        lines = log.read_text(encoding="utf-8").splitlines()
         return [json.loads(line) for line in lines if line.strip()]
 
     def requests_by_host(self) -> Counter[str]:
@@ -206,6 +249,13 @@ class Deployment:
                     pages += _indexed_in(line)
             done[host] = (batches, pages)
         return done
+
+    def crawl_results(self, task_id: str) -> list[dict[str, Any]]:
+        """The summary a crawl worker logged for crawl job ``task_id`` when it finished (Celery
+        writes each task's result): one element, or none while it runs."""
+        marker = f"crawler.crawl_sources[{task_id}] succeeded in "
+        return [ast.literal_eval(line[line.index("{", line.index(marker)):])
+                for host in CRAWLERS for line in self.log(host).splitlines() if marker in line]
 
     @contextlib.contextmanager
     def running(self) -> Iterator[Deployment]:

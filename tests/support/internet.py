@@ -8,6 +8,7 @@ corporate CA, so nothing about the crawler's TLS verification is switched off fo
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +25,12 @@ class Certificates:
     key: Path
 
 
-def issue(root: Path, out: Path) -> Certificates:
-    """An authority, and a certificate from it for every name the mirror's sites answer to."""
+def issue(root: Path, out: Path, more_names: Sequence[str] = ()) -> Certificates:
+    """An authority, and a certificate from it for every name the mirror's sites answer to
+    (and ``more_names``: other sites of the simulated internet)."""
     out.mkdir(parents=True, exist_ok=True)
     authority = trustme.CA(organization_name="annh simulated internet")
-    server = authority.issue_cert(*server_names(root))
+    server = authority.issue_cert(*server_names(root), *more_names)
     certificates = Certificates(out / "ca.pem", out / "chain.pem", out / "key.pem")
     authority.cert_pem.write_to_path(str(certificates.ca))
     server.private_key_pem.write_to_path(str(certificates.key))

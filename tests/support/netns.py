@@ -136,6 +136,7 @@ class Network:
             for i, name in enumerate(hosts, start=2)
         }
         self._names = {h: list(names.get(h, ())) for h in hosts}
+        self._gateway_names: list[str] = []
 
     def __getitem__(self, name: str) -> Host:
         return self.hosts[name]
@@ -172,10 +173,13 @@ class Network:
         etc.mkdir(parents=True, exist_ok=True)
         (etc / "hosts").write_text(self.hosts_file(), encoding="ascii")
 
-    def set_names(self, names: Mapping[str, Sequence[str]]) -> None:
-        """Give hosts more names (known only once the internet's sites are generated)."""
+    def set_names(self, names: Mapping[str, Sequence[str]],
+                  gateway: Sequence[str] = ()) -> None:
+        """Give hosts more names (known only once the internet's sites are generated), and
+        ``gateway`` names for the test's own machine (a site's DNS pointing inside)."""
         for name, extra in names.items():
             self._names[name] = list(extra)
+        self._gateway_names = list(gateway)
         for host in self.hosts.values():
             (NETNS_ETC / host.netns / "hosts").write_text(self.hosts_file(), encoding="ascii")
 
@@ -185,6 +189,8 @@ class Network:
             lines.append(" ".join([host.address, name, *self._names[name]]))
             if host.transport is not None:
                 lines.append(f"{host.transport} {name}-transport")
+        if self._gateway_names:
+            lines.append(" ".join([self.gateway, *self._gateway_names]))
         return "\n".join(lines) + "\n"
 
     def down(self) -> None:
