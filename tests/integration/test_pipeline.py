@@ -51,6 +51,9 @@ def run(
     tag = uuid.uuid4().hex[:8]
     settings = services.model_copy(update={
         "index_alias": f"test-{tag}-articles", "pages_queue": f"test-{tag}-pages",
+        # its own crawl memory: a crawl of the same mirror URLs earlier in the session must not
+        # make these look unchanged
+        "key_prefix": f"{services.key_prefix}-{tag}",
     })
     root = tmp_path_factory.mktemp("mirror")
     manifest = generate(root)
