@@ -20,7 +20,7 @@ import trafilatura
 from cssselect import HTMLTranslator, SelectorError
 from lxml.etree import ParserError, _Element
 
-from indexer.extraction import hints, payload
+from indexer.extraction import hints, payload, scorer
 from indexer.extraction.wordcount import word_count
 
 _BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "blockquote", "li", "pre", "figcaption", "td"})
@@ -129,13 +129,31 @@ def from_hint(
     paragraphs: list[str] = []
     for match in matches:
         container = deepcopy(match)
-        for drop_selector in drop:
-            for element in hints.select(container, drop_selector):
-                parent = element.getparent()
-                if parent is not None:
-                    parent.remove(element)
+        _drop(container, drop)
         paragraphs.extend(_block_texts(container))
     return paragraphs or None
+
+
+def _drop(container: _Element, drop: list[str]) -> None:
+    """Remove, in place, the blocks the source's ``drop`` hints name."""
+    for drop_selector in drop:
+        for element in hints.select(container, drop_selector):
+            parent = element.getparent()
+            if parent is not None:
+                parent.remove(element)
+
+
+def from_scorer(tree: lxml.html.HtmlElement, drop: list[str]) -> tuple[list[str], float]:
+    """Paragraphs of the container the page's own scorer picks (see ``scorer``) and the share
+    of the page's paragraph text they hold; ``([], 0.0)`` when the page has no paragraphs."""
+    found = scorer.find(tree)
+    if found is None:
+        return [], 0.0
+    paragraphs: list[str] = []
+    for block in found.blocks:  # copies: pruning them leaves the shared tree intact
+        _drop(block, drop)
+        paragraphs.extend(_block_texts(block))
+    return paragraphs, found.share
 
 
 def from_trafilatura(tree: lxml.html.HtmlElement, url: str, drop: list[str]) -> list[str]:

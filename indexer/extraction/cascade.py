@@ -26,6 +26,7 @@ from indexer.extraction.page import Page
 from indexer.extraction.wordcount import word_count
 
 _MIN_HINTED_WORDS = 20
+_MIN_SCORED_SHARE = 0.7  # of the page's paragraph text; chosen on the dev set (docs/extraction.md)
 _TITLE_META = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title",
                "headline")
 _SHARE_TITLE = ("og:title", "twitter:title")
@@ -96,9 +97,13 @@ def _body(page: Page, headline: str) -> tuple[str, int]:
     paragraphs = body.from_hint(page.tree, page.hints.body, page.hints.drop)
     origin = f"hint:{page.hints.body}"
     if paragraphs is None or not _has_words(paragraphs, _MIN_HINTED_WORDS):
-        # no hint, or one matching a near-empty block (a stale selector): the generic path
-        paragraphs, origin = body.from_trafilatura(page.tree, page.url, page.hints.drop), \
-            "trafilatura"
+        # no hint, or one matching a near-empty block (a stale selector): the generic path,
+        # the page's own scorer first and trafilatura's full pass only when that is weak
+        paragraphs, share = body.from_scorer(page.tree, page.hints.drop)
+        origin = "scorer"
+        if share < _MIN_SCORED_SHARE or not _has_words(paragraphs, _MIN_HINTED_WORDS):
+            paragraphs, origin = body.from_trafilatura(page.tree, page.url, page.hints.drop), \
+                "trafilatura"
         paragraphs, page.signature = body.split_signature(paragraphs)
     text = body.clean(paragraphs, headline)
     words = word_count(text)
