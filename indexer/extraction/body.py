@@ -108,15 +108,28 @@ def _block_texts(root: _Element) -> list[str]:
             if value:
                 out.append(value)
             return
-        if element.text and element.text.strip():
-            out.append(" ".join(element.text.split()))
+        # text flowing between the blocks (a "<div>Text <a>link</a>'s text<br>More</div>")
+        # is one paragraph per run, up to the next block or line break, not one per inline tag
+        run = [element.text or ""]
         for child in element:
-            walk(child)
-            if child.tail and child.tail.strip():
-                out.append(" ".join(child.tail.split()))
+            child_tag = child.tag if isinstance(child.tag, str) else ""
+            if child_tag in _BLOCKS or child_tag in _CONTAINERS or child_tag == "br":
+                _flush(run, out)
+                walk(child)
+                run = []
+            elif child_tag not in _SILENT:
+                run.append(_flat(child))
+            run.append(child.tail or "")
+        _flush(run, out)
 
     walk(root)
     return out
+
+
+def _flush(run: list[str], out: list[str]) -> None:
+    value = " ".join("".join(run).split())
+    if value:
+        out.append(value)
 
 
 def from_hint(

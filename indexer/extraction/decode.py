@@ -129,6 +129,8 @@ def _defuse(text: str) -> str:
     regex ``<tag[^>]{20000,}>`` would rescan to the end of the page from every unclosed
     ``<letter`` — quadratic on a truncated or crafted page.
     """
+    if max(map(len, text.split(">"))) <= _HUGE_TAG_CHARS:
+        return text  # no stretch without a ">" is long enough to hold a huge tag (one C pass)
     out: list[str] = []
     done = position = 0
     while (start := _TAG_START.search(text, position)) is not None:

@@ -1,0 +1,59 @@
+"""The body scorer: the article container from the parsed tree, trafilatura only when weak."""
+
+from __future__ import annotations
+
+from indexer.extraction import extract_article, scorer
+from indexer.extraction.decode import parse
+
+URL = "https://example.org/world/2024/03/05/harbour-talks"
+SENTENCES = [
+    "The harbour authority said on Tuesday that talks with the shipping lines would resume, "
+    "after a week in which the two sides exchanged letters about fees and berths.",
+    "Officials, speaking on condition of anonymity, described the mood as cautious, "
+    "although both delegations agreed that the schedule for the new terminal should hold.",
+    "Dock workers, who walked out twice last year, said they would watch the outcome closely, "
+    "and their union asked to be heard before any contract is signed.",
+    "The city council, which owns a stake in the port, is expected to vote on the plan in May, "
+    "once the auditors have reported on the cost of the dredging work.",
+]
+RELATED = "".join(f"<li><a href='/story/{i}'>Another story about the harbour number {i} "
+                  f"and its long history</a></li>" for i in range(8))
+
+
+def _component_page() -> str:
+    """Each paragraph rendered as its own component, cousins under the article; a related
+    list, a share bar and a footer around them."""
+    blocks = "".join(f"<div class='block-wrap'><div class='rich-text'><p>{s}</p></div></div>"
+                     "<div class='ad-slot'><span>Advertisement</span></div>" for s in SENTENCES)
+    return (f"<html><head><title>Harbour talks resume</title></head><body>"
+            f"<nav><a href='/'>Home</a><a href='/world'>World</a></nav><main><article>"
+            f"<h1>Harbour talks resume</h1><div class='share-tools'><a href='#'>Share on X</a>"
+            f"</div>{blocks}<section class='related-stories'><ul>{RELATED}</ul></section>"
+            f"</article></main><footer><p>Copyright 2024 Example Media. All rights reserved. "
+            f"Terms of use and privacy policy apply.</p></footer></body></html>")
+
+
+def test_cousin_components_make_one_body_without_boilerplate() -> None:
+    found = scorer.find(parse(_component_page()))
+    assert found is not None and found.share >= 0.7
+    article = extract_article(_component_page(), URL)
+    assert article.provenance["body"] == "scorer"
+    assert article.body.split("\n\n") == SENTENCES
+
+
+def test_text_split_between_two_regions_falls_back_to_trafilatura() -> None:
+    # half of the prose in the main column, half in an unrelated box elsewhere on the page:
+    # the scorer's pick holds too little of the page's text to be trusted
+    main = "".join(f"<p>{s}</p>" for s in SENTENCES[:2])
+    other = "".join(f"<p>{s}</p>" for s in SENTENCES[2:])
+    page = (f"<html><head><title>Harbour talks resume</title></head><body>"
+            f"<div class='left'><div class='col'>{main}</div></div>"
+            f"<table><tr><td><div class='box'>{other}</div></td></tr></table></body></html>")
+    found = scorer.find(parse(page))
+    assert found is not None and found.share < 0.7
+    assert extract_article(page, URL).provenance["body"] == "trafilatura"
+
+
+def test_page_without_paragraphs_has_no_container() -> None:
+    assert scorer.find(parse("<html><body><a href='/a'>A</a><img src='x.png'></body></html>")) \
+        is None
