@@ -43,6 +43,7 @@ class DocField(StrEnum):
     body_truncated = "body_truncated"
     body_length = "body_length"
     authors = "authors"
+    credit = "credit"
     published_at = "published_at"
     updated_at = "updated_at"
     fetched_at = "fetched_at"
@@ -140,6 +141,7 @@ FIELDS: dict[DocField, FieldSpec] = {
     DocField.body_truncated: _plain(FieldType.boolean, Writer.indexer),
     DocField.body_length: _plain(FieldType.integer, Writer.indexer),
     DocField.authors: _term(many=True, searchable=True),
+    DocField.credit: _term(many=True),  # organisations credited: agencies, desks, the paper
     DocField.published_at: _plain(FieldType.date),
     DocField.updated_at: _plain(FieldType.date),
     DocField.fetched_at: _plain(FieldType.date, Writer.indexer, public=False),

@@ -59,6 +59,9 @@ class Article(BaseModel):
     title: Annotated[str, _cut(MAX_TITLE_CHARS)]
     standfirst: Annotated[str | None, _cut(MAX_STANDFIRST_CHARS)] = None
     authors: Terms = Field(default_factory=list)
+    """People only."""
+    credit: Terms = Field(default_factory=list)
+    """Organisations the byline credits: news agencies, desks ("Web Desk"), the paper itself."""
     published_at: datetime | None = None
     updated_at: datetime | None = None
     section: Term = None

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from nameparser import HumanName
+
 AGENCIES = frozenset({
     "afp", "agence france-presse", "reuters", "ap", "associated press", "the associated press",
     "xinhua", "bernama", "kyodo", "kyodo news", "yonhap", "yonhap news agency", "ani", "pti",
@@ -45,7 +47,16 @@ _ROLE_SUFFIX = re.compile(r"\s*(?:기자|특파원|선임기자|記者|特派員
 # rescan a long word from each of its letters), a bracket only up to the next bracket of its kind.
 _EMAIL = re.compile(r"(?<!\S)[^\s@]+@\S+\.\w+")
 _PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】")
-_SPLIT = re.compile(r"\s*(?:\||;|,|、|，|\band\b|&|\bwith\b|\n|\s[—–]\s)\s*", re.IGNORECASE)
+# Joins of several names: punctuation, "and" / "with", Malay and Indonesian "dan", Thai "และ",
+# Korean "및"; Chinese "和" only between two names of two to four characters (it is also a
+# character of names and words).
+_SPLIT = re.compile(
+    r"\s*(?:\||;|,|、|，|\band\b|&|\bwith\b|\bdan\b|และ|(?<!\S)및(?!\S)|\n|\s[—–]\s|"
+    r"(?<=^[\u4e00-\u9fff]{2})和(?=[\u4e00-\u9fff]{2,4}$)|"
+    r"(?<=^[\u4e00-\u9fff]{3})和(?=[\u4e00-\u9fff]{2,4}$))\s*",
+    re.IGNORECASE)
+_IN_PLACE = re.compile(r"^(.{3,60}?)\s+in\s+[A-Z][\w.' -]{1,40}$")
+""""By Zhou Wenting in Shanghai": the name, then where the reporter filed from."""
 _AUTHOR_PATH = re.compile(r"/(?:author|authors|profile|people|writer|reporter)s?/([^/?#]+)")
 _NOT_NAME = re.compile(
     r"https?:|www\.|\.com\b|\d{3,}|[<>{}=@#]|admin|^(?:january|february|march|april|june|"
@@ -73,12 +84,25 @@ def _clean_part(part: str) -> str | None:
     if len(part) > _MAX_PART_CHARS:
         return None  # no name is this long; the patterns below need not read it
     part = _ROLE_SUFFIX.sub("", _PREFIX.sub("", part)).strip(" .:-–—'\"“”")
+    filed_from = _IN_PLACE.match(part)
+    if filed_from:
+        part = filed_from.group(1)
     if not part or len(part.split()) > _MAX_WORDS or _ROLE_ONLY.match(part) or \
             _NOT_NAME.search(part):
         return None
     if part.casefold().replace(".", "") in _CREDENTIALS:
         return None  # a credential ("MS", "RD") split off "Name, MS, RD"
     return part
+
+
+def _capitalized(name: str) -> str:
+    """An upper-case name of several words ("ZHOU WENTING") in a reader's capitals
+    ("Zhou Wenting", "John McDonald"); an acronym ("AFP", "ANN") is left alone."""
+    if " " not in name or not name.isupper():
+        return name
+    human = HumanName(name)
+    human.capitalize(force=True)
+    return str(human) or name
 
 
 def split_byline(raw: str) -> list[str]:
@@ -96,22 +120,38 @@ def split_byline(raw: str) -> list[str]:
         name = _clean_part(part)
         if not name:
             continue
-        if names and names[-1].casefold() in AGENCIES and name.isupper() and " " not in name:
-            continue  # the dateline of an agency credit: "AFP, MANILA"
-        names.append(name)
+        if names and names[-1].casefold() in AGENCIES and name.isupper():
+            continue  # the dateline of an agency credit: "AFP, MANILA", "AFP, KUALA LUMPUR"
+        names.append(_capitalized(name))
     return names
 
 
-def clean_authors(raws: list[str]) -> list[str]:
-    """Names from several byline strings: deduplicated, agencies only when alone."""
+def names_in(raws: list[str]) -> list[str]:
+    """Every name of several byline strings, deduplicated, in order."""
     names: list[str] = []
     seen: set[str] = set()
     for raw in raws:
-        for name in split_byline(raw):
+        parts = split_byline(raw)
+        if names and names[-1].casefold() in AGENCIES and raw.strip().isupper():
+            parts = []  # an agency's dateline that the byline's reader split off ("AFP; MANILA")
+        for name in parts:
             key = name.casefold()
             if key not in seen:
                 seen.add(key)
                 names.append(name)
+    return names
+
+
+def sole_agency(names: list[str]) -> list[str]:
+    """The first news agency named, for a story no person signs ("staff" and "wire" are no
+    agency's name)."""
+    return [n for n in names if n.casefold() in AGENCIES and
+            n.casefold() not in ("staff", "wire", "wires")][:1]
+
+
+def clean_authors(raws: list[str]) -> list[str]:
+    """Names from several byline strings: deduplicated, agencies only when alone."""
+    names = names_in(raws)
     people = [n for n in names if n.casefold() not in AGENCIES]
     if people:
         return people

@@ -134,12 +134,13 @@ def _extract(
     categories = fields.categories(page)
     headline = _title(page, categories)
     text, words = _body(page, headline)  # before the byline: the last line may sign it
-    authors = fields.authors(page)
+    byline = fields.byline(page, categories)
     published_at = fields.published(page)
     article = Article(
         url=_url(page),
         title=headline,
-        authors=authors,
+        authors=byline.authors,
+        credit=byline.credit,
         published_at=published_at,
         updated_at=fields.updated(page, published_at),
         section=categories[0] if categories else None,

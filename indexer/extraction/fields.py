@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 from htmldate import find_date
 from trafilatura.metadata import extract_author
 
-from indexer.extraction import hints
-from indexer.extraction.authors import clean_authors
+from indexer.extraction import hints, rules
+from indexer.extraction.authors import AGENCIES, clean_authors, names_in, sole_agency
 from indexer.extraction.bylines import find_bylines, find_editors
 from indexer.extraction.dates import from_day, has_time, parse_date, same_day
 from indexer.extraction.page import Page
+from indexer.extraction.people import Evidence, sort_names
 
 _AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
                 "dcterms.creator", "byl", "og:article:author", "citation_author")
@@ -46,23 +49,19 @@ def _record(page: Page, name: str, origin: str) -> None:
     page.provenance[name] = origin
 
 
-def _is_site(name: str, page: Page) -> bool:
-    """An organisation byline naming the site itself ("Mainichi", "reolink")."""
-    key = re.sub(r"\W", "", name.casefold())
-    host = re.sub(r"\W", "", (urlsplit(page.url).hostname or "").casefold())
-    return bool(key) and (key in {re.sub(r"\W", "", n.casefold()) for n in page.site_names}
-                          or key in host)
-
-
-def _author_steps(page: Page) -> Iterator[tuple[str, list[str], bool]]:
-    """(origin, raw bylines, may name people) per step; the costly generic steps run last and
-    only when reached."""
+def _metadata_steps(page: Page) -> Iterator[tuple[str, list[str], bool]]:
+    """(origin, raw bylines, may name people) from the page's declared metadata."""
     if page.ld and page.ld.authors:
         yield "jsonld", page.ld.authors, not page.ld.authors_are_organizations
     for key in _AUTHOR_META:
         values = page.meta.all(key)
         if values:
             yield f"meta:{key}", values, True
+
+
+def _visible_steps(page: Page) -> Iterator[tuple[str, list[str], bool]]:
+    """(origin, raw bylines, True) from what the page shows; the costly generic steps run last
+    and only when reached."""
     if page.hints.authors:
         yield f"hint:{page.hints.authors}", hints.all_texts(page.tree, page.hints.authors), True
     byline = extract_author(page.tree)  # trafilatura's byline XPaths
@@ -78,29 +77,77 @@ def _author_steps(page: Page) -> Iterator[tuple[str, list[str], bool]]:
         yield "signature", [page.signature], True
 
 
-def authors(page: Page) -> list[str]:
-    """People first; an organisation byline (the paper itself, an organisation-typed JSON-LD
-    author) is kept only when no step names a person. Names the page calls its editors
-    (``meta name=editor``) are not authors. Nor are names its visible text labels as editors
-    ("Editor: Jane Roe") when they come from metadata or trafilatura's class guesses: some
-    CMSs file the desk editor as the article's author, while a visible byline naming the same
-    person is believed (a writer may edit too)."""
+@dataclass
+class Byline:
+    authors: list[str] = field(default_factory=list)
+    credit: list[str] = field(default_factory=list)
+    """Organisations credited: news agencies, desks, the site itself."""
+
+
+def _evidence(page: Page, sections: list[str]) -> Evidence:
+    chosen = rules.current()
+    publisher = [page.ld.publisher] if page.ld and page.ld.publisher else []
+    return Evidence(page.tree, page.url, [*page.site_names, *publisher], sections,
+                    section_repeats=chosen.section_repeats,
+                    dateline_places=chosen.dateline_places)
+
+
+def _full_name(name: str) -> bool:
+    """Strong enough to overrule metadata: two words, or a name in a script without spaces."""
+    return len(name.split()) >= 2 or (len(name) >= 2 and not name.isascii())
+
+
+def _shown_people(page: Page, evidence: Evidence, unwanted: set[str]) -> tuple[list[str], str]:
+    """The people of the first visible byline step that names any."""
+    for origin, raws, _ in _visible_steps(page):
+        names = [n for n in names_in(raws) if n.casefold() not in unwanted]
+        people = [p for p in sort_names(names, evidence).people if _full_name(p)]
+        if people:
+            return people, origin
+    return [], ""
+
+
+def byline(page: Page, sections: list[str]) -> Byline:
+    """People first, each step's organisations kept as ``credit``. Names the page calls its
+    editors (``meta name=editor``) are not authors. Nor are names its visible text labels as
+    editors ("Editor: Jane Roe") when they come from metadata or trafilatura's class guesses:
+    some CMSs file the desk editor as the article's author, while a visible byline naming the
+    same person is believed (a writer may edit too). A metadata author the page never shows
+    (site staff who uploaded the story) yields to a visible byline naming someone. No person
+    anywhere: a news agency is the author, else the organisation credited (the paper signs an
+    unsigned story)."""
+    chosen = rules.current()
     editors = {e.casefold() for e in clean_authors(page.meta.all("editor"))}
     labelled = editors | {e.casefold() for e in clean_authors(find_editors(page.tree))}
+    evidence = _evidence(page, sections)
+    out = Byline()
     fallback: tuple[list[str], str] | None = None
-    for origin, raws, people_possible in _author_steps(page):
+    for origin, raws, people_possible in (*_metadata_steps(page), *_visible_steps(page)):
         unwanted = labelled if origin.startswith(_UNSEEN) else editors
-        names = [n for n in clean_authors(raws) if n.casefold() not in unwanted]
-        people = [n for n in names if people_possible and not _is_site(n, page)]
+        names = [n for n in names_in(raws) if n.casefold() not in unwanted]
+        found = sort_names(names, evidence, chosen.byline_people_only)
+        credit = found.credit + ([] if people_possible else found.people)
+        out.credit.extend(c for c in credit if c not in out.credit)
+        people = found.people if people_possible else []
+        if not people and people_possible:
+            people = sole_agency(names)  # an agency's story: "AFP", not a later guess
         if people:
+            if chosen.visible_over_metadata and origin.startswith(("jsonld", "meta:")) and \
+                    not any(evidence.shows(p) or p.casefold() in AGENCIES for p in people):
+                shown, shown_origin = _shown_people(page, evidence, labelled)
+                if shown:
+                    people, origin = shown, shown_origin
             _record(page, "authors", origin)
-            return people
-        if names and fallback is None:
-            fallback = names, origin
-    if fallback is None:
-        return []
-    _record(page, "authors", fallback[1])
-    return fallback[0]
+            out.authors = people
+            return out
+        kept = (found.credit if chosen.organisation_fallback else []
+                ) if chosen.byline_people_only else names
+        if kept and fallback is None:
+            fallback = kept[:1], origin
+    if fallback is not None:
+        _record(page, "authors", fallback[1])
+        out.authors = fallback[0]
+    return out
 
 
 def _url_day(page: Page) -> datetime | None:
@@ -114,7 +161,46 @@ def _url_day(page: Page) -> datetime | None:
     return from_day(day, page.zone)
 
 
+_UPDATE_LABEL = re.compile(r"updat|modif|edited|revised|diperbarui|更新|수정", re.IGNORECASE)
+
+
+def _says_updated(element: lxml.html.HtmlElement) -> bool:
+    """Whether a ``<time>`` is labelled as the update ("Updated: ..."), by its own attributes
+    and text or by its parent's text before it."""
+    parent = element.getparent()
+    label = " ".join(filter(None, (
+        element.get("class"), element.get("itemprop"), element.get("id"), element.text_content(),
+        parent.text if parent is not None else None,
+        parent.get("class") if parent is not None else None)))
+    return bool(_UPDATE_LABEL.search(label))
+
+
+def _visible_dates(page: Page) -> list[tuple[str | None, str]]:
+    """``<time>`` elements: declared as the publication date, or (when preferring publication
+    to update stamps) any dated ``<time>`` not labelled as the update."""
+    steps: list[tuple[str | None, str]] = [
+        (element.get("datetime"), "time") for element in
+        page.tree.xpath("//time[@datetime][@itemprop='datePublished' or @pubdate]")[:2]]
+    if rules.current().published_over_updated:
+        shown = [e for e in page.tree.xpath("//time[@datetime]")[:5] if not _says_updated(e)]
+        steps.extend((element.get("datetime"), "time:visible") for element in shown[:2])
+    return steps
+
+
+def _htmldate(page: Page, with_url: bool) -> datetime | None:
+    # htmldate reads a URL's date before the page's own dates: with ``with_url`` false it is
+    # given no URL (an empty one also stops it from probing the canonical link for one)
+    day = find_date(page.tree, extensive_search=True, original_date=True,
+                    url=page.url if with_url else "", outputformat="%Y-%m-%d")
+    moment = parse_date(day, page.zone) if day else None
+    if moment is not None:
+        _record(page, "published_at", "htmldate")
+    return moment
+
+
 def published(page: Page) -> datetime | None:
+    """The publication date the page states (JSON-LD, meta, hint, ``<time>``), read in the
+    source's zone; then htmldate's search of the page; the URL's date last."""
     steps: list[tuple[str | None, str]] = []
     if page.ld:
         steps.append((page.ld.published, "jsonld"))
@@ -122,8 +208,7 @@ def published(page: Page) -> datetime | None:
     if page.hints.published:
         steps.append((hints.first_value(page.tree, page.hints.published),
                       f"hint:{page.hints.published}"))
-    for element in page.tree.xpath("//time[@datetime][@itemprop='datePublished' or @pubdate]")[:2]:
-        steps.append((element.get("datetime"), "time"))
+    steps.extend(_visible_dates(page))
     coarse: tuple[datetime, str] | None = None
     for value, origin in steps:
         moment = parse_date(value, page.zone)
@@ -138,18 +223,16 @@ def published(page: Page) -> datetime | None:
     if coarse is not None:
         _record(page, "published_at", coarse[1])
         return coarse[0]
+    url_last = rules.current().url_date_last
+    if url_last:
+        found = _htmldate(page, with_url=False)
+        if found is not None:
+            return found
     from_url = _url_day(page)
     if from_url is not None:
         _record(page, "published_at", "url")
         return from_url
-    day = find_date(page.tree, extensive_search=True, original_date=True, url=page.url,
-                    outputformat="%Y-%m-%d")
-    if day:
-        moment = parse_date(day, page.zone)
-        if moment is not None:
-            _record(page, "published_at", "htmldate")
-            return moment
-    return None
+    return None if url_last else _htmldate(page, with_url=True)
 
 
 def updated(page: Page, published_at: datetime | None) -> datetime | None:

@@ -41,6 +41,8 @@ class LdArticle:
     image: str | None = None
     language: str | None = None
     body: str | None = None
+    publisher: str | None = None
+    """The publisher's name: the site's own name, never an author."""
 
 
 def _load(text: str) -> Any:
@@ -156,4 +158,5 @@ def find_article(tree: lxml.html.HtmlElement) -> LdArticle | None:
         image=_image(node.get("image")) or _image(node.get("thumbnailUrl")),
         language=_text(node.get("inLanguage")),
         body=node.get("articleBody") if isinstance(node.get("articleBody"), str) else None,
+        publisher=_text(node.get("publisher"), ids),
     )

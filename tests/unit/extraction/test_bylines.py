@@ -54,8 +54,9 @@ def test_metadata_author_the_page_labels_editor_yields_to_the_byline() -> None:
     assert extract_article(page, URL).authors == ["Naufal Zuhdi"]
 
 
-def test_metadata_author_without_an_editor_label_is_kept() -> None:
-    page = _page("<div class='author-2'>Naufal Zuhdi</div>", ld_author="Heryadi")
+def test_metadata_author_the_page_shows_without_an_editor_label_is_kept() -> None:
+    page = _page("<div class='author-2'>Naufal Zuhdi</div>",
+                 after="<aside><p>More stories by Heryadi</p></aside>", ld_author="Heryadi")
     assert extract_article(page, URL).authors == ["Heryadi"]
 
 

@@ -1,0 +1,151 @@
+"""Who a byline names: people, or the organisation credited, or words that are neither.
+
+Byline elements on real pages run other things into the names: the dateline and the section
+("CHARLESTON, South Carolina, World, Fri"), the paper's own name, a desk ("Star Online Report",
+"Web Desk"). Each candidate is judged by evidence the page itself gives, never by a list of
+sites:
+
+* a place: upper-case words opening the story's first paragraph (its dateline,
+  "CHARLESTON, South Carolina —");
+* a section: the text of several navigation links elsewhere on the page (a person's name links
+  to an author page, not to a section), a declared category or a segment of the article's URL;
+* a weekday or month name (dateutil's own names);
+* the site: its ``og:site_name``, ``application-name``, JSON-LD publisher, registry name or host;
+* a desk or a news agency: an organisation's credit, kept apart from the people (``credit``).
+
+What remains is a person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+from dateutil.parser import parserinfo
+from lxml.etree import XPath
+
+from indexer.extraction.authors import AGENCIES
+
+_CALENDAR = frozenset(
+    word.casefold() for pair in (*parserinfo.WEEKDAYS, *parserinfo.MONTHS) for word in pair)
+_DESK = re.compile(
+    r"\b(?:desk|bureau|report|reports|newsroom|news service|news network|team|staff|wire|wires|"
+    r"editorial|editorial board|correspondents?|agencies|online|web|digital)\b", re.IGNORECASE)
+_AUTHOR_HREF = re.compile(r"/(?:author|authors|profile|people|writer|reporter|journalist|"
+                          r"columnist|staff|contributor)s?/|rel=author", re.IGNORECASE)
+_FIRST_PARAGRAPH = XPath("(//p[string-length(normalize-space()) > 60])[1]")
+_DATELINE = re.compile(
+    r"^\s*([A-Z][A-Z.'\- ]{1,40}?)(?:\s*,\s*([A-Z][\w.'\- ]{1,30}?))?\s*"
+    r"(?:\([^()]{1,30}\))?\s*(?:[—–:]|-{1,2}\s)")
+_VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or "
+                      "ancestor::noscript or ancestor::template)]")
+_MAX_LINK_TEXT = 40
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W", "", text.casefold())
+
+
+class Kind(Enum):
+    PERSON = "person"
+    CREDIT = "credit"
+    """An organisation: a news agency, a desk, the site itself."""
+    NOT_A_NAME = "not_a_name"
+
+
+@dataclass
+class Evidence:
+    """What the page says about the words a byline may contain; read lazily, once per page."""
+
+    tree: lxml.html.HtmlElement
+    url: str
+    site_names: list[str]
+    sections: Iterable[str] = ()
+    section_repeats: int = 2
+    dateline_places: bool = True
+
+    @cached_property
+    def site_keys(self) -> set[str]:
+        host = (urlsplit(self.url).hostname or "").removeprefix("www.")
+        labels = {label for label in host.split(".")[:-1] if len(label) > 3}
+        return {_key(name) for name in (*self.site_names, *labels) if _key(name)}
+
+    @cached_property
+    def section_keys(self) -> set[str]:
+        segments = [unquote(s) for s in urlsplit(self.url).path.split("/") if s]
+        return {_key(s) for s in (*self.sections, *segments[:-1]) if _key(s)}
+
+    @cached_property
+    def navigation(self) -> Counter[str]:
+        """Link text -> how many links (not to author pages) show it."""
+        counts: Counter[str] = Counter()
+        for link in self.tree.iter("a"):
+            href = link.get("href") or ""
+            if _AUTHOR_HREF.search(href) or link.get("rel") == "author":
+                continue
+            text = " ".join(link.text_content().split())
+            if text and len(text) <= _MAX_LINK_TEXT:
+                counts[_key(text)] += 1
+        return counts
+
+    @cached_property
+    def places(self) -> set[str]:
+        """The dateline of the story's first paragraph ("CHARLESTON, South Carolina —")."""
+        found = _FIRST_PARAGRAPH(self.tree)
+        if not found:
+            return set()
+        match = _DATELINE.match(" ".join(found[0].text_content().split()))
+        if not match or not match.group(1).isupper():
+            return set()
+        return {_key(g) for g in match.groups() if g}
+
+    @cached_property
+    def visible_text(self) -> str:
+        """The page's visible text, case and spacing folded (for "is this name shown?")."""
+        return " ".join(" ".join(_VISIBLE_TEXT(self.tree)).split()).casefold()
+
+    def shows(self, name: str) -> bool:
+        return " ".join(name.split()).casefold() in self.visible_text
+
+    def kind(self, name: str, people_only: bool = True) -> Kind:
+        key = _key(name)
+        if not key:
+            return Kind.NOT_A_NAME
+        if name.casefold() in AGENCIES:
+            return Kind.CREDIT
+        site = key in self.site_keys or any(s in key for s in self.site_keys if len(s) > 5)
+        if site or (people_only and _DESK.search(name)):
+            return Kind.CREDIT
+        if not people_only:
+            return Kind.PERSON
+        if name.casefold().rstrip(".") in _CALENDAR:
+            return Kind.NOT_A_NAME
+        if self.dateline_places and key in self.places:
+            return Kind.NOT_A_NAME
+        if key in self.section_keys or self.navigation[key] >= self.section_repeats:
+            return Kind.NOT_A_NAME
+        return Kind.PERSON
+
+
+@dataclass
+class Sorted:
+    people: list[str] = field(default_factory=list)
+    credit: list[str] = field(default_factory=list)
+
+
+def sort_names(names: Iterable[str], evidence: Evidence, people_only: bool = True) -> Sorted:
+    """People and credited organisations among ``names``, each in the page's order."""
+    out = Sorted()
+    for name in names:
+        kind = evidence.kind(name, people_only)
+        if kind is Kind.PERSON:
+            out.people.append(name)
+        elif kind is Kind.CREDIT:
+            out.credit.append(name)
+    return out

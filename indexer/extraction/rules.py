@@ -1,0 +1,72 @@
+"""Switches of the extraction rules that are chosen by measurement, not by taste.
+
+Each field of :class:`Rules` is one rule (on/off) or one threshold. The defaults are what
+production runs. ``bench/crossval.py`` runs the extractor once per alternative value
+(:data:`ALTERNATIVES`), picks each value on the training folds of a split of the dev sets by
+publisher and scores it on the held-out fold, so a rule fitted to a few publishers shows up as a
+gap between the full-set and the cross-validated figure; it also counts the publishers each rule
+helps and hurts (a rule that helps fewer than three publishers is not a rule).
+
+The values are read through a context variable so that the runner can switch them without the
+cascade taking a parameter it never needs in production.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Rules:
+    byline_people_only: bool = True
+    """Candidates that are places, weekdays, months, sections or the site's name are no authors
+    (they go to ``credit`` when they name the site or a desk)."""
+    organisation_fallback: bool = True
+    """No person anywhere: the organisation credited (a desk, the site) is the author, as the
+    paper signs an unsigned story; off, only a news agency is."""
+    visible_over_metadata: bool = True
+    """A metadata author the page never shows yields to a visible byline naming someone else."""
+    section_repeats: int = 2
+    """A candidate that is the text of this many links or more elsewhere on the page is a
+    navigation entry (a section), not a person."""
+    dateline_places: bool = True
+    """Upper-case words opening the story's first paragraph ("CHARLESTON, S.C. —") are a
+    place, and so is any byline part equal to one."""
+    published_over_updated: bool = True
+    """A visible date labelled "Updated" is no publication date when another one is stated."""
+    url_date_last: bool = True
+    """The date in the URL only when htmldate finds none on the page."""
+
+
+ALTERNATIVES: dict[str, tuple[object, ...]] = {
+    "byline_people_only": (False,),
+    "organisation_fallback": (False,),
+    "visible_over_metadata": (False,),
+    "section_repeats": (1000,),
+    "dateline_places": (False,),
+    "published_over_updated": (False,),
+    "url_date_last": (False,),
+}
+"""Per rule, the values other than the default that the cross-validation tries."""
+
+_DEFAULTS = Rules()
+_CURRENT: ContextVar[Rules | None] = ContextVar("extraction_rules", default=None)
+
+
+def current() -> Rules:
+    """The rules in force (the defaults, unless a runner switched one)."""
+    return _CURRENT.get() or _DEFAULTS
+
+
+@contextmanager
+def using(**changes: object) -> Iterator[Rules]:
+    """The defaults with ``changes`` in force for the block."""
+    rules = replace(Rules(), **changes)  # type: ignore[arg-type]
+    token = _CURRENT.set(rules)
+    try:
+        yield rules
+    finally:
+        _CURRENT.reset(token)
