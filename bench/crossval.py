@@ -121,14 +121,36 @@ _STATE: dict[str, Any] = {}
 """The evaluator and the cases, inherited by the forked workers (loaded once)."""
 
 
-def _run_all(config: Config) -> dict[str, Scores]:
-    print(f"run {dict(config) or 'production rules'}", file=sys.stderr, flush=True)
-    return run(_STATE["ev"], extract_article, _STATE["cases"], config)
+def _run_chunk(task: tuple[Config | str, int, int]) -> dict[str, Scores]:
+    config, start, step = task
+    cases = _STATE["cases"][start::step]
+    if config == "trafilatura":
+        return run(_STATE["ev"], _STATE["ev"].trafilatura_baseline, cases)
+    assert not isinstance(config, str)
+    return run(_STATE["ev"], extract_article, cases, config)
 
 
-def _baseline() -> dict[str, Scores]:
-    ev = _STATE["ev"]
-    return run(ev, ev.trafilatura_baseline, _STATE["cases"])
+def _cached(config: Config | str, cases: list[Case], args: argparse.Namespace
+            ) -> dict[str, Scores]:
+    """One run's page scores: from ``--cache`` when a run of the same code stored them (the
+    cache is keyed by the run only: clear it after changing the extractor), else computed in
+    ``--jobs`` processes over interleaved slices of the pages."""
+    name = config if isinstance(config, str) else (
+        "-".join(f"{k}={v}" for k, v in config) or "production")
+    path = Path(args.cache) / f"{name}-{len(cases)}.json" if args.cache else None
+    if path is not None and path.exists():
+        scores: dict[str, Scores] = json.loads(path.read_text())
+        return scores
+    print(f"run {name}", file=sys.stderr, flush=True)
+    _STATE.update(ev=_STATE.get("ev") or load_evaluate(get_settings().shared_dir), cases=cases)
+    scores = {}
+    with ProcessPoolExecutor(args.jobs, mp_context=get_context("fork")) as pool:
+        for part in pool.map(_run_chunk, [(config, i, args.jobs) for i in range(args.jobs)]):
+            scores.update(part)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(scores))
+    return scores
 
 
 def key(case: Case) -> str:
@@ -191,6 +213,7 @@ def main() -> None:
     parser.add_argument("--rules", default=",".join(rules.ALTERNATIVES),
                         help="rules to vary (comma-separated; empty: production rules only)")
     parser.add_argument("--jobs", type=int, default=1, help="extractor runs in parallel")
+    parser.add_argument("--cache", default="", help="directory keeping each run's page scores")
     parser.add_argument("--limit", type=int, default=0, help="first N pages of each set (smoke)")
     parser.add_argument("--misses", default="", help="print the page ids that miss this field")
     args = parser.parse_args()
@@ -204,11 +227,8 @@ def main() -> None:
         raise SystemExit(f"unknown rules: {sorted(unknown)}")
 
     configs: list[Config] = [(), *(((n, v),) for n in names for v in rules.ALTERNATIVES[n])]
-    _STATE.update(ev=ev, cases=cases)
-    with ProcessPoolExecutor(args.jobs, mp_context=get_context("fork")) as pool:
-        theirs = pool.submit(_baseline) if args.baseline else None
-        runs = dict(zip(configs, pool.map(_run_all, configs), strict=True))
-        baseline = theirs.result() if theirs is not None else {}
+    runs = {config: _cached(config, cases, args) for config in configs}
+    baseline = _cached("trafilatura", cases, args) if args.baseline else {}
     held_out: dict[str, Scores] = {}
     choices: list[Config] = []
     for fold in range(args.folds):
