@@ -183,7 +183,7 @@ def _visible_dates(page: Page) -> list[tuple[str | None, str]]:
         page.tree.xpath("//time[@datetime][@itemprop='datePublished' or @pubdate]")[:2]]
     if rules.current().published_over_updated:
         shown = [e for e in page.tree.xpath("//time[@datetime]")[:5] if not _says_updated(e)]
-        steps.extend((element.get("datetime"), "time:visible") for element in shown[:2])
+        steps.extend((element.get("datetime"), "time") for element in shown[:2])
     return steps
 
 

@@ -7,8 +7,9 @@ sites:
 
 * a place: upper-case words opening the story's first paragraph (its dateline,
   "CHARLESTON, South Carolina —");
-* a section: the text of several navigation links elsewhere on the page (a person's name links
-  to an author page, not to a section), a declared category or a segment of the article's URL;
+* a section: the text of several links of the site's menus (``nav``, ``header``, ``footer``,
+  a menu class; a person's name links to an author page, not to a section), a declared
+  category or a segment of the article's URL;
 * a weekday or month name (dateutil's own names);
 * the site: its ``og:site_name``, ``application-name``, JSON-LD publisher, registry name or host;
 * a desk or a news agency: an organisation's credit, kept apart from the people (``credit``).
@@ -46,6 +47,9 @@ _DATELINE = re.compile(
 _VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or "
                       "ancestor::noscript or ancestor::template)]")
 _MAX_LINK_TEXT = 40
+_MENU_LINKS = XPath(  # links of the site's menus: a person's name elsewhere may link twice
+    "//a[ancestor::nav or ancestor::footer or ancestor::header or ancestor::*[@role='navigation']"
+    " or ancestor::*[contains(@class, 'menu') or contains(@class, 'nav')]]")
 
 
 def _key(text: str) -> str:
@@ -83,9 +87,9 @@ class Evidence:
 
     @cached_property
     def navigation(self) -> Counter[str]:
-        """Link text -> how many links (not to author pages) show it."""
+        """Link text -> how many menu links (not to author pages) show it."""
         counts: Counter[str] = Counter()
-        for link in self.tree.iter("a"):
+        for link in _MENU_LINKS(self.tree):
             href = link.get("href") or ""
             if _AUTHOR_HREF.search(href) or link.get("rel") == "author":
                 continue
