@@ -30,6 +30,9 @@ class ArticleSummary(BaseModel):
     title: str
     standfirst: str | None = None
     authors: list[str] = Field(default_factory=list)
+    credit: list[str] = Field(
+        default_factory=list,
+        description="Organisations the byline credits: news agencies, desks, the paper itself")
     published_at: datetime | None = None
     source_id: str | None = None
     source_name: str | None = None
