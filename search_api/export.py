@@ -35,6 +35,7 @@ class ExportField(StrEnum):
     title = "title"  # type: ignore[assignment]  # the field's name, not str.title
     standfirst = "standfirst"
     authors = "authors"
+    credit = "credit"
     published_at = "published_at"
     updated_at = "updated_at"
     source_id = "source_id"
