@@ -21,8 +21,7 @@ from redis import Redis
 
 from ann.settings import Settings
 from tests.support.api_corpus import corpus_documents, index_documents, private_alias
-from tests.support.env import service_env
-from tests.support.served import uvicorn_api
+from tests.support.served import served_api as serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -38,11 +37,10 @@ def served_api(services: Settings, es: Elasticsearch, tmp_path: Path) -> Iterato
     crawl_queue = f"test-crawl-{uuid.uuid4().hex[:8]}"
     with private_alias(services, es) as settings:
         index_documents(es, settings.index_alias, corpus_documents(4))
-        env = {**service_env(settings), "ANN_API_ADMIN_KEY": KEY, "ANN_API_RATE_LIMIT": "",
-               "ANN_CRAWL_QUEUE": crawl_queue}
         try:
-            with uvicorn_api(env, tmp_path / "uvicorn.log") as url:
-                yield url
+            with serve(settings, tmp_path / "uvicorn.log", ANN_API_ADMIN_KEY=KEY,
+                            ANN_CRAWL_QUEUE=crawl_queue) as api:
+                yield api.url
         finally:
             with Redis.from_url(settings.redis_url) as redis:
                 redis.delete(crawl_queue)

@@ -22,7 +22,7 @@ from ann.settings import Settings
 from indexer.mapping import ensure_index
 from search_api.app import create_app
 from tests.support.api_corpus import corpus_documents, index_documents, private_alias
-from tests.support.served_api import served_api
+from tests.support.served import served_api
 
 pytestmark = pytest.mark.integration
 

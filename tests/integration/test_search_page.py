@@ -28,8 +28,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sy
 
 from ann.settings import Settings
 from tests.support.api_corpus import corpus_documents, document, index_documents, private_alias
-from tests.support.env import service_env
-from tests.support.served import uvicorn_api
+from tests.support.served import served_api
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -62,9 +61,8 @@ def site(services: Settings, es: Elasticsearch, tmp_path: Path) -> Iterator[tupl
     docs, story = page_corpus()
     with private_alias(services, es) as settings:
         index_documents(es, settings.index_alias, docs)
-        env = {**service_env(settings), "ANN_API_RATE_LIMIT": ""}
-        with uvicorn_api(env, tmp_path / "uvicorn.log") as url:
-            yield url, story
+        with served_api(settings, tmp_path / "uvicorn.log") as api:
+            yield api.url, story
 
 
 @pytest.fixture
