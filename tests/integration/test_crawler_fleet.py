@@ -73,11 +73,17 @@ def requests_to(server: MirrorServer, host: str) -> list[dict[str, object]]:
 def test_two_processes_on_one_source_fetch_each_url_once(
     settings: Settings, mirror: MirrorServer, manifest: Manifest, redis_client: Redis
 ) -> None:
+    """Every article is fetched and queued once. An entry point (feed, sitemap) is claimed only
+    for ``ENTRY_CLAIM_SECONDS`` and only while its owner runs, so a process that starts late on a
+    busy machine reads it again (a conditional request) — at most once per process."""
     first = start_crawl(settings, mirror.url, ["dawn"])
     second = start_crawl(settings, mirror.url, ["dawn"])
     finish(first), finish(second)
     paths = Counter(str(r["path"]) for r in requests_to(mirror, "www.dawn.com"))
-    assert paths and max(paths.values()) == 1, paths.most_common(3)
+    articles = {urlsplit(a.url).path for a in manifest.for_source("dawn")}
+    assert articles <= set(paths)
+    assert max(paths[path] for path in articles) == 1, paths.most_common(3)
+    assert max(paths.values()) <= 2, paths.most_common(3)
     expected = sorted(a.url for a in manifest.for_source("dawn"))
     assert sorted(queued_urls(redis_client, settings.pages_queue)) == expected
 
