@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from ann.ops.cli.status import _crawl as crawl_status
 from ann.settings import Settings
 from crawler.state import CrawlState
 from tests.support.env import service_env
-from tests.support.wild import Listener, Wild, handler_for
+from tests.support.wild import Wild, served_on_loopback
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -40,16 +39,8 @@ def calendar(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     }}, "calendars": {"www.dawn.com": "/calendar/"}}
     log = tmp_path / "access.jsonl"
     wild = Wild(sites, log)
-    server = Listener(("127.0.0.1", 0), handler_for(wild))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", log
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        wild.close()
+    with served_on_loopback(wild) as url:
+        yield url, log
 
 
 def test_a_calendar_without_end_is_closed_at_the_page_budget(

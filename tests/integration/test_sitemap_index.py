@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from redis import Redis
 
 from ann.settings import Settings
 from tests.support.env import service_env
-from tests.support.wild import Listener, Wild, handler_for
+from tests.support.wild import Wild, served_on_loopback
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -50,16 +49,8 @@ def site(tmp_path: Path) -> Iterator[tuple[str, Wild]]:
                               "/sitemap/news.xml": _news_sitemap(1)}
     routes.update({_article_url(n).removeprefix(f"https://{HOST}"): page for n in (1, 2)})
     wild = Wild({"sites": {HOST: routes}}, tmp_path / "access.jsonl")
-    server = Listener(("127.0.0.1", 0), handler_for(wild))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", wild
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        wild.close()
+    with served_on_loopback(wild) as url:
+        yield url, wild
 
 
 def _crawl(env: dict[str, str]) -> dict[str, Any]:

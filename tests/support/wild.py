@@ -17,6 +17,8 @@ import json
 import ssl
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -116,6 +118,22 @@ class Listener(ThreadingHTTPServer):
 
     request_queue_size = 128
     daemon_threads = True
+
+
+@contextmanager
+def served_on_loopback(wild: Wild) -> Iterator[str]:
+    """Serve ``wild`` over plain HTTP on a free port of 127.0.0.1 in a thread (tests that need
+    no namespace); its base URL. The server and ``wild`` are closed afterwards."""
+    server = Listener(("127.0.0.1", 0), handler_for(wild))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        wild.close()
 
 
 def main(argv: list[str] | None = None) -> int:
