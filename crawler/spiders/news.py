@@ -162,6 +162,7 @@ class NewsSpider(scrapy.Spider):
             return
         sitemap = sitemap_entries(response.body, response.url)
         if sitemap.is_index:
+            self._forget_validators(response.url)
             if depth >= MAX_SITEMAP_DEPTH:
                 return
             for listed in sitemap.entries:
@@ -175,6 +176,14 @@ class NewsSpider(scrapy.Spider):
         if unchanged:
             return
         yield from self._article_requests(sitemap.entries, "sitemap", response.url)
+
+    def _forget_validators(self, url: str) -> None:
+        """An index is asked for whole next time: a nested index (one an index lists) is read
+        conditionally like any child, and a 304 for it would hide every child below it that
+        changed. Indexes are small; the children they lead to keep their validators."""
+        if url in self._entry_validators:
+            digest = self._entry_validators[url][2]
+            self._entry_validators[url] = ("", "", digest)
 
     def parse_section(self, response: Response, links: str) -> Iterator[scrapy.Request]:
         if self._entry_body(response) is None:

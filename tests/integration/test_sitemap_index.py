@@ -1,8 +1,10 @@
 """An article added to a news sitemap under an index that does not change (the index only ever
-names the news sitemap, as The Jakarta Post's does) is found by the next sitemap crawl.
+names the news sitemap, as The Jakarta Post's does) is found by the next sitemap crawl, also when
+the news sitemap sits one index further down and the server answers conditional requests.
 
 Before, an unchanged index was the end of the read: its children were never asked again, and
-the simulated hosts' test saw two sources' new articles never indexed by the schedule."""
+the simulated hosts' test saw two sources' new articles never indexed by the schedule. Then a
+nested index, asked with the validators of its last read, answered 304 and hid its children."""
 
 from __future__ import annotations
 
@@ -33,21 +35,30 @@ def _article_url(n: int) -> str:
 
 def _news_sitemap(*numbers: int) -> dict[str, Any]:
     urls = "".join(f"<url><loc>{_article_url(n)}</loc></url>" for n in numbers)
-    return {"headers": XML, "body": '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns='
-            f'"http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'}
+    return {"headers": XML, "validated": True, "body": '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'}
+
+
+def _index(*paths: str) -> dict[str, Any]:
+    children = "".join(f"<sitemap><loc>https://{HOST}{path}</loc></sitemap>" for path in paths)
+    return {"headers": XML, "validated": True, "body": '<?xml version="1.0" encoding="UTF-8"?>'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"{children}</sitemapindex>"}
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[tuple[str, Wild]]:
-    index = ('<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.'
-             f'org/schemas/sitemap/0.9"><sitemap><loc>https://{HOST}/sitemap/news.xml</loc>'
-             "</sitemap></sitemapindex>")
+    """``/sitemap.xml`` (the source file's) lists ``/sitemap/news.xml`` and, through the
+    nested index ``/sitemap/2025.xml``, ``/sitemap/2025/july.xml``; every sitemap answers
+    conditional requests."""
     page = {"body": "<html><head><title>A story</title></head><body><article><h1>A story"
                     "</h1><p>" + "Words of the story. " * 40 + "</p></article></body></html>"}
     routes: dict[str, Any] = {"/robots.txt": {"body": "User-agent: *\nAllow: /\n"},
-                              "/sitemap.xml": {"headers": XML, "body": index},
+                              "/sitemap.xml": _index("/sitemap/news.xml", "/sitemap/2025.xml"),
+                              "/sitemap/2025.xml": _index("/sitemap/2025/july.xml"),
+                              "/sitemap/2025/july.xml": _news_sitemap(3),
                               "/sitemap/news.xml": _news_sitemap(1)}
-    routes.update({_article_url(n).removeprefix(f"https://{HOST}"): page for n in (1, 2)})
+    routes.update({_article_url(n).removeprefix(f"https://{HOST}"): page for n in (1, 2, 3, 4)})
     wild = Wild({"sites": {HOST: routes}}, tmp_path / "access.jsonl")
     with served_on_loopback(wild) as url:
         yield url, wild
@@ -62,7 +73,7 @@ def _crawl(env: dict[str, str]) -> dict[str, Any]:
     return summary
 
 
-def test_a_new_article_under_an_unchanged_index_is_found(
+def test_new_articles_under_unchanged_indexes_are_found(
     services: Settings, redis_client: Redis, site: tuple[str, Wild]
 ) -> None:
     mirror, wild = site
@@ -73,12 +84,17 @@ def test_a_new_article_under_an_unchanged_index_is_found(
         first = _crawl(env)
         wild.sites[HOST]["/sitemap/news.xml"] = _news_sitemap(1, 2)
         second = _crawl(env)
-        print(f"first crawl: {first.get('queued_pages')} queued; after the news sitemap "
-              f"gained one: {second.get('queued_pages')} queued, {second.get('entry/unchanged')}"
-              " unchanged sitemap")
-        assert first.get("queued_pages") == 1
-        assert second.get("entry/unchanged") == 1  # the index
-        assert second.get("queued_pages") == 1  # the new article, and only it
+        wild.sites[HOST]["/sitemap/2025/july.xml"] = _news_sitemap(3, 4)
+        third = _crawl(env)
+        print(f"queued: {first.get('queued_pages')} first, {second.get('queued_pages')} after "
+              f"the news sitemap gained one, {third.get('queued_pages')} after the nested "
+              "index's child gained one")
+        assert first.get("queued_pages") == 2  # articles 1 and 3
+        assert second.get("queued_pages") == 1  # article 2, and only it
+        assert second.get("entry/unchanged") == 2  # both indexes, read whole
+        assert second.get("entry/not_modified") == 1  # the unchanged child: a 304
+        assert third.get("queued_pages") == 1  # article 4, below the nested index
+        assert third.get("entry/not_modified") == 1  # now the news sitemap is the 304
     finally:
         for key in redis_client.scan_iter(match=f"{prefix}*"):
             redis_client.delete(key)

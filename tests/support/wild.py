@@ -13,6 +13,7 @@ Run by path (``python tests/support/wild.py --sites ... --cert ... --key ... --b
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import ssl
 import threading
@@ -75,6 +76,15 @@ class Wild:
         return self.sites.get(host, {}).get(path, {"status": 404, "body": "not here"})
 
 
+def _etag(route: dict[str, Any]) -> str | None:
+    """A route marked ``validated`` answers ``If-None-Match`` with a 304, as CDNs do; its
+    ETag is its body's hash, so a changed body is a new ETag."""
+    if not route.get("validated"):
+        return None
+    digest = hashlib.sha1(str(route.get("body", "")).encode(), usedforsecurity=False)
+    return f'"{digest.hexdigest()[:16]}"'
+
+
 def handler_for(wild: Wild) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -86,8 +96,10 @@ def handler_for(wild: Wild) -> type[BaseHTTPRequestHandler]:
             host = (self.headers.get("Host") or "").split(":")[0].lower()
             route = wild.route(host, self.path)
             kind = route.get("hostile")
-            wild.record(host, self.path, int(route.get("status", 200)),
-                        str(self.client_address[0]))
+            etag = _etag(route)
+            status = 304 if etag and self.headers.get("If-None-Match") == etag else int(
+                route.get("status", 200))
+            wild.record(host, self.path, status, str(self.client_address[0]))
             if kind == "never_finishes":
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html")
@@ -99,12 +111,14 @@ def handler_for(wild: Wild) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 return
             headers: dict[str, str] = dict(route.get("headers", {}))
+            if etag:
+                headers["ETag"] = etag
             if kind == "gzip_bomb":
                 body = gzip_bomb()
                 headers.update({"Content-Type": "text/html", "Content-Encoding": "gzip"})
             else:
-                body = str(route.get("body", "")).encode()
-            self.send_response(int(route.get("status", 200)))
+                body = b"" if status == 304 else str(route.get("body", "")).encode()
+            self.send_response(status)
             for name, value in {**headers, "Content-Length": str(len(body))}.items():
                 self.send_header(name, value)
             self.end_headers()
