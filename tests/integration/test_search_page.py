@@ -4,9 +4,9 @@ Debian's ``chromium`` (``./dev.sh test`` installs it) driven by Playwright for P
 the system browser (no browser download): the API runs under uvicorn on a small corpus indexed with
 the indexer's own code — three topics, one story on three papers, articles over three months, one
 title carrying markup, four dates guessed from URLs, one byline. The test types a query, ticks a
-facet, pages on by cursor, narrows the dates with the chart (by keyboard), filters by how the date
-was found and by byline, opens a story, reads the page on a phone's screen and opens
-``/docs``. Every request the browser makes is logged and any to a host other than
+facet, pages on by cursor, narrows the dates with the chart (by keyboard: weeks, then days),
+filters by how the date was found and by byline, opens a story, reads the page on a phone's screen
+and opens ``/docs``. Every request the browser makes is logged and any to a host other than
 127.0.0.1 is refused and fails the test; so does any console error (a Content-Security-Policy
 violation is one). Screenshots of each step go to ``test-artifacts/search-page/``.
 """
@@ -114,6 +114,12 @@ def hit_ids(page: Page) -> list[str]:
     return [str(i) for i in ids]
 
 
+def periods(page: Page) -> list[str]:
+    """The periods the dates chart draws, oldest first."""
+    values = page.locator("#histogram .bar").evaluate_all("l => l.map(e => e.dataset.period)")
+    return [str(v) for v in values]
+
+
 def facet(page: Page, name: str) -> dict[str, int]:
     """A facet's values (as labelled) and counts."""
     rows = page.locator(f"fieldset[data-facet={name}] label").evaluate_all(
@@ -143,16 +149,23 @@ def test_search_page_in_a_real_browser(
     expect(page.locator("#position")).to_have_text("Page 1")
     assert hit_ids(page) == first
 
-    # the chart, by keyboard: January's bar narrows the dates to January
-    bars = page.locator("#histogram .bar")
-    assert [bars.nth(i).get_attribute("data-month") for i in range(bars.count())] == [
-        "2025-01", "2025-02", "2025-03"]
-    page.locator('#histogram .bar[data-month="2025-01"]').focus()
+    # the chart follows the dates spanned: three months by week; a week's bar, by keyboard,
+    # narrows the dates to that week, drawn by day; a day's bar to that day
+    expect(page.locator("#histogram svg")).to_have_attribute("data-interval", "week")
+    expect(page.locator("#dates-title")).to_have_text("Published per week")
+    assert periods(page) == ["2025-01-06", "2025-02-03", "2025-02-24"]  # Mondays
+    page.locator('#histogram .bar[data-period="2025-01-06"]').focus()
     page.keyboard.press("Enter")
     expect(page.locator("#summary")).to_have_text("3 articles")
-    expect(page.locator("#from")).to_have_value("2025-01-01")
-    expect(page.locator("#to")).to_have_value("2025-01-31")
-    shoot(page, "2-january")
+    expect(page.locator("#from")).to_have_value("2025-01-06")
+    expect(page.locator("#to")).to_have_value("2025-01-12")
+    expect(page.locator("#histogram svg")).to_have_attribute("data-interval", "day")
+    assert periods(page) == ["2025-01-10", "2025-01-11", "2025-01-12"]
+    shoot(page, "2-week-by-day")
+    page.locator('#histogram .bar[data-period="2025-01-11"]').focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#summary")).to_have_text("1 article")
+    expect(page.locator("#to")).to_have_value("2025-01-11")
     page.get_by_role("button", name="All dates").click()
     expect(page.locator("#summary")).to_have_text("17 articles")
 

@@ -67,6 +67,14 @@ export function search(state, { page = 1, cursor = null } = {}) {
   return getJson(`/search?${params}`);
 }
 
+/** Articles per period (`interval`: day, week or month) of the search's result set: /timeline. */
+export function timeline(state, interval) {
+  const params = searchParams(state);
+  params.delete("sort");
+  params.set("interval", interval);
+  return getJson(`/timeline?${params}`);
+}
+
 /** The routes this API serves, read from its OpenAPI document: the page offers an export link and
  *  a story's pickups only where the routes behind them exist. */
 export async function availableRoutes() {

@@ -1,7 +1,7 @@
 // The search page's controller: the URL holds the search, each change runs it again, and the
 // answer is drawn into the results, the facets and the chart; ?article=ID shows a story.
-import { availableRoutes, getJson, pageUrl, search, searchParams, stateFromUrl } from "./api.js";
-import { histogram, monthRange } from "./chart.js";
+import { availableRoutes, getJson, pageUrl, search, searchParams, stateFromUrl, timeline } from "./api.js";
+import { chartInterval, histogram, periodRange } from "./chart.js";
 import { el } from "./dom.js";
 import { facetGroups } from "./facets.js";
 import { hitItem } from "./results.js";
@@ -64,8 +64,11 @@ async function loadPage() {
   try {
     const answer = await search(state, state.collapse ? { page } : { cursor: cursors[page - 1] });
     if (ticket !== view.ticket) return;
+    // cursor pages carry no facets: the first page's refinements and chart stay
+    const chart = Object.keys(answer.facets).length ? await datesChart(state, answer.facets) : null;
+    if (ticket !== view.ticket) return;
     if (!state.collapse && answer.next_cursor) cursors[page] = answer.next_cursor;
-    render(state, answer);
+    render(state, answer, chart);
   } catch (error) {
     if (ticket === view.ticket) showError(error);
   } finally {
@@ -81,10 +84,29 @@ function summary(state, answer) {
   return counts.join(", ") + (state.q ? ` for “${state.q}”` : "");
 }
 
-function render(state, answer) {
+/**
+ * The dates chart of a search: by month from the answer's own month facet, or, when its dates span
+ * a few months or weeks only, by week or day from /timeline (the same selection).
+ */
+async function datesChart(state, facets) {
+  const months = facets.month ?? [];
+  const interval = chartInterval(months.map((b) => b.value), state.from, state.to);
+  if (interval !== "month" && routes.has("/timeline")) {
+    try {
+      const answer = await timeline(state, interval);
+      const points = answer.series.flatMap((s) => s.points).filter((p) => p.articles > 0);
+      return { interval, buckets: points.map((p) => ({ value: p.period, count: p.articles })) };
+    } catch {
+      // the monthly chart the search answer carries is still right
+    }
+  }
+  return { interval: "month", buckets: months };
+}
+
+function render(state, answer, chart) {
   $("summary").textContent = summary(state, answer);
   $("hits").replaceChildren(...answer.hits.map((hit) => hitItem(hit, (id, from) => openStory(id, from))));
-  if (Object.keys(answer.facets).length) renderRefine(state, answer.facets); // cursor pages carry none
+  if (chart) renderRefine(state, answer.facets, chart);
   const more = state.collapse
     ? answer.hits.length === answer.size && view.page * answer.size < (answer.stories ?? answer.total)
     : Boolean(answer.next_cursor);
@@ -96,11 +118,13 @@ function render(state, answer) {
   if (exportable) $("export-link").href = `/export?${searchParams(state)}&format=csv`;
 }
 
-function renderRefine(state, facets) {
+function renderRefine(state, facets, chart) {
   const narrow = (changes) => runSearch({ ...state, ...changes });
   $("facets").replaceChildren(...facetGroups(facets, state.filters, sourceNames,
     (name, values) => narrow({ filters: { ...state.filters, [name]: values } })));
-  $("histogram").replaceChildren(histogram(facets.month ?? [], (month) => narrow(monthRange(month))));
+  $("dates-title").textContent = `Published per ${chart.interval}`;
+  $("histogram").replaceChildren(histogram(chart.buckets, chart.interval,
+    (period) => narrow(periodRange(chart.interval, period))));
   $("clear-dates").hidden = !(state.from || state.to);
 }
 
