@@ -61,6 +61,7 @@ def services(settings: Settings) -> Iterator[dict[str, bool]]:
 
 def mirror_pages(per_site: int) -> list[RawPage]:
     """Every article page of a freshly generated mirror, as a crawler's ``RawPage``."""
+    from ann.sources import load_registry
     from mirror.generate import generate
     from mirror.layout import BODY, resource_dir
 
@@ -68,7 +69,7 @@ def mirror_pages(per_site: int) -> list[RawPage]:
     pages: list[RawPage] = []
     with tempfile.TemporaryDirectory(prefix="bench-mirror-") as tmp:
         root = Path(tmp)
-        manifest = generate(root, per_site=per_site)
+        manifest = generate(root, load_registry(), per_site=per_site)
         for truth in manifest.articles:
             parts = urlsplit(truth.url)
             folder = resource_dir(root, parts.hostname or "", parts.path)

@@ -278,11 +278,12 @@ class Bench:
             self.processes.remove(process)
 
     def mirror(self, name: str, per_site: int) -> tuple[Path, Any]:
+        from ann.sources import load_registry
         from mirror.generate import generate
         from mirror.server import MirrorServer
 
         root = self.workdir / name
-        generate(root, per_site=per_site)
+        generate(root, load_registry(), per_site=per_site)
         server = MirrorServer(root)
         server.start()
         self.servers.append(server)
@@ -515,7 +516,7 @@ class Bench:
         raw_due: list[tuple[bytes, float]] = self.redis.zrange(  # type: ignore[assignment]
             feeds_due_key(prefix), 0, -1, withscores=True)
         due = {k.decode(): score - time.time() for k, score in raw_due}
-        after = generate(root, per_site=self.p6_per_site, extra=1)
+        after = generate(root, load_registry(), per_site=self.p6_per_site, extra=1)
         appeared = time.monotonic()
         new = {a.url for a in after.articles if a.extra} & listed_in_feeds()
         pending = {document_id(url): url for url in new}

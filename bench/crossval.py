@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ann.settings import get_settings
+from ann.sources import load_registry
 from indexer.extraction import extract_article, rules
 
 FIELDS = ("body_f1", "title_exact", "title_lenient", "author", "date")
@@ -117,6 +118,12 @@ def run(ev: ModuleType, fn: Callable[[str, str], Any], cases: Iterable[Case],
     return out
 
 
+def ours(html: str, url: str) -> Any:
+    """The extractor as the dev set's evaluator calls it, ``fn(html, url)``, with the registry
+    this script (an entry point) loads."""
+    return extract_article(html, url, registry=load_registry())
+
+
 _STATE: dict[str, Any] = {}
 """The evaluator and the cases, inherited by the forked workers (loaded once)."""
 
@@ -127,7 +134,7 @@ def _run_chunk(task: tuple[Config | str, int, int]) -> dict[str, Scores]:
     if config == "trafilatura":
         return run(_STATE["ev"], _STATE["ev"].trafilatura_baseline, cases)
     assert not isinstance(config, str)
-    return run(_STATE["ev"], extract_article, cases, config)
+    return run(_STATE["ev"], ours, cases, config)
 
 
 def _cached(config: Config | str, cases: list[Case], args: argparse.Namespace
@@ -237,7 +244,7 @@ def main() -> None:
         choices.append(config)
         known = runs.get(config) if len(config) <= 1 else None
         held_out.update({key(c): known[key(c)] for c in inside} if known is not None
-                        else run(ev, extract_article, inside, config))
+                        else run(ev, ours, inside, config))
     report: dict[str, Any] = {"folds": args.folds, "choices": [dict(c) for c in choices]}
     for set_name in ("wcxb", "fundus"):
         keys = [key(c) for c in cases if c[0] == set_name]

@@ -57,7 +57,7 @@ def mirror_pages(per_site: int) -> list[Page]:
 def ours(page: Page) -> str:
     html, url, source = page
     try:
-        return extract_article(html, url, source).body
+        return extract_article(html, url, source, registry=load_registry()).body
     except ExtractionError:
         return ""
 

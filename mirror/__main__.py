@@ -7,6 +7,7 @@ import contextlib
 from pathlib import Path
 
 from ann.settings import get_settings
+from ann.sources import load_registry
 from mirror.generate import generate
 from mirror.server import MirrorServer
 
@@ -31,8 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=settings.mirror_port)
     args = parser.parse_args(argv)
     if args.command == "generate":
-        manifest = generate(args.out, per_site=args.per_site, seed=args.seed, extra=args.extra,
-                            copies=args.copies, prose_dir=args.prose_dir)
+        manifest = generate(args.out, load_registry(), per_site=args.per_site, seed=args.seed,
+                            extra=args.extra, copies=args.copies, prose_dir=args.prose_dir)
         print(f"wrote {len(manifest.articles)} articles for {len(manifest.sites)} sites "
               f"to {args.out}")
         return 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ann.sources import load_registry
+from ann.sources import Registry
 from mirror.layout import BODY, HTML, RSS, TEXT, TYPE, XML, resource_dir
 from mirror.manifest import ArticleTruth, Manifest, SiteTruth, write_manifest
 from mirror.plan import HUB, plan
@@ -58,12 +58,12 @@ def _truth(story: Story) -> ArticleTruth:
         original_url=original.url if original else None, extra=story.extra)
 
 
-def generate(out_dir: Path, *, per_site: int = 50, seed: int = 0, extra: int = 0,
-             prose_dir: Path | None = None, copies: int = 0) -> Manifest:
+def generate(out_dir: Path, registry: Registry, *, per_site: int = 50, seed: int = 0,
+             extra: int = 0, prose_dir: Path | None = None, copies: int = 0) -> Manifest:
     """Write ``per_site`` (+ ``extra`` newer) articles per site, and ``copies`` republications
     of one member's story by another; texts written by the mirror, or read from ``prose_dir``
-    (laid out like the team's shared directory) when given."""
-    registry = load_registry()
+    (laid out like the team's shared directory) when given; ``registry``: the sources the
+    sites stand for (zones, countries), loaded by the entry point."""
     zones = {s.id: s.zone for s in registry}
     countries = {s.id: s.country or "" for s in registry}
     stories = plan(load_pools(prose_dir, seed), zones, countries, per_site=per_site, seed=seed,

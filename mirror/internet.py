@@ -24,7 +24,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
 
-from ann.sources import load_registry
+from ann.sources import Registry, load_registry
 from mirror.server import MirrorServer, Redirect, RequestRecord
 
 
@@ -33,12 +33,12 @@ def site_hosts(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and "." in p.name)
 
 
-def redirected_names(root: Path) -> dict[str, str]:
+def redirected_names(root: Path, registry: Registry) -> dict[str, str]:
     """Each site's other name → the name it uses: for every domain of the registry, the bare
     domain and its ``www.`` form, whichever of the two the mirror does not serve."""
     hosts = set(site_hosts(root))
     names: dict[str, str] = {}
-    for source in load_registry():
+    for source in registry:
         for domain in source.domains:
             pair = (domain, f"www.{domain}")
             for name, other in (pair, pair[::-1]):
@@ -47,9 +47,9 @@ def redirected_names(root: Path) -> dict[str, str]:
     return names
 
 
-def server_names(root: Path) -> list[str]:
+def server_names(root: Path, registry: Registry) -> list[str]:
     """Every name the internet host answers to: the sites' names and their other names."""
-    return sorted({*site_hosts(root), *redirected_names(root)})
+    return sorted({*site_hosts(root), *redirected_names(root, registry)})
 
 
 class _LoggedServer(MirrorServer):
@@ -76,9 +76,9 @@ class _LoggedServer(MirrorServer):
 class InternetHost:
     """The two listeners: HTTPS serving the sites, HTTP redirecting to HTTPS."""
 
-    def __init__(self, root: Path, cert: Path, key: Path, bind: str, *,
+    def __init__(self, root: Path, registry: Registry, cert: Path, key: Path, bind: str, *,
                  https_port: int = 443, http_port: int = 80, log: TextIO | None = None) -> None:
-        redirected = redirected_names(root)
+        redirected = redirected_names(root, registry)
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         tls.load_cert_chain(cert, key)
 
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.ExitStack() as stack:
         log = (stack.enter_context(args.access_log.open("a", encoding="utf-8"))
                if args.access_log else None)
-        host = InternetHost(args.root, args.cert, args.key, args.bind,
+        host = InternetHost(args.root, load_registry(), args.cert, args.key, args.bind,
                             https_port=args.https_port, http_port=args.http_port, log=log)
         print(f"serving {len(site_hosts(args.root))} sites on {args.bind} ports "
               f"{args.http_port} and {args.https_port}", flush=True)

@@ -23,8 +23,8 @@ from redis import Redis
 from ann.ops import stack
 from ann.settings import Settings
 from indexer.mapping import index_name
-from mirror.generate import generate
 from mirror.server import MirrorServer
+from tests.support.mirror import generate
 
 TEST_REDIS_DB = 7
 NEEDS_SHARED = "needs_shared"

@@ -18,7 +18,7 @@ import httpx
 from parsel import Selector
 from protego import Protego
 
-from ann.sources import Source
+from ann.sources import Registry, Source
 from crawler.discovery import Listed, feed_entries, sitemap_entries
 from crawler.download import mirror_target
 from crawler.outside import Network, connect_host, outside_address
@@ -227,7 +227,7 @@ def _round_robin(lists: list[list[str]]) -> Iterator[str]:
                 yield urls[row]
 
 
-def _article(url: str, source: Source, fetcher: Fetcher, robots: Protego,
+def _article(url: str, source: Source, registry: Registry, fetcher: Fetcher, robots: Protego,
              user_agent: str) -> ArticleCheck:
     if not robots.can_fetch(url, user_agent):
         return ArticleCheck(url, None, error="disallowed by robots.txt")
@@ -235,7 +235,8 @@ def _article(url: str, source: Source, fetcher: Fetcher, robots: Protego,
     if fetched.error:
         return ArticleCheck(url, fetched.status, error=fetched.error)
     try:
-        article = extract_article(fetched.body, fetched.url, source, headers=fetched.headers)
+        article = extract_article(fetched.body, fetched.url, source, registry=registry,
+                                  headers=fetched.headers)
     except NotAnArticle as error:
         return ArticleCheck(url, fetched.status, error=f"not an article: {error.reason}")
     except ExtractionError as error:
@@ -245,9 +246,10 @@ def _article(url: str, source: Source, fetcher: Fetcher, robots: Protego,
                         authors=article.authors, body_words=article.word_count)
 
 
-def check_source(source: Source, fetcher: Fetcher, user_agent: str, articles: int,
-                 notify: Notify = lambda _: None) -> SourceCheck:
-    """Check one source's entry points and up to ``articles`` of the article URLs they list."""
+def check_source(source: Source, registry: Registry, fetcher: Fetcher, user_agent: str,
+                 articles: int, notify: Notify = lambda _: None) -> SourceCheck:
+    """Check one source's entry points and up to ``articles`` of the article URLs they list
+    (``registry``: the extractor's, to name the member a hub reprint comes from)."""
     check = SourceCheck(source.id)
     notify(f"{source.id}: robots.txt")
     robots = _robots(source, fetcher, check)
@@ -266,5 +268,5 @@ def check_source(source: Source, fetcher: Fetcher, user_agent: str, articles: in
     sample = list(dict.fromkeys(_round_robin(matching)))[:articles]
     for number, url in enumerate(sample, 1):
         notify(f"{source.id}: article {number}/{len(sample)}")
-        check.articles.append(_article(url, source, fetcher, robots, user_agent))
+        check.articles.append(_article(url, source, registry, fetcher, robots, user_agent))
     return check

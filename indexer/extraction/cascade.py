@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
 
-from ann.sources import Registry, Source, load_registry
+from ann.sources import Registry, Source
 from ann.text import repair_mojibake
 from ann.urls import canonical_url
 from indexer.article import Article
@@ -191,17 +191,17 @@ def extract_article(
     url: str,
     source: Source | None = None,
     *,
+    registry: Registry,
     headers: Mapping[str, str] | None = None,
-    registry: Registry | None = None,
 ) -> Article:
     """The article on ``html`` fetched from ``url``; raises NotAnArticle / ExtractionError.
 
     ``registry`` finds the source of a page given without one and the member a hub reprint
-    names; the pipeline passes its own. Called without one — the extractor as an entry point of
-    its own, ``fn(html, url)`` for the dev set's evaluator — it loads the registry itself."""
+    names: the caller's own, loaded by its entry point (the pipeline's task, the live check's
+    command, a bench or test). An evaluator that calls ``fn(html, url)`` gets
+    ``functools.partial(extract_article, registry=...)``."""
     try:
-        return _extract(html, url, source, headers,
-                        load_registry() if registry is None else registry)
+        return _extract(html, url, source, headers, registry)
     except ExtractionError:
         raise
     except RecursionError as error:

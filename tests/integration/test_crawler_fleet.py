@@ -27,11 +27,11 @@ from ann.keyspace import recent_key, url_key
 from ann.settings import Settings
 from ann.sources import load_registry
 from crawler.state import CrawlState, fingerprint
-from mirror.generate import generate
 from mirror.manifest import Manifest
 from mirror.server import MirrorServer
 from tests.support.env import service_env
 from tests.support.fleet import crawl, finish, start_crawl
+from tests.support.mirror import generate
 from tests.support.queued import queued_urls
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]

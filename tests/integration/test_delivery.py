@@ -27,17 +27,17 @@ from indexer.clusters import cluster_pending
 from indexer.mapping import ensure_index, index_name
 from indexer.outcomes import read_totals
 from indexer.pipeline import fetch_version, process_batch
-from mirror.generate import generate
 from mirror.manifest import ArticleTruth, Manifest
 from tests.support.delivery import REFUSED_AT, create_refusing_index, mirror_page
+from tests.support.mirror import generate
 from tests.support.reliability import (
     HoldingProxy,
     Worker,
     dead_letters,
     kill9,
     pending,
-    wait_until,
 )
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 

@@ -22,10 +22,10 @@ from redis import Redis
 from ann.ops.cli.status import _crawl as crawl_status
 from ann.settings import Settings
 from crawler.state import CrawlState
-from mirror.generate import generate
 from mirror.manifest import Manifest
 from mirror.server import Hostile, MirrorServer
 from tests.support.harness import run_crawl
+from tests.support.mirror import generate
 from tests.support.queued import queued_messages
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]

@@ -40,7 +40,6 @@ from ann.keyspace import crawl_lock_key
 from ann.ops.cli.status import _crawl as crawl_status
 from ann.sources import load_registry
 from crawler.state import CrawlState
-from mirror.generate import generate
 from mirror.manifest import Manifest
 from tests.support import hostile
 from tests.support.deployment import (
@@ -49,9 +48,10 @@ from tests.support.deployment import (
     ES_NODES,
     INDEXERS,
     Deployment,
-    wait_until,
 )
+from tests.support.mirror import generate
 from tests.support.netns import namespaces
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(2400)]
 

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from ann.sources import load_registry
-from mirror.generate import generate
 from mirror.server import MirrorServer
+from tests.support.mirror import generate
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 

@@ -22,12 +22,12 @@ from fastapi.testclient import TestClient
 from ann.settings import Settings
 from ann.urls import document_id
 from indexer.mapping import index_name
-from mirror.generate import generate
 from mirror.manifest import Manifest
 from mirror.server import MirrorServer
 from search_api.app import create_app
 from tests.support.env import service_env
 from tests.support.harness import celery_workers, run_crawl, wait_drained
+from tests.support.mirror import generate
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 

@@ -16,11 +16,12 @@ from ann.settings import Settings
 from ann.urls import document_id
 from indexer.mapping import ensure_index
 from indexer.outcomes import read_totals
-from mirror.generate import generate
 from mirror.server import MirrorServer
 from tests.support.delivery import create_refusing_index
 from tests.support.harness import run_crawl
-from tests.support.reliability import Worker, dead_letters, pending, wait_until
+from tests.support.mirror import generate
+from tests.support.reliability import Worker, dead_letters, pending
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -29,7 +30,7 @@ SOURCE = "dawn"
 
 def _drain(redis: Redis, settings: Settings, worker: Worker) -> None:
     wait_until(lambda: not any(pending(redis, settings.pages_queue).values()),
-               f"the queue drained:\n{worker.text()[-2000:]}", 180, step=0.5)
+               f"the queue drained:\n{worker.text()[-2000:]}", 180, interval=0.5)
 
 
 def test_a_page_refused_once_is_fetched_and_indexed_once_the_cause_is_gone(

@@ -20,11 +20,11 @@ from redis import Redis
 
 from ann.settings import Settings
 from ann.sources import load_registry
-from mirror.generate import generate
 from mirror.layout import BODY, resource_dir
 from mirror.manifest import Manifest
 from mirror.server import MirrorServer
 from tests.support.harness import run_crawl
+from tests.support.mirror import generate
 from tests.support.queued import queued_messages
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]

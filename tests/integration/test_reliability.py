@@ -26,10 +26,10 @@ from ann.ops import stack
 from ann.settings import Settings
 from ann.urls import document_id
 from indexer.mapping import UNCLUSTERED
-from mirror.generate import generate
 from mirror.manifest import Manifest
 from mirror.server import MirrorServer
 from tests.support.harness import run_crawl
+from tests.support.mirror import generate
 from tests.support.reliability import (
     HoldingProxy,
     Worker,
@@ -40,8 +40,8 @@ from tests.support.reliability import (
     pending,
     queued,
     redis_up,
-    wait_until,
 )
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -94,7 +94,7 @@ class Scenario:
                     and int(self.es.count(index=alias, query=UNCLUSTERED)["count"]) == 0)
 
         try:
-            wait_until(done, "the run to complete", timeout, step=0.5)
+            wait_until(done, "the run to complete", timeout, 0.5)
         except AssertionError as error:
             logs = "\n".join(f"--- {w.log.name}\n{w.text()[-3000:]}" for w in workers)
             raise AssertionError(

@@ -18,10 +18,10 @@ from warcio.archiveiterator import ArchiveIterator
 from ann.settings import Settings
 from ann.urls import document_id
 from indexer.mapping import index_name
-from mirror.generate import generate
 from mirror.server import MirrorServer
 from tests.support.env import service_env
 from tests.support.harness import celery_workers, run_crawl, wait_drained
+from tests.support.mirror import generate
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 

@@ -18,9 +18,9 @@ from redis import Redis
 from ann.settings import Settings
 from ann.sources import Registry, load_registry
 from crawler.discovery import feed_entries
-from mirror.generate import generate
 from mirror.server import MirrorServer
 from tests.support.env import service_env
+from tests.support.mirror import generate
 from tests.support.queued import queued_urls
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]

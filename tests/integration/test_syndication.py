@@ -29,11 +29,11 @@ from ann.urls import document_id
 from indexer.clusters import cluster_pending
 from indexer.mapping import ensure_index
 from indexer.pipeline import process_batch
-from mirror.generate import generate
 from mirror.layout import BODY, resource_dir
 from mirror.manifest import ArticleTruth, Manifest
 from search_api.app import create_app
 from tests.support.api_corpus import private_alias
+from tests.support.mirror import generate
 
 pytestmark = pytest.mark.integration
 

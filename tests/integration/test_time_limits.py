@@ -22,7 +22,8 @@ from ann.messages import Discovery, RawPage
 from ann.settings import Settings
 from crawler.handoff import IndexerClient
 from indexer.outcomes import read_totals
-from tests.support.reliability import Worker, dead_letters, wait_until
+from tests.support.reliability import Worker, dead_letters
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(400)]
 
@@ -73,12 +74,12 @@ def test_a_page_past_the_soft_limit_is_refused_as_timeout_and_the_worker_goes_on
     try:
         client.send([first])
         wait_until(lambda: _indexed(es, own_settings.index_alias, first), "the first article",
-                   timeout=120, step=1)
+                   timeout=120, interval=1)
         started = time.monotonic()
         client.send([slow, beside])
         client.send([after])
         wait_until(lambda: _indexed(es, own_settings.index_alias, after),
-                   "the article sent after the slow page", timeout=DEADLINE_SECONDS, step=1)
+                   "the article sent after the slow page", timeout=DEADLINE_SECONDS, interval=1)
         took = time.monotonic() - started
     finally:
         client.close()

@@ -16,9 +16,8 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -26,14 +25,16 @@ import httpx
 from redis import Redis
 from redis.exceptions import RedisError
 
-from mirror.generate import generate
+from ann.sources import load_registry
 from mirror.internet import server_names
 from mirror.manifest import Manifest
 from tests.support import hostile, netns, wild
 from tests.support.hostile import HostileSites
 from tests.support.internet import Certificates, internet_argv, issue
+from tests.support.mirror import generate
 from tests.support.services import es_node_argv, redis_argv
 from tests.support.site import counting_listener
+from tests.support.waiting import wait_until
 
 HOSTS = ["internet", "wild", "data", "es1", "es2", "crawl1", "crawl2", "index1", "index2", "api"]
 ES_NODES = ["es1", "es2"]
@@ -42,18 +43,6 @@ INDEXERS = ["index1", "index2"]
 ADMIN_KEY = "annh-admin-key"
 API_PORT = 8000
 RUN_ROOT = Path("/var/tmp/ann-run")  # the Elasticsearch service user must reach its files
-
-
-def wait_until(check: Callable[[], object], what: str, timeout: float,
-               interval: float = 1.0) -> float:
-    """Poll ``check`` until it is truthy; seconds it took, or AssertionError after ``timeout``."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        with contextlib.suppress(httpx.HTTPError, RedisError, OSError):
-            if check():
-                return time.monotonic() - started
-        time.sleep(interval)
-    raise AssertionError(f"{what}: not within {timeout:.0f} s")
 
 
 class Deployment:
@@ -136,7 +125,7 @@ class Deployment:
         self.hostile = hostile.build(f"{self.net.gateway}:{port}")
         self.hostile.write(self.sources_dir, self.work / "wild-sites.json")
         self.certificates = issue(self.mirror, self.work / "tls", self.hostile.names)
-        names = {"internet": server_names(self.mirror), "data": ["redis"],
+        names = {"internet": server_names(self.mirror, load_registry()), "data": ["redis"],
                  "wild": self.hostile.names}
         self.net.set_names(names, gateway=[hostile.INTRANET])
         self.start("internet", internet_argv(self.mirror, self.certificates,

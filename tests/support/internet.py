@@ -14,6 +14,7 @@ from pathlib import Path
 
 import trustme
 
+from ann.sources import load_registry
 from mirror.internet import server_names
 
 
@@ -30,7 +31,7 @@ def issue(root: Path, out: Path, more_names: Sequence[str] = ()) -> Certificates
     (and ``more_names``: other sites of the simulated internet)."""
     out.mkdir(parents=True, exist_ok=True)
     authority = trustme.CA(organization_name="annh simulated internet")
-    server = authority.issue_cert(*server_names(root), *more_names)
+    server = authority.issue_cert(*server_names(root, load_registry()), *more_names)
     certificates = Certificates(out / "ca.pem", out / "chain.pem", out / "key.pem")
     authority.cert_pem.write_to_path(str(certificates.ca))
     server.private_key_pem.write_to_path(str(certificates.key))

@@ -15,8 +15,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -103,18 +101,6 @@ def cpu_seconds(pid: int) -> float:
 
 def kill9(pid: int) -> None:
     os.kill(pid, signal.SIGKILL)
-
-
-def wait_until(check: Callable[[], bool], what: str, timeout: float, step: float = 0.2) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except Exception:  # a service being restarted: try again
-            pass
-        time.sleep(step)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def pending(redis: Redis, queue: str) -> dict[str, int]:

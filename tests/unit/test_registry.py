@@ -10,8 +10,8 @@ import pytest
 from ann.settings import get_settings
 from ann.sources import SOURCES_DIR, load_registry
 from ann.sources import load_source as load_one
-from mirror.generate import generate
 from mirror.manifest import Manifest
+from tests.support.mirror import generate
 
 REGISTRY = load_registry()
 

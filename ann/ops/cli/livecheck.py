@@ -54,7 +54,7 @@ def check_live(
         with console.status("checking") as status:
             for source_id in ids:
                 checks.append(check_source(
-                    registry.get(source_id), fetcher, user_agent, articles,
+                    registry.get(source_id), registry, fetcher, user_agent, articles,
                     notify=lambda message: status.update(f"checking {message}"),
                 ))
     finally:

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from indexer.extraction import extract_article
+from tests.support.extraction import extract_article
 
 HEADLINE = "Harbour authority approves the new ferry terminal"
 FIRST = ("The harbour authority approved the new ferry terminal on Monday after a long review "

@@ -7,8 +7,8 @@ import json
 import lxml.html
 import pytest
 
-from indexer.extraction import extract_article
 from indexer.extraction.bylines import _by_line, find_bylines, find_editors
+from tests.support.extraction import extract_article
 
 HEADLINE = "Harbour authority approves the new ferry terminal"
 BODY = "".join(

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from indexer.extraction import extract_article
+from tests.support.extraction import extract_article
 
 pytestmark = [pytest.mark.needs_shared, pytest.mark.slow]
 

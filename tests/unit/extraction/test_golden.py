@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from ann.settings import get_settings
-from indexer.extraction import extract_article
+from tests.support.extraction import extract_article
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden"
 

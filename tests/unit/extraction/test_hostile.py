@@ -11,7 +11,8 @@ import pytest
 
 from ann.settings import get_settings
 from indexer.article import Article
-from indexer.extraction import ExtractionError, NotAnArticle, extract_article
+from indexer.extraction import ExtractionError, NotAnArticle
+from tests.support.extraction import extract_article
 
 URL = "https://example.org/news/2024/03/05/some-story"
 SENTENCE = "The minister said the talks would continue next week in the capital. "

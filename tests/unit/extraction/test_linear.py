@@ -19,7 +19,8 @@ from collections.abc import Callable
 
 import pytest
 
-from indexer.extraction import ExtractionError, extract_article
+from indexer.extraction import ExtractionError
+from tests.support.extraction import extract_article
 
 URL = "https://example.org/news/2024/03/05/some-story"
 PARAGRAPH = "<p>" + "The minister said the talks would continue next week in the capital. " * 4 \

@@ -15,10 +15,11 @@ import pytest
 
 from ann.sources import load_registry
 from ann.urls import canonical_url
-from indexer.extraction import NotAnArticle, extract_article
-from mirror.generate import generate
+from indexer.extraction import NotAnArticle
 from mirror.layout import BODY, resource_dir
 from mirror.manifest import Manifest
+from tests.support.extraction import extract_article
+from tests.support.mirror import generate
 
 PER_SITE = 20
 

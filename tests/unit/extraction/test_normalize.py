@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 
 from ann.sources import Hints, load_registry
-from indexer.extraction import NotAnArticle, extract_article
+from indexer.extraction import NotAnArticle
 from indexer.extraction.authors import clean_authors
 from indexer.extraction.body import clean, from_hint, split_signature
 from indexer.extraction.dates import parse_date
@@ -18,6 +18,7 @@ from indexer.extraction.hub import original_paper
 from indexer.extraction.jsonld import find_article
 from indexer.extraction.title import strip_site
 from indexer.extraction.wordcount import word_count
+from tests.support.extraction import extract_article
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 SENTENCE_TEXT = "The minister said the talks would continue next week in the capital."

@@ -6,9 +6,9 @@ import json
 
 import lxml.html
 
-from indexer.extraction import extract_article
 from indexer.extraction.body import from_payload, keep
 from indexer.extraction.payload import about, strings
+from tests.support.extraction import extract_article
 
 HEADLINE = "Harbour authority approves the new ferry terminal"
 SENTENCE = ("The harbour authority approved the new ferry terminal on Monday after a long review "

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from indexer.extraction import extract_article, scorer
+from indexer.extraction import scorer
 from indexer.extraction.decode import parse
+from tests.support.extraction import extract_article
 
 URL = "https://example.org/world/2024/03/05/harbour-talks"
 SENTENCES = [
