@@ -7,9 +7,11 @@ sites:
 
 * a place: upper-case words opening the story's first paragraph (its dateline,
   "CHARLESTON, South Carolina —");
-* a section: the text of several links of the site's menus (``nav``, ``header``, ``footer``,
-  a menu class; a person's name links to an author page, not to a section), a declared
-  category or a segment of the article's URL;
+* a section: the text of several links of the site's menus (``nav``, ``footer``, a menu
+  class, a ``header`` that does not hold the headline), to pages of the site itself, outside
+  any author or byline element (a person's name links to an author page and a social profile,
+  not to a section; the story's own header shows its byline), a declared category or a
+  segment of the article's URL;
 * a weekday or month name (dateutil's own names);
 * the site: its ``og:site_name``, ``application-name``, JSON-LD publisher, registry name or host;
 * a desk or a news agency: an organisation's credit, kept apart from the people (``credit``).
@@ -47,9 +49,14 @@ _DATELINE = re.compile(
 _VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or "
                       "ancestor::noscript or ancestor::template)]")
 _MAX_LINK_TEXT = 40
+_LOWER = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 _MENU_LINKS = XPath(  # links of the site's menus: a person's name elsewhere may link twice
-    "//a[ancestor::nav or ancestor::footer or ancestor::header or ancestor::*[@role='navigation']"
-    " or ancestor::*[contains(@class, 'menu') or contains(@class, 'nav')]]")
+    "//a[(ancestor::nav or ancestor::footer or ancestor::*[@role='navigation']"
+    " or ancestor::*[contains(@class, 'menu') or contains(@class, 'nav')]"
+    # a <header> holding the headline is the story's own header (its byline), not the site's
+    " or ancestor::header[not(.//h1)])"
+    # the byline's own links (the name, the reporter's social handle) are no menu entries
+    f" and not(ancestor-or-self::*[contains({_LOWER}, 'author') or contains({_LOWER}, 'byline')])]")
 
 
 def _key(text: str) -> str:
@@ -91,12 +98,24 @@ class Evidence:
         counts: Counter[str] = Counter()
         for link in _MENU_LINKS(self.tree):
             href = link.get("href") or ""
-            if _AUTHOR_HREF.search(href) or link.get("rel") == "author":
+            if _AUTHOR_HREF.search(href) or link.get("rel") == "author" or \
+                    not self._on_site(href):
                 continue
             text = " ".join(link.text_content().split())
             if text and len(text) <= _MAX_LINK_TEXT:
                 counts[_key(text)] += 1
         return counts
+
+    @cached_property
+    def _site_domain(self) -> str:
+        labels = (urlsplit(self.url).hostname or "").split(".")
+        return ".".join(labels[1:] if len(labels) > 2 else labels)
+
+    def _on_site(self, href: str) -> bool:
+        """A section is a page of the site itself; a link elsewhere (the reporter's profile on
+        a social network) says nothing about the site's sections."""
+        host = urlsplit(href).hostname if href.startswith(("http:", "https:", "//")) else None
+        return host is None or host == self._site_domain or host.endswith("." + self._site_domain)
 
     @cached_property
     def places(self) -> set[str]:

@@ -111,3 +111,25 @@ def test_a_jsonld_author_the_page_shows_is_kept() -> None:
 def test_an_agency_byline_is_the_author_and_the_credit() -> None:
     article = extract_article(_page("<div class='byline'>AFP, KUALA LUMPUR</div>"), URL)
     assert (article.authors, article.credit) == (["AFP"], ["AFP"])
+
+
+def test_a_name_linked_twice_in_the_storys_own_header_is_a_person() -> None:
+    """The story's ``<header>`` (it holds the headline) shows the byline: the name linking to
+    the reporter's page and to a social profile ("@PriyaNair") is no menu entry repeated."""
+    header = ("<header class='ArticleHeader'><h1>" + HEADLINE + "</h1>"
+              "<div class='ArticleHeader-byline'><a href='/priya-nair/'>Priya Nair</a> "
+              "<a href='https://social.example.net/@PriyaNair'>@PriyaNair</a></div></header>")
+    page = _page("", ld_author={"@type": "Person", "name": "Priya Nair"}).replace(
+        f"<h1>{HEADLINE}</h1>", header)
+    article = extract_article(page, URL)
+    assert (article.authors, article.provenance["authors"]) == (["Priya Nair"], "jsonld")
+
+
+def test_a_name_in_the_sites_header_menu_twice_is_a_section() -> None:
+    """The site's own header (no headline in it) is a menu: a text two of its links show is a
+    section even when the byline element repeats it."""
+    menu = ("<header class='site'><a href='/markets'>Markets</a></header>"
+            "<footer><a href='/markets'>Markets</a></footer>")
+    page = _page("<div class='byline'>Lena Ortiz, Markets</div>").replace("<body>",
+                                                                           "<body>" + menu)
+    assert extract_article(page, URL).authors == ["Lena Ortiz"]
