@@ -25,7 +25,7 @@ from ann.messages import INDEX_PAGES_TASK
 from indexer.outcomes import BatchOutcome
 
 _STAGES = (
-    ("extract", ("dropped/", "failed/extraction", "failed/unknown_source")),
+    ("extract", ("dropped/", "failed/extraction", "failed/unknown_source", "hint_missed/")),
     ("dedup", ("unchanged", "new", "updated", "duplicate_in_batch")),
     ("index", ("indexed", "stale", "failed/index", "retried/", "dead_lettered/")),
 )

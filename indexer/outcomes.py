@@ -5,7 +5,9 @@ fetch is already stored), ``dropped/<reason>`` or ``failed/<reason>`` (refused: 
 an HTTP error, an extraction error …), or ``dead_lettered/<reason>`` (the engine refused it, or
 it could not be written in time: kept in the dead letters for ``ann dead-letters --replay``).
 ``retried/<reason>`` counts pages sent round again after a transient engine error; they end in
-one of the others later.
+one of the others later. ``hint_missed/<field>`` is a tally beside the outcome: a source hint
+(registry CSS selector) was consulted and found nothing or something implausible, and the
+generic cascade answered instead.
 
 Counter names follow ``indexer/<outcome>[/<reason>]``; per-source tallies sit beside them so that
 ``ann status`` can show what each source produced and why pages were dropped. Failures are also

@@ -15,6 +15,7 @@ replayed older fetch never replaces a newer one, it ends as ``stale``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
@@ -47,6 +48,12 @@ def is_transient(status: int) -> bool:
     return status == 429 or status >= 500
 
 
+def _hint_missed(outcome: BatchOutcome, source_id: str, name: str) -> None:
+    """A source hint that found nothing or something implausible: the generic cascade answered
+    (counted per source, ``indexer/hint_missed/<field>``, shown by ``ann status``)."""
+    outcome.count(source_id, f"hint_missed/{name}")
+
+
 def extract_stage(pages: Iterable[RawPage], registry: Registry, outcome: BatchOutcome
                   ) -> Iterator[Pair]:
     """Documents for the pages that hold an article; the rest counted with their reason."""
@@ -61,7 +68,8 @@ def extract_stage(pages: Iterable[RawPage], registry: Registry, outcome: BatchOu
             continue
         try:
             article = extract_article(
-                page.body(), page.final_url, source, headers=page.headers, registry=registry
+                page.body(), page.final_url, source, headers=page.headers, registry=registry,
+                on_hint_missed=partial(_hint_missed, outcome, page.source_id),
             )
         except NotAnArticle as error:
             outcome.fail(page.url, page.source_id, "dropped", f"not_article/{error.reason}")

@@ -7,7 +7,7 @@ the same tree. Every field records its origin in ``Article.provenance``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -67,16 +67,18 @@ def _title(page: Page, sections: list[str]) -> str:
                for t in hints.all_texts(page.tree, page.hints.title)[:3]]
     if not visible:  # no hint, or a hint the page does not match
         visible = [(t, "h1") for t in title.headings(page.tree)]
-    if page.ld is not None and page.ld.type == "liveblogposting":
+    shared = page.meta.candidates(_SHARE_TITLE) if page.ld is not None and \
+        page.ld.type == "liveblogposting" else []
+    if shared:
         # A live blog's heading (and its JSON-LD headline) is a rolling "Topic LIVE: latest
         # development" line rewritten with each update; the share title names the story.
-        shared = page.meta.candidates(_SHARE_TITLE)
-        if shared:
-            structured, visible = shared, []
+        structured, visible = shared, []
     news = page.ld is not None and "news" in page.ld.type
     chosen = title.choose([(repair_mojibake(t), o) for t, o in structured],
                           [(repair_mojibake(t), o) for t, o in visible], page.url, page.site_names,
                           news=news)
+    if page.hints.title and not shared and not (chosen and chosen[1].startswith("hint:")):
+        page.hint_missed("title")  # matched nothing, or a heading no metadata title agrees with
     if chosen is None:
         return ""
     page.provenance["title"] = chosen[1]
@@ -120,12 +122,14 @@ def _body(page: Page, headline: str) -> tuple[str, int]:
         text, origin, words = from_data, "payload", word_count(from_data)
     if text:
         page.provenance["body"] = origin
+    if page.hints.body and not origin.startswith("hint:"):
+        page.hint_missed("body")  # matched nothing, too few words, or far less than the data
     return text, words
 
 
 def _extract(
     html: str | bytes, url: str, source: Source | None, headers: Mapping[str, str] | None,
-    registry: Registry,
+    registry: Registry, on_hint_missed: Callable[[str], None] | None,
 ) -> Article:
     tree = parse(decode(html, headers))
     if source is None:
@@ -171,11 +175,16 @@ def _extract(
     if source is not None and source.hub:
         _hub_reprint(page, article, source, registry)
     article.provenance = page.provenance
+    if on_hint_missed is not None:
+        for name in sorted(page.hints_missed):
+            on_hint_missed(name)
     return article
 
 
 def _hub_reprint(page: Page, article: Article, hub_source: Source, registry: Registry) -> None:
     attribution = hints.first_text(page.tree, page.hints.original_paper)
+    if page.hints.original_paper and attribution is None:
+        page.hint_missed("original_paper")
     name, member, origin = hub.original_paper(attribution, article.authors, registry, hub_source)
     if name is None:
         return
@@ -193,15 +202,21 @@ def extract_article(
     *,
     registry: Registry,
     headers: Mapping[str, str] | None = None,
+    on_hint_missed: Callable[[str], None] | None = None,
 ) -> Article:
     """The article on ``html`` fetched from ``url``; raises NotAnArticle / ExtractionError.
 
     ``registry`` finds the source of a page given without one and the member a hub reprint
     names: the caller's own, loaded by its entry point (the pipeline's task, the live check's
     command, a bench or test). An evaluator that calls ``fn(html, url)`` gets
-    ``functools.partial(extract_article, registry=...)``."""
+    ``functools.partial(extract_article, registry=...)``.
+
+    ``on_hint_missed`` is called once per field (``body``, ``title``, ``authors``,
+    ``published``, ``section``, ``standfirst``, ``original_paper``) whose source hint was
+    consulted and found nothing or something implausible, so that the generic steps answered
+    (the pipeline counts it per source: a template change shows in ``ann status``)."""
     try:
-        return _extract(html, url, source, headers, registry)
+        return _extract(html, url, source, headers, registry, on_hint_missed)
     except ExtractionError:
         raise
     except RecursionError as error:

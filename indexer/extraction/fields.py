@@ -104,6 +104,8 @@ def _shown_people(page: Page, evidence: Evidence, unwanted: set[str]) -> tuple[l
         people = [p for p in sort_names(names, evidence).people if _full_name(p)]
         if people:
             return people, origin
+        if not names and origin.startswith("hint:"):
+            page.hint_missed("authors")
     return [], ""
 
 
@@ -131,6 +133,8 @@ def byline(page: Page, sections: list[str]) -> Byline:
         people = found.people if people_possible else []
         if not people and people_possible:
             people = sole_agency(names)  # an agency's story: "AFP", not a later guess
+        if not people and not found.credit and origin.startswith("hint:"):
+            page.hint_missed("authors")  # nothing, or neither a person nor an organisation
         if people:
             if chosen.visible_over_metadata and origin.startswith(("jsonld", "meta:")) and \
                     not any(evidence.shows(p) or p.casefold() in AGENCIES for p in people):
@@ -213,6 +217,8 @@ def published(page: Page) -> datetime | None:
     for value, origin in steps:
         moment = parse_date(value, page.zone)
         if moment is None:
+            if origin.startswith("hint:"):
+                page.hint_missed("published")  # nothing, or no date (or an implausible one)
             continue
         if not has_time(value or ""):
             coarse = coarse or (moment, origin)  # a bare day: a later step may know the hour
@@ -255,8 +261,10 @@ def categories(page: Page) -> list[str]:
         if page.meta.all(key):
             found.append((page.meta.all(key), f"meta:{key}"))
     if page.hints.section:
-        found.append((hints.all_texts(page.tree, page.hints.section),
-                      f"hint:{page.hints.section}"))
+        hinted = hints.all_texts(page.tree, page.hints.section)
+        if not hinted:
+            page.hint_missed("section")
+        found.append((hinted, f"hint:{page.hints.section}"))
     out: list[str] = []
     seen = set(_HOME)
     for values, origin in found:
@@ -309,4 +317,6 @@ def standfirst(page: Page) -> str | None:
         if value:
             _record(page, "standfirst", origin)
             return value
+        if origin.startswith("hint:"):
+            page.hint_missed("standfirst")
     return None

@@ -25,6 +25,12 @@ class Page:
     provenance: dict[str, str] = field(default_factory=dict)
     signature: str | None = None
     """A reporter's name signing the body's last line, removed from the body."""
+    hints_missed: set[str] = field(default_factory=set)
+    """Fields whose source hint was consulted and found nothing, or something the cascade did
+    not believe (a stale selector after a template change): the generic steps answered."""
+
+    def hint_missed(self, name: str) -> None:
+        self.hints_missed.add(name)
 
     @property
     def hints(self) -> Hints:

@@ -4,7 +4,7 @@ task loaded). The dev set's evaluator calls it the same way, ``fn(html, url)``."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ann.sources import Source, load_registry
 from indexer.article import Article
@@ -12,5 +12,7 @@ from indexer.extraction import extract_article as extract
 
 
 def extract_article(html: str | bytes, url: str, source: Source | None = None, *,
-                    headers: Mapping[str, str] | None = None) -> Article:
-    return extract(html, url, source, registry=load_registry(), headers=headers)
+                    headers: Mapping[str, str] | None = None,
+                    on_hint_missed: Callable[[str], None] | None = None) -> Article:
+    return extract(html, url, source, registry=load_registry(), headers=headers,
+                   on_hint_missed=on_hint_missed)

@@ -30,6 +30,9 @@ app = typer.Typer()
 
 NOT_INDEXED = tuple(f"indexer/{name}" for name in ("stale", "dropped", "failed", "dead_lettered"))
 """Outcomes of the pages that were handed over and are not (this fetch of them) in the index."""
+HINT_MISSED = "indexer/hint_missed/"
+"""Pages on which a source hint found nothing or something implausible, per field: the generic
+cascade answered (a template change shows here before the quality drops)."""
 
 
 def _documents(settings: Settings) -> tuple[dict[str, int], int]:
@@ -102,19 +105,22 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                         f"{unclustered}; dead letters: {dead['waiting']} "
                         f"(oldest trimmed: {dead['trimmed']})")
     for column in ("source", "docs", "fetched", "new", "changed", "304/same", "crawl errors",
-                   "indexer stale/refused/dead-lettered", "last success"):
+                   "indexer stale/refused/dead-lettered", "hints missed", "last success"):
         table.add_column(column)
     for sid in ids:
         c, outcomes = crawl[sid], index[sid]
         bad = {k.removeprefix("indexer/"): v for k, v in outcomes.items()
                if k.startswith(NOT_INDEXED)}
+        missed = {k.removeprefix(HINT_MISSED): v for k, v in outcomes.items()
+                  if k.startswith(HINT_MISSED)}
         paused = c["paused"]
         last = f"PAUSED: {paused['reason']}" if paused else _ago(c["last_success"])
         table.add_row(
             sid, str(docs.get(sid, 0)), str(c["fetched"]), str(c["new"]), str(c["changed"]),
             f"{c['not_modified']}/{c['unchanged']}",
             ", ".join(f"{k}={v}" for k, v in sorted(c["errors"].items())) or "-",
-            ", ".join(f"{k}={v}" for k, v in sorted(bad.items())) or "-", last,
+            ", ".join(f"{k}={v}" for k, v in sorted(bad.items())) or "-",
+            ", ".join(f"{k}={v}" for k, v in sorted(missed.items())) or "-", last,
         )
     Console().print(table)
 

@@ -232,11 +232,56 @@ def test_stale_hints_fall_back_to_the_generic_cascade() -> None:
     <meta property="article:published_time" content="2024-03-05T10:00:00+08:00"></head>
     <body><h1>Talks resume in Seoul</h1><article>{TEXT}</article><div class="gone">Ad</div>
     </body></html>"""
-    article = extract_article(page, "https://www.straitstimes.com/asia/talks-resume", source)
+    missed: list[str] = []
+    article = extract_article(page, "https://www.straitstimes.com/asia/talks-resume", source,
+                              on_hint_missed=missed.append)
     assert (article.title, article.authors) == ("Talks resume in Seoul", ["Jane Doe"])
     assert article.provenance["title"] == "h1"
     assert article.provenance["body"] == "scorer"  # the generic path's first step
     assert article.source_id == "straitstimes"
+    # the body hint matched a two-word block, the title hint nothing; the authors hint was
+    # never consulted (the page's metadata names the author)
+    assert missed == ["body", "title"]
+
+
+HINTS = Hints(title="h1.headline", standfirst="p.dek", authors=".byline a",
+              published="time.stamp", body="div.story", section=".crumbs a")
+
+
+def _hinted_page(byline: str, stamp: str) -> str:
+    return f"""<html><head><title>Talks resume in Seoul | The Straits Times</title>
+    <meta property="og:type" content="article"></head><body>
+    <nav class="crumbs"><a href="/asia">Asia</a></nav>
+    <h1 class="headline">Talks resume in Seoul</h1>
+    <p class="dek">Negotiators meet again after a month.</p><div class="byline">{byline}</div>
+    <time class="stamp" datetime="{stamp}">{stamp}</time><div class="story">{TEXT}</div>
+    </body></html>"""
+
+
+def test_hints_that_find_their_field_are_not_reported() -> None:
+    source = load_registry().get("straitstimes").model_copy(update={"hints": HINTS})
+    missed: list[str] = []
+    article = extract_article(_hinted_page("<a href='/authors/jane-doe'>Jane Doe</a>",
+                                           "2024-03-05T10:00:00+08:00"),
+                              "https://www.straitstimes.com/asia/talks-resume", source,
+                              on_hint_missed=missed.append)
+    assert {k: v.split(":")[0] for k, v in article.provenance.items()
+            if k in ("title", "body", "authors", "published_at", "section", "standfirst")} == {
+        "title": "hint", "body": "hint", "authors": "hint", "published_at": "hint",
+        "section": "hint", "standfirst": "hint"}
+    assert missed == []
+
+
+def test_hints_that_find_nothing_plausible_are_reported() -> None:
+    """A byline hint matching only "Share", a date hint matching no date: the generic steps
+    answer and each field is reported once."""
+    source = load_registry().get("straitstimes").model_copy(update={"hints": HINTS})
+    missed: list[str] = []
+    page = _hinted_page("<a href='/share'>Share</a>", "Share this story").replace(
+        'class="dek"', 'class="lede"')
+    extract_article(page, "https://www.straitstimes.com/asia/talks-resume", source,
+                    on_hint_missed=missed.append)
+    assert missed == ["authors", "published", "standfirst"]
 
 
 def test_hinted_body_keeps_words_apart_and_drops_blocks() -> None:
