@@ -16,8 +16,10 @@ returns.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 MAX_TERM_CHARS = 256
 """A tag, category, section, author, language or name: longer is not one."""
@@ -66,6 +68,7 @@ class DocField(StrEnum):
     minhash = "minhash"
     clustered_at = "clustered_at"
     provenance = "provenance"
+    localized = "localized"
 
 
 class FieldType(StrEnum):
@@ -132,6 +135,11 @@ PROVENANCE_KEYS: tuple[str, ...] = (
 its provenance values"): ``provenance.<field>`` is a keyword, so a search can filter on how a
 field was found (``jsonld``, ``meta:<key>``, ``hint:<selector>``, ``url``, ``htmldate`` …)."""
 
+LOCALIZED_LANGUAGES: tuple[str, ...] = ("ja", "ko", "zh", "id", "th", "hi", "bn")
+"""The languages (``language``'s ISO 639-1 codes) whose text is also analysed by that language's
+own analyzer. English needs no copy: every document's text has an English variant already."""
+LOCALIZED_TEXT: tuple[DocField, ...] = (DocField.title, DocField.standfirst, DocField.body)
+"""The text fields copied under ``localized.<language>``."""
 FIELDS: dict[DocField, FieldSpec] = {
     DocField.id: _term(Writer.indexer),
     DocField.url: _term(max_chars=MAX_URL_CHARS),
@@ -167,11 +175,30 @@ FIELDS: dict[DocField, FieldSpec] = {
     DocField.provenance: FieldSpec(FieldType.object, Writer.normalizer, True,
                                    aggregatable=False, max_chars=MAX_TERM_CHARS,
                                    keys=PROVENANCE_KEYS),
+    # localized.<language>.<field>: the article's title, standfirst and body again, written only
+    # for an article in one of LOCALIZED_LANGUAGES and only under its language, where the mapping
+    # analyses them with that language's analyzer (morphology, word segmentation, traditional to
+    # simplified Chinese). Kept in _source: clustering's partial updates re-index from it.
+    DocField.localized: FieldSpec(FieldType.object, Writer.indexer, False, searchable=True,
+                                  filterable=False, aggregatable=False),
 }
 """Every field of the index, in one table (the mapping is ``dynamic: strict``: no other field)."""
 
-HIT_EXCLUDES: tuple[DocField, ...] = (DocField.body, DocField.provenance)
-"""Left out of search hits: a list of results shows neither the full text nor how it was found."""
+
+def localized(document: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The ``localized`` value of a document (its other fields): None unless its language is one
+    of :data:`LOCALIZED_LANGUAGES`. The writer and ``ann reindex`` (documents indexed before the
+    field existed) both derive it here."""
+    language = document.get(DocField.language)
+    if language not in LOCALIZED_LANGUAGES:
+        return None
+    text = {str(name): document[name] for name in LOCALIZED_TEXT if document.get(name)}
+    return {language: text} if text else None
+
+
+HIT_EXCLUDES: tuple[DocField, ...] = (DocField.body, DocField.provenance, DocField.localized)
+"""Left out of search hits: a list of results shows neither the full text (nor its localized copy)
+nor how it was found."""
 
 
 def written_by(*writers: Writer) -> frozenset[DocField]:

@@ -14,7 +14,7 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from ann.document import MAX_BODY_CHARS, DocField
+from ann.document import MAX_BODY_CHARS, DocField, localized
 from ann.messages import RawPage
 from ann.urls import document_id
 from indexer.article import Article
@@ -46,4 +46,5 @@ def to_document(article: Article, page: RawPage) -> dict[str, Any]:
         DocField.indexed_at: datetime.now(UTC).isoformat(),
         DocField.discovered_via: page.discovery.kind,
     })
+    doc[DocField.localized] = localized(doc)
     return doc

@@ -2,7 +2,9 @@
 
 Text is indexed three ways from one field — the standard analyzer (any language), ``news_english``
 (stemming) and ``news_cjk`` (bigrams for Chinese, Japanese, Korean) — both from the project's own
-analysis plugin (``deploy/elasticsearch/analysis``). A mapping change ships as a new
+analysis plugin (``deploy/elasticsearch/analysis``) — and, for an article in one of the languages
+the plugin has an analyzer for, a fourth way: its ``localized.<language>`` copy, analysed by that
+language's analyzer (:data:`LANGUAGE_ANALYZERS`). A mapping change ships as a new
 ``MAPPING_VERSION`` and a reindex; readers only ever see the alias.
 
 Every keyword field has an ``ignore_above``: Lucene refuses a term over 32,766 bytes, and a
@@ -20,13 +22,30 @@ from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch
 
-from ann.document import FIELDS, MAX_TERM_CHARS, DocField, FieldSpec, FieldType
+from ann.document import (
+    FIELDS,
+    LOCALIZED_LANGUAGES,
+    LOCALIZED_TEXT,
+    MAX_TERM_CHARS,
+    DocField,
+    FieldSpec,
+    FieldType,
+)
 
 logger = logging.getLogger(__name__)
 
-MAPPING_VERSION = 2
-"""2: ``provenance`` indexed (its keys as keywords), so searches filter on how a field was found;
-version 1 stored it unindexed (``enabled: false``, which an existing index cannot change)."""
+MAPPING_VERSION = 3
+"""3: ``localized.<language>``, the text of an article in Japanese, Korean, Chinese, Indonesian,
+Thai, Hindi or Bengali analysed by that language's analyzer (``ann reindex`` derives it for the
+documents indexed before). 2: ``provenance`` indexed (its keys as keywords), so searches filter on
+how a field was found; version 1 stored it unindexed (``enabled: false``, which an existing index
+cannot change)."""
+
+LANGUAGE_ANALYZERS: dict[str, str] = {
+    "ja": "news_japanese", "ko": "news_korean", "zh": "news_chinese", "id": "news_indonesian",
+    "th": "news_thai", "hi": "news_hindi", "bn": "news_bengali",
+}
+"""The plugin's analyzer of each of :data:`ann.document.LOCALIZED_LANGUAGES`."""
 
 _LANGUAGE_FIELDS: dict[str, Any] = {
     "en": {"type": "text", "analyzer": "news_english"},
@@ -48,10 +67,21 @@ def _text(spec: FieldSpec) -> dict[str, Any]:
     return {"type": "text", "fields": fields}
 
 
+def _localized() -> dict[str, Any]:
+    """``localized.<language>.<field>``: each language's text under its own analyzer."""
+    return {"type": "object", "properties": {
+        language: {"properties": {
+            str(name): {"type": "text", "analyzer": LANGUAGE_ANALYZERS[language]}
+            for name in LOCALIZED_TEXT}}
+        for language in LOCALIZED_LANGUAGES}}
+
+
 def field_mapping(spec: FieldSpec) -> dict[str, Any]:
     """The engine's mapping of one field of the document contract (:mod:`ann.document`)."""
     if spec.type is FieldType.text:
         return _text(spec)
+    if spec.type is FieldType.object and spec.searchable:
+        return _localized()
     if spec.type is FieldType.object:
         if not spec.filterable:
             return {"type": "object", "enabled": False}

@@ -20,7 +20,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
-from ann.document import DocField
+from ann.document import DocField, localized
 from indexer.mapping import MAPPING_VERSION, MAPPINGS, SETTINGS, index_name
 
 _CHUNK = 500
@@ -72,7 +72,7 @@ def _copy(
     hits = helpers.scan(es, index=source, query={"query": _since(since), "version": True},
                         size=_CHUNK)
     for chunk in _chunks(hits):
-        actions = ({"_index": target, "_id": hit["_id"], "_source": hit["_source"],
+        actions = ({"_index": target, "_id": hit["_id"], "_source": _upgraded(hit["_source"]),
                     "version": hit["_version"], "version_type": "external_gte"}
                    for hit in chunk)
         for ok, item in helpers.streaming_bulk(es, actions, chunk_size=_CHUNK,
@@ -84,6 +84,14 @@ def _copy(
                 report.failed.append(f"{item['index']['_id']}: {error.get('reason', error)}")
         progress(len(chunk))
     return copied
+
+
+def _upgraded(source: dict[str, Any]) -> dict[str, Any]:
+    """A document of an older version with the fields the writer derives now: ``localized``
+    (mapping version 3) for one indexed before it existed."""
+    if source.get(DocField.localized) is None:
+        return {**source, DocField.localized: localized(source)}
+    return source
 
 
 def _chunks(hits: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

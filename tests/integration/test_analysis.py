@@ -22,6 +22,12 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "news_english": ("Running ministers said the election", ["run", "minist", "said", "elect"]),
     # Overlapping Han bigrams.
     "news_cjk": ("外国专家表示", ["外国", "国专", "专家", "家表", "表示"]),
+    # Morphology (kuromoji): the past tense 食べた is indexed as its dictionary form; particles go.
+    "news_japanese": ("寿司を食べた", ["寿司", "食べる"]),
+    # Morphology (nori): the particle 에 goes, the verb 갔다 is read as its stem 가.
+    "news_korean": ("학교에 갔다", ["학교", "가"]),
+    # Traditional folded to simplified, then smartcn word segmentation.
+    "news_chinese": ("中國經濟增長放緩", ["中国", "经济", "增长", "放缓"]),
     # Stop word "para" goes; prefixes/suffixes stemmed.
     "news_indonesian": ("Para menteri mengatakan pemilihan", ["teri", "ata", "ilih"]),
     # Dictionary word segmentation; stop word "กล่าว" goes.

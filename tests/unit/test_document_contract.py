@@ -17,6 +17,8 @@ from pydantic import BaseModel
 from ann.document import (
     FIELDS,
     HIT_EXCLUDES,
+    LOCALIZED_LANGUAGES,
+    LOCALIZED_TEXT,
     DocField,
     FieldSpec,
     FieldType,
@@ -28,7 +30,7 @@ from ann.messages import Discovery, RawPage
 from indexer import article as normalized
 from indexer import clusters
 from indexer.documents import to_document
-from indexer.mapping import MAPPINGS
+from indexer.mapping import LANGUAGE_ANALYZERS, MAPPINGS
 from search_api import export, models, query, similar, sources, stories, timeline, top_terms
 from search_api.params import Sort
 
@@ -80,13 +82,41 @@ def test_the_mapping_queries_a_field_as_the_contract_says(name: DocField) -> Non
     spec, mapped = FIELDS[name], MAPPINGS["properties"][name]
     # a text field is matched exactly, sorted and aggregated through its keyword variant
     exact = mapped.get("fields", {}).get("raw") if mapped["type"] == "text" else mapped
-    assert (mapped["type"] == "text" or "text" in mapped.get("fields", {})) == spec.searchable
-    filterable = exact is not None and exact.get("index", True) and exact.get("enabled", True)
+    assert (mapped["type"] == "text" or "text" in mapped.get("fields", {})
+            or _text_object(mapped)) == spec.searchable
+    filterable = (exact is not None and not _text_object(exact) and exact.get("index", True)
+                  and exact.get("enabled", True))
     assert filterable == spec.filterable
     columns = exact is not None and exact["type"] != "object" and exact.get("doc_values", True)
     assert columns == spec.aggregatable
     if exact is not None and exact["type"] == "keyword":
         assert exact["ignore_above"] == spec.max_chars
+
+
+def _text_object(mapped: dict[str, Any]) -> bool:
+    """An object whose leaves are all text (``localized.<language>.<field>``)."""
+    if mapped.get("type", "object") != "object" or "properties" not in mapped:
+        return False
+    return all(sub.get("type") == "text" or _text_object(sub)
+               for sub in mapped["properties"].values())
+
+
+def test_every_localized_language_has_its_analyzer_on_every_localized_field() -> None:
+    languages = MAPPINGS["properties"][DocField.localized]["properties"]
+    assert set(languages) == set(LOCALIZED_LANGUAGES) == set(LANGUAGE_ANALYZERS)
+    for language, mapped in languages.items():
+        assert set(mapped["properties"]) == set(LOCALIZED_TEXT)
+        assert {f["analyzer"] for f in mapped["properties"].values()} == {
+            LANGUAGE_ANALYZERS[language]}
+
+
+def test_the_writer_copies_the_text_of_a_localized_language_only() -> None:
+    thai = normalized.Article(url="https://www.dawn.com/news/1/a", title="ข่าว", body="เนื้อหา",
+                              language="th")
+    assert to_document(thai, _page())[DocField.localized] == {
+        "th": {"title": "ข่าว", "body": "เนื้อหา"}}
+    english = thai.model_copy(update={"language": "en"})
+    assert to_document(english, _page())[DocField.localized] is None
 
 
 def test_the_normalizer_writes_the_normalizer_fields_with_their_types() -> None:
