@@ -45,7 +45,7 @@ def test_a_crawl_archives_every_fetch_and_replay_rebuilds_the_index_offline(
 ) -> None:
     tag = uuid.uuid4().hex[:8]
     crawl_settings = services.model_copy(update={"pages_queue": f"test-{tag}-crawl-pages"})
-    manifest = generate(tmp_path / "mirror")
+    manifest = generate(tmp_path / "mirror", per_site=3)  # 66 articles: every kind of page
     archive = tmp_path / "warc"
     mirror = MirrorServer(tmp_path / "mirror")
     mirror.start()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -22,6 +21,7 @@ from mirror.server import MirrorServer
 from tests.support.env import service_env
 from tests.support.mirror import generate
 from tests.support.queued import queued_urls
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
@@ -75,15 +75,6 @@ def _listed_in_feeds(root: Path, registry: Registry) -> set[str]:
     return listed
 
 
-def _wait_for(predicate: object, timeout: float) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if predicate():  # type: ignore[operator]
-            return time.monotonic() - started
-        time.sleep(0.5)
-    raise AssertionError(f"not within {timeout} s")
-
-
 def test_a_new_feed_item_is_fetched_by_the_schedule(
     scheduled: tuple[Settings, Path, MirrorServer], redis_client: Redis
 ) -> None:
@@ -95,12 +86,14 @@ def test_a_new_feed_item_is_fetched_by_the_schedule(
         found = (registry.for_url(u) for u in queued_urls(redis_client, settings.pages_queue))
         return {source.id for source in found if source}
 
-    _wait_for(lambda: sources_queued() >= polled, 90)  # every feed's first poll is done
+    wait_until(lambda: sources_queued() >= polled,
+               "every feed's first poll done", 90, 0.5)
 
     after = generate(root, per_site=5, extra=1)
     new = {a.url for a in after.articles if a.extra} & _listed_in_feeds(root, registry)
     assert len(new) >= 5
-    seconds = _wait_for(lambda: set(queued_urls(redis_client, settings.pages_queue)) >= new, 90)
+    seconds = wait_until(lambda: set(queued_urls(redis_client, settings.pages_queue)) >= new,
+                         "the new items queued", 90, 0.5)
     urls = queued_urls(redis_client, settings.pages_queue)
     assert len(urls) == len(set(urls)), "an article was queued twice"
     print(f"new items reached the queue {seconds:.1f} s after they appeared")

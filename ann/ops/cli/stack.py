@@ -17,13 +17,17 @@ from typing import Annotated
 
 import httpx
 import typer
+from redis import Redis
 
+from ann.keyspace import crawl_lock_key
 from ann.ops import stack
 from ann.ops.cli.common import console
 from ann.ops.cli.crawl import run_crawl
+from ann.ops.cli.status import _crawl, _documents
 from ann.ops.processes import ProcessManager
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
+from crawler.state import CrawlState
 
 app = typer.Typer()
 
@@ -126,7 +130,9 @@ def demo(live: Annotated[bool, typer.Option(help=LIVE_HELP)] = False) -> None:
     started = time.monotonic()
     with _launch(get_settings()) as launch:
         settings = _bring_up(launch, live, workers=1, concurrency=2, schedule=True)
-        run_crawl(settings, load_registry().ids(), wait=True)
+        ids = load_registry().ids()
+        run_crawl(settings, ids, wait=False)
+        _report_what_was_indexed(settings, ids)
         api = f"http://{settings.api_host}:{settings.api_port}"
         sample = httpx.get(f"{api}/search", params={"size": 1, "sort": "newest"}).json()
         word = _query_word(sample["hits"][0]["title"]) if sample["hits"] else "asia"
@@ -138,6 +144,36 @@ def demo(live: Annotated[bool, typer.Option(help=LIVE_HELP)] = False) -> None:
                            "facets": {k: v[:5] for k, v in answer["facets"].items()}},
                           indent=2, ensure_ascii=False))
     console.print(f"ready in {time.monotonic() - started:.0f} s; stop with `ann down`")
+
+
+def _report_what_was_indexed(settings: Settings, ids: list[str], timeout: float = 900) -> None:
+    """Wait for every crawl job — the demo's own and the schedule's, which starts with the stack
+    and may reach the pages first (a page is queued once, by whichever job claims it) — and for
+    the indexer; then say what the index holds and what all those crawls fetched."""
+    redis = Redis.from_url(settings.redis_url)
+    locks = crawl_lock_key(settings.key_prefix, "*", ["*"])
+
+    def busy() -> int:
+        """Crawl jobs waiting or running, and page batches not yet indexed."""
+        return (stack.queue_depth(redis, settings.crawl_queue)
+                + sum(1 for _ in redis.scan_iter(locks))
+                + stack.queue_depth(redis, settings.pages_queue))
+
+    with console.status("waiting for the crawl jobs (this one's and the schedule's) "
+                        "and the indexer"):
+        deadline, quiet = time.monotonic() + timeout, 0
+        while quiet < 3 and time.monotonic() < deadline:  # idle three polls in a row
+            quiet = quiet + 1 if busy() == 0 else 0
+            time.sleep(1)
+    if quiet < 3:
+        console.print(f"[yellow]crawls or indexing still running after {timeout:.0f} s; "
+                      "see `ann status`[/]")
+    documents, _ = _documents(settings)
+    state = CrawlState(redis, settings.key_prefix)
+    fetched = sum(_crawl(state, sid)["fetched"] for sid in ids)
+    console.print(f"index {settings.index_alias}: {sum(documents.values())} documents from "
+                  f"{len(documents)} of {len(ids)} sources; article pages fetched by every crawl "
+                  f"so far (the schedule's jobs and this one): {fetched}")
 
 
 def _query_word(title: str) -> str:
