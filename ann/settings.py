@@ -113,6 +113,16 @@ class Settings(BaseSettings):
     state_dir: Path = Field(default=REPO_ROOT / "var", alias="ANN_STATE_DIR")
     api_host: str = Field(default="127.0.0.1", alias="ANN_API_HOST")
     api_port: int = Field(default=18000, alias="ANN_API_PORT")
+    variants_file: Annotated[Path | None, BeforeValidator(lambda v: v or None)] = Field(
+        default=None, alias="ANN_VARIANTS_FILE")
+    """An operator's own name and place variants, added to the shipped list
+    (``ann/data/name_variants.txt``, same format) by ``ann variants load`` and the API's start."""
+    variants_index: str = Field(default="ann-name-variants", alias="ANN_VARIANTS_INDEX")
+    """The index holding the variants in force (one document), which every API process reads."""
+    api_variants_refresh_seconds: float = Field(default=30.0, alias="ANN_API_VARIANTS_REFRESH",
+                                                ge=0)
+    """How long an API process uses the variants it read before reading them again: an
+    ``ann variants load`` is live everywhere within this time (0: read for every query)."""
     api_es_timeout_seconds: float = Field(default=5.0, alias="ANN_API_ES_TIMEOUT", gt=0)
     """How long the API waits for Elasticsearch before answering 503: a slow query or a hung
     node must not hold a request (and its worker) indefinitely. With several nodes in ``ES_URL``

@@ -19,6 +19,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
+from ann.variants import load as load_variants
 from search_api.backend import Backend, BackendRejected, BackendUnavailable
 from search_api.errors import COMMON_ERRORS
 from search_api.jobs import CrawlJobs
@@ -40,6 +41,7 @@ from search_api.routes import (
     top_terms,
 )
 from search_api.state import ApiState
+from search_api.variants import NameVariants
 
 MAX_BODY_BYTES = 16 * 1024
 """The largest request body any route reads: a recrawl of fifty sources takes under 4 KB.
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     registry = load_registry()
     metrics = ApiMetrics.create()
+    variant_groups = load_variants(settings.variants_file)  # a malformed file stops the start
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -76,6 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             timeline_exact_stories=settings.api_timeline_exact_stories,
             export_max_rows=settings.api_export_max_rows,
             export_page_size=settings.api_export_page_size,
+            variants=NameVariants(settings.variants_index, settings.api_variants_refresh_seconds,
+                                  variant_groups),
         )
         try:
             yield

@@ -78,6 +78,9 @@ class Filters(BaseModel):
                     "visible date), url (guessed from the URL), heuristic (htmldate)")
     has_byline: bool | None = Field(
         default=None, description="true: names its authors; false: names none")
+    variants: tuple[tuple[str, ...], ...] = Field(default=(), exclude=True)
+    """The name variants in force when the request came (``search_api/variants.py``), which
+    ``q`` is expanded with; not a parameter (never read from the request, nor dumped)."""
 
     @model_validator(mode="after")
     def _check_dates(self) -> Filters:

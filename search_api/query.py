@@ -24,6 +24,7 @@ from ann.document import HIT_EXCLUDES, LOCALIZED_LANGUAGES, LOCALIZED_TEXT, DocF
 from search_api.models import Copy
 from search_api.params import COPIES_SHOWN, Filters, SearchParams, Sort
 from search_api.provenance import provenance_filters
+from search_api.variants import expand
 
 SortValue = str | int | float
 
@@ -62,12 +63,13 @@ def _facet_filters(params: Filters) -> dict[str, dict[str, Any]]:
 
 
 def text_clauses(params: Filters) -> list[dict[str, Any]]:
-    """The full-text part of the selection: empty without ``q``."""
+    """The full-text part of the selection: empty without ``q``; the names ``q`` gives are
+    expanded with their variants (:func:`search_api.variants.expand`)."""
     if not (params.q and params.q.strip()):
         return []
     return [{
         "simple_query_string": {
-            "query": params.q,
+            "query": expand(params.q, params.variants),
             "fields": TEXT_FIELDS,
             "default_operator": "and",
             "flags": "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE|ESCAPE",

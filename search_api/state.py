@@ -12,6 +12,7 @@ from ann.sources import Registry
 from search_api.backend import Backend
 from search_api.jobs import CrawlJobs
 from search_api.metrics import ApiMetrics
+from search_api.variants import NameVariants
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,8 @@ class ApiState:
     """``ANN_API_EXPORT_MAX_ROWS``: the cap of one export."""
     export_page_size: int
     """``ANN_API_EXPORT_PAGE_SIZE``: hits per request of an export, held at a time."""
+    variants: NameVariants
+    """The name variants queries are expanded with (:mod:`search_api.variants`)."""
 
 
 async def api_state(request: Request) -> ApiState:

@@ -103,7 +103,10 @@ def services() -> Iterator[Settings]:
     started_here = stack.start_services(base)
     redis_url = base.redis_url.rsplit("/", 1)[0] + f"/{TEST_REDIS_DB}"
     prefix = f"test-{uuid.uuid4().hex[:8]}"
-    yield base.model_copy(update={"redis_url": redis_url, "key_prefix": prefix})
+    # the APIs tests start read name variants (search_api/variants.py) from an index of this
+    # session's own, never from what an `ann variants load` put in the shared node
+    yield base.model_copy(update={"redis_url": redis_url, "key_prefix": prefix,
+                                  "variants_index": f"{prefix}-variants"})
     for name, env in started_here.items():
         stack.run_service_script(name, "stop", env)
 

@@ -15,11 +15,13 @@ from pydantic import ValidationError
 
 from search_api.params import MAX_FILTER_VALUES, MAX_QUERY_LENGTH, Filters, FilterValue, IsoDate
 from search_api.provenance import DateSource
+from search_api.state import State
 
 Filter = Annotated[list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES)]
 
 
 async def selected_filters(
+    state: State,
     q: Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH)] = None,
     source: Filter = None,
     country: Filter = None,
@@ -31,9 +33,10 @@ async def selected_filters(
     date_source: Annotated[list[DateSource] | None, Query(max_length=len(DateSource))] = None,
     has_byline: bool | None = None,
 ) -> Filters:
+    variants = tuple(await state.variants.groups(state.backend.es)) if q else ()
     try:
         return Filters.model_validate({
-            "q": q, "source": source or [], "country": country or [],
+            "variants": variants, "q": q, "source": source or [], "country": country or [],
             "category": category or [], "author": author or [], "language": language or [],
             "from": date_from, "to": date_to, "date_source": date_source or [],
             "has_byline": has_byline,

@@ -29,8 +29,8 @@ async def search_params(
 ) -> SearchParams:
     try:
         return SearchParams.model_validate({
-            **selected.model_dump(by_alias=True), "sort": sort, "page": page, "size": size,
-            "cursor": cursor, "collapse": collapse,
+            **selected.model_dump(by_alias=True), "variants": selected.variants, "sort": sort,
+            "page": page, "size": size, "cursor": cursor, "collapse": collapse,
         })
     except ValidationError as error:
         raise RequestValidationError(error.errors()) from error
