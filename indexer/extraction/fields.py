@@ -8,18 +8,19 @@ traced to its origin.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from htmldate import find_date
-from trafilatura.metadata import extract_author
 
 from indexer.extraction import hints, rules
 from indexer.extraction.authors import AGENCIES, clean_authors, names_in, sole_agency
 from indexer.extraction.bylines import find_bylines, find_editors
+from indexer.extraction.classbyline import class_byline
 from indexer.extraction.dates import from_day, has_time, parse_date, same_day
 from indexer.extraction.page import Page
 from indexer.extraction.people import Evidence, sort_names
@@ -59,22 +60,49 @@ def _metadata_steps(page: Page) -> Iterator[tuple[str, list[str], bool]]:
             yield f"meta:{key}", values, True
 
 
-def _visible_steps(page: Page) -> Iterator[tuple[str, list[str], bool]]:
-    """(origin, raw bylines, True) from what the page shows; the costly generic steps run last
-    and only when reached."""
-    if page.hints.authors:
-        yield f"hint:{page.hints.authors}", hints.all_texts(page.tree, page.hints.authors), True
-    byline = extract_author(page.tree)  # trafilatura's byline XPaths
-    if byline:
-        yield "trafilatura", byline.split(";"), True
+Step = tuple[str, list[str], bool]
+"""(origin, raw bylines, whether they may name people)."""
+
+
+def _hinted(page: Page) -> Step | None:
+    if not page.hints.authors:
+        return None
+    return f"hint:{page.hints.authors}", hints.all_texts(page.tree, page.hints.authors), True
+
+
+def _trafilatura(page: Page) -> Step | None:
+    if not rules.current().trafilatura_byline:
+        return None
+    byline = class_byline(page.tree)  # trafilatura's byline rules, without its tree copy
+    return ("trafilatura", byline.split(";"), True) if byline else None
+
+
+def _shapes(page: Page) -> Step | None:
     headlines = [page.ld.headline] if page.ld and page.ld.headline else []
     headlines.extend(value for value, _ in page.meta.candidates(("og:title",)))
     headlines.extend([page.meta.title] if page.meta.title else [])
     raws, origin = find_bylines(page.tree, headlines)
-    if raws:
-        yield origin, raws, True
-    if page.signature:
-        yield "signature", [page.signature], True
+    return (origin, raws, True) if raws else None
+
+
+def _signature(page: Page) -> Step | None:
+    return ("signature", [page.signature], True) if page.signature else None
+
+
+_VISIBLE: tuple[Callable[[Page], Step | None], ...] = (_hinted, _trafilatura, _shapes, _signature)
+
+
+def _visible_steps(page: Page) -> Iterator[Step]:
+    """(origin, raw bylines, True) from what the page shows; the costly generic steps run last,
+    only when reached, and once per page (the byline search and the check of a metadata author
+    against the visible byline walk the same steps)."""
+    done = page.byline_steps
+    for number, step in enumerate(_VISIBLE):
+        if number == len(done):
+            done.append(step(page))
+        found = done[number]
+        if found is not None:
+            yield found
 
 
 @dataclass
@@ -124,7 +152,7 @@ def byline(page: Page, sections: list[str]) -> Byline:
     evidence = _evidence(page, sections)
     out = Byline()
     fallback: tuple[list[str], str] | None = None
-    for origin, raws, people_possible in (*_metadata_steps(page), *_visible_steps(page)):
+    for origin, raws, people_possible in chain(_metadata_steps(page), _visible_steps(page)):
         unwanted = labelled if origin.startswith(_UNSEEN) else editors
         names = [n for n in names_in(raws) if n.casefold() not in unwanted]
         found = sort_names(names, evidence, chosen.byline_people_only)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from typing import Any
 
 import lxml.html
 
@@ -28,6 +29,9 @@ class Page:
     hints_missed: set[str] = field(default_factory=set)
     """Fields whose source hint was consulted and found nothing, or something the cascade did
     not believe (a stale selector after a template change): the generic steps answered."""
+
+    byline_steps: list[Any] = field(default_factory=list)
+    """The visible byline steps already run on this page, in order (``fields._visible_steps``)."""
 
     def hint_missed(self, name: str) -> None:
         self.hints_missed.add(name)

@@ -22,7 +22,6 @@ What remains is a person.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -49,14 +48,26 @@ _DATELINE = re.compile(
 _VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or "
                       "ancestor::noscript or ancestor::template)]")
 _MAX_LINK_TEXT = 40
-_LOWER = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-_MENU_LINKS = XPath(  # links of the site's menus: a person's name elsewhere may link twice
-    "//a[(ancestor::nav or ancestor::footer or ancestor::*[@role='navigation']"
-    " or ancestor::*[contains(@class, 'menu') or contains(@class, 'nav')]"
-    # a <header> holding the headline is the story's own header (its byline), not the site's
-    " or ancestor::header[not(.//h1)])"
-    # the byline's own links (the name, the reporter's social handle) are no menu entries
-    f" and not(ancestor-or-self::*[contains({_LOWER}, 'author') or contains({_LOWER}, 'byline')])]")
+_MENU_TAGS = frozenset({"nav", "footer"})
+_BYLINE_CLASS = re.compile(r"author|byline", re.IGNORECASE)
+
+
+def _in_menu(link: lxml.html.HtmlElement) -> bool:
+    """Whether a link belongs to the site's menus (``nav``, ``footer``, a navigation role or a
+    menu class, a ``header`` without the headline) and not to a byline (an element whose class
+    names the author or byline: the name and the reporter's social handle are no menu entries;
+    the story's own header, holding the headline, shows its byline)."""
+    menu = False
+    for element in (link, *link.iterancestors()):
+        classes = element.get("class") or ""
+        if _BYLINE_CLASS.search(classes):
+            return False
+        if not menu and element is not link and (
+                element.tag in _MENU_TAGS or element.get("role") == "navigation"
+                or "menu" in classes or "nav" in classes
+                or (element.tag == "header" and element.find(".//h1") is None)):
+            menu = True
+    return menu
 
 
 def _key(text: str) -> str:
@@ -93,18 +104,28 @@ class Evidence:
         return {_key(s) for s in (*self.sections, *segments[:-1]) if _key(s)}
 
     @cached_property
-    def navigation(self) -> Counter[str]:
-        """Link text -> how many menu links (not to author pages) show it."""
-        counts: Counter[str] = Counter()
-        for link in _MENU_LINKS(self.tree):
+    def _links(self) -> dict[str, list[lxml.html.HtmlElement]]:
+        """Short link text (folded) -> the links showing it, from one walk of the page."""
+        found: dict[str, list[lxml.html.HtmlElement]] = {}
+        for link in self.tree.iter("a"):
+            text = link.text_content()
+            if len(text) <= 4 * _MAX_LINK_TEXT:
+                text = " ".join(text.split())
+                if text and len(text) <= _MAX_LINK_TEXT:
+                    found.setdefault(_key(text), []).append(link)
+        return found
+
+    def navigation(self, key: str) -> int:
+        """How many links of the site's menus, to its own pages (not to author pages), show the
+        text ``key``; only the links showing it are looked at."""
+        count = 0
+        for link in self._links.get(key, ()):
             href = link.get("href") or ""
             if _AUTHOR_HREF.search(href) or link.get("rel") == "author" or \
-                    not self._on_site(href):
+                    not self._on_site(href) or not _in_menu(link):
                 continue
-            text = " ".join(link.text_content().split())
-            if text and len(text) <= _MAX_LINK_TEXT:
-                counts[_key(text)] += 1
-        return counts
+            count += 1
+        return count
 
     @cached_property
     def _site_domain(self) -> str:
@@ -151,7 +172,7 @@ class Evidence:
             return Kind.NOT_A_NAME
         if self.dateline_places and key in self.places:
             return Kind.NOT_A_NAME
-        if key in self.section_keys or self.navigation[key] >= self.section_repeats:
+        if key in self.section_keys or self.navigation(key) >= self.section_repeats:
             return Kind.NOT_A_NAME
         return Kind.PERSON
 

@@ -39,6 +39,9 @@ class Rules:
     """A visible date labelled "Updated" is no publication date when another one is stated."""
     url_date_last: bool = True
     """The date in the URL only when htmldate finds none on the page."""
+    trafilatura_byline: bool = True
+    """trafilatura's byline XPaths (``extract_author``, a walk of the whole tree) are asked
+    before the page's own byline shapes (microdata, author links, "By" lines)."""
 
 
 ALTERNATIVES: dict[str, tuple[object, ...]] = {
@@ -49,6 +52,7 @@ ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "dateline_places": (False,),
     "published_over_updated": (False,),
     "url_date_last": (False,),
+    "trafilatura_byline": (False,),
 }
 """Per rule, the values other than the default that the cross-validation tries."""
 
