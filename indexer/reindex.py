@@ -72,7 +72,7 @@ def _copy(
     hits = helpers.scan(es, index=source, query={"query": _since(since), "version": True},
                         size=_CHUNK)
     for chunk in _chunks(hits):
-        actions = ({"_index": target, "_id": hit["_id"], "_source": _upgraded(hit["_source"]),
+        actions = ({"_index": target, "_id": hit["_id"], "_source": upgraded(hit["_source"]),
                     "version": hit["_version"], "version_type": "external_gte"}
                    for hit in chunk)
         for ok, item in helpers.streaming_bulk(es, actions, chunk_size=_CHUNK,
@@ -86,7 +86,7 @@ def _copy(
     return copied
 
 
-def _upgraded(source: dict[str, Any]) -> dict[str, Any]:
+def upgraded(source: dict[str, Any]) -> dict[str, Any]:
     """A document of an older version with the fields the writer derives now: ``localized``
     (mapping version 3) for one indexed before it existed."""
     if source.get(DocField.localized) is None:

@@ -31,6 +31,7 @@ from indexer import article as normalized
 from indexer import clusters
 from indexer.documents import to_document
 from indexer.mapping import LANGUAGE_ANALYZERS, MAPPINGS
+from indexer.reindex import upgraded
 from search_api import export, models, query, similar, sources, stories, timeline, top_terms
 from search_api.params import Sort
 
@@ -117,6 +118,13 @@ def test_the_writer_copies_the_text_of_a_localized_language_only() -> None:
         "th": {"title": "ข่าว", "body": "เนื้อหา"}}
     english = thai.model_copy(update={"language": "en"})
     assert to_document(english, _page())[DocField.localized] is None
+
+
+def test_reindex_derives_the_localized_copy_of_a_document_written_before_it() -> None:
+    before: dict[str, Any] = {"title": "中國經濟", "body": "正文", "language": "zh"}
+    assert upgraded(before)[DocField.localized] == {"zh": {"title": "中國經濟", "body": "正文"}}
+    current = {**before, "localized": {"zh": {"title": "中國經濟"}}}
+    assert upgraded(current) is current
 
 
 def test_the_normalizer_writes_the_normalizer_fields_with_their_types() -> None:
