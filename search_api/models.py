@@ -55,9 +55,22 @@ class ArticleSummary(BaseModel):
         inner = hit.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("hits", [])
         copies = [{**h["_source"], DocField.id: h["_id"]} for h in inner if h["_id"] != hit["_id"]]
         return cls.model_validate(
-            {**hit["_source"], DocField.id: hit["_id"], "highlights": hit.get("highlight", {}),
+            {**hit["_source"], DocField.id: hit["_id"],
+             "highlights": highlights(hit.get("highlight", {})),
              "copies": copies[:COPIES_SHOWN]}
         )
+
+
+def highlights(found: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The engine's highlights by the field a reader knows: those of an article's language's own
+    analysis (``localized.<language>.body``) stand for the field they copy (``body``) and are
+    preferred — they mark whole words where the plain analysis marks single characters."""
+    by_field = {name: fragments for name, fragments in found.items()
+                if not name.startswith(f"{DocField.localized}.")}
+    for name, fragments in found.items():
+        if name.startswith(f"{DocField.localized}."):
+            by_field[name.rsplit(".", 1)[1]] = fragments
+    return by_field
 
 
 class Article(ArticleSummary):

@@ -50,6 +50,10 @@ FACETS: dict[str, DocField] = {
 }
 FACET_SIZE = 50
 HIGHLIGHT_FIELDS = (_F.title, _F.body, _F.standfirst)
+LOCALIZED_HIGHLIGHTS = {f"{_F.localized}.*.{name}": name for name in HIGHLIGHT_FIELDS}
+"""Highlighted too, through the article's language's own analysis (``localized``), and returned
+as the field they copy (:func:`search_api.models.highlights`): a traditional Chinese query marks
+the simplified words it matched, a Japanese one the whole inflected word."""
 HIGHLIGHT_MAX_OFFSET = 500_000
 """Below the engine's ``index.highlight.max_analyzed_offset`` (1,000,000), which a query's own
 ``max_analyzed_offset`` must not exceed; above the indexer's body cap (300,000)."""
@@ -168,7 +172,8 @@ def build_search(
         "_source": {"excludes": list(HIT_EXCLUDES)},
         "highlight": {
             "fields": {
-                f: {"number_of_fragments": 2, "fragment_size": 160} for f in HIGHLIGHT_FIELDS
+                f: {"number_of_fragments": 2, "fragment_size": 160}
+                for f in (*HIGHLIGHT_FIELDS, *LOCALIZED_HIGHLIGHTS)
             },
             "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "require_field_match": False,
             "encoder": "html", "max_analyzed_offset": HIGHLIGHT_MAX_OFFSET,

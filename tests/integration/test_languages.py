@@ -107,3 +107,17 @@ def test_the_localized_copy_is_not_returned_with_a_hit(indexed: Indexed) -> None
     assert "localized" not in hit
     article = indexed.api.get(f"/articles/{indexed.ids['ja']}").json()
     assert "localized" not in article and article["body"] == ARTICLES["ja"][2]
+
+
+@pytest.mark.parametrize(("q", "language", "marked"), [
+    ("經濟", "zh", "<mark>经济</mark>"),  # the simplified word the traditional query matched
+    ("食べた", "ja", "<mark>食べる</mark>"),  # the whole word, not 食 and べ apart
+    ("학교에", "ko", "<mark>학교</mark>가"),  # the noun, its particle left out
+])
+def test_the_highlights_mark_what_the_language_matched(
+    indexed: Indexed, q: str, language: str, marked: str,
+) -> None:
+    [hit] = indexed.api.get("/search", params={"q": q}).json()["hits"]
+    assert hit["id"] == indexed.ids[language]
+    assert any(marked in fragment for fragment in hit["highlights"]["body"]), hit["highlights"]
+    assert not any(name.startswith("localized") for name in hit["highlights"])
