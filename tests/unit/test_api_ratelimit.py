@@ -1,13 +1,15 @@
 """The API answers 429 with Retry-After beyond ``ANN_API_RATE_LIMIT``; monitoring is never
-limited; a malformed limit is refused when the application is made."""
+limited; a malformed limit is refused when the application is made; the window moves."""
 
 from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from limits import parse as parse_limit
 
 from ann.settings import Settings
 from search_api.app import create_app
+from search_api.ratelimit import MovingWindow
 
 
 def _app(limit: str) -> TestClient:
@@ -35,3 +37,16 @@ def test_no_limit_when_empty_and_a_clear_error_when_malformed() -> None:
         assert {api.get("/articles/missing!").status_code for _ in range(20)} == {422}
     with pytest.raises(ValueError):
         _app("often")
+
+
+def test_the_window_moves_and_forgets_clients_idle_for_a_whole_window() -> None:
+    now = [1000.0]
+    window = MovingWindow(parse_limit("2/minute"), clock=lambda: now[0])
+    assert window.hit("a") == 0 and window.hit("b") == 0
+    now[0] += 20
+    assert window.hit("a") == 0
+    assert window.hit("a") == 40  # a's first hit leaves the window 60 s after it was made
+    now[0] += 40
+    assert window.hit("a") == 0  # ... and then it has: one hit in the last minute, one allowed
+    assert window.hit("a") == 20
+    assert set(window.hits) == {"a"}  # b, without a hit for a whole window: forgotten
