@@ -62,9 +62,44 @@ def queues(isolated: Settings, redis_client: Redis) -> Iterator[Settings]:
         redis_client.delete(queue, *(f"{unacked_key(queue)}{s}" for s in ("", "_index", "_mutex")))
 
 
-def test_an_indexer_worker_never_requeues_a_running_crawl_job(
+def _broadcasts_reach_only_their_own_workers(
+    settings: Settings, crawler_app: Celery, indexer_app: Celery, tmp_path: Path
+) -> None:
+    """With an indexer worker running, start a crawl worker: each app's ping reaches its own
+    worker and never the other's."""
+    crawler_name = f"keys-crawl-{os.getpid()}@test"
+    with (tmp_path / "crawler.log").open("wb") as out:
+        crawler = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "crawler.celery_app", "worker",
+             "-Q", settings.crawl_queue, "-c", "1", "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "-n", crawler_name],
+            env={**service_env(settings), "ANN_CRAWL_QUEUE": settings.crawl_queue},
+            stdout=out, stderr=subprocess.STDOUT)
+    try:
+        indexer_name = f"test-{os.getpid()}@"
+        deadline = time.monotonic() + 90
+        while True:  # both workers up: each answers its own app's ping
+            to_crawler = {n for r in crawler_app.control.ping(timeout=1) for n in r}
+            to_indexer = {n for r in indexer_app.control.ping(timeout=1) for n in r}
+            if crawler_name in to_crawler and any(
+                    n.startswith(indexer_name) for n in to_indexer):
+                break
+            assert time.monotonic() < deadline, (to_crawler, to_indexer)
+        print(f"ping: crawler app reached {sorted(to_crawler)}, "
+              f"indexer app reached {sorted(to_indexer)}")
+        assert crawler_name not in to_indexer
+        assert not any(n.startswith(indexer_name) for n in to_crawler)
+    finally:
+        crawler.terminate()
+        crawler.wait(timeout=60)
+
+
+def test_the_apps_keep_their_in_flight_messages_and_their_broadcasts_apart(
     queues: Settings, redis_client: Redis, tmp_path: Path
 ) -> None:
+    """One indexer worker for both checks: first it must not hand back a running crawl job
+    (only its own abandoned message), then a broadcast to either app must reach only that
+    app's workers."""
     settings = queues.model_copy(update={"visibility_timeout_seconds": VISIBILITY_TIMEOUT})
     crawler_app, indexer_app = create_crawler_celery(settings), create_indexer_celery(settings)
     with ExitStack() as stack:
@@ -84,6 +119,8 @@ def test_an_indexer_worker_never_requeues_a_running_crawl_job(
                 assert time.monotonic() < deadline, log.read_text()
                 time.sleep(0.5)
             # the worker has swept the in-flight messages: its own came back and ran
+            _broadcasts_reach_only_their_own_workers(settings, crawler_app, indexer_app,
+                                                     tmp_path)
 
         in_flight = redis_client.hkeys(unacked_key(settings.crawl_queue))
         waiting = redis_client.llen(settings.crawl_queue)
@@ -92,36 +129,3 @@ def test_an_indexer_worker_never_requeues_a_running_crawl_job(
         assert in_flight == [crawl_job.delivery_tag.encode()]
         crawl_job.ack()  # type: ignore[no-untyped-call]
         assert redis_client.hlen(unacked_key(settings.crawl_queue)) == 0
-
-
-def test_a_broadcast_to_one_app_reaches_only_its_own_workers(
-    queues: Settings, tmp_path: Path
-) -> None:
-    settings = queues
-    crawler_app, indexer_app = create_crawler_celery(settings), create_indexer_celery(settings)
-    crawler_name = f"keys-crawl-{os.getpid()}@test"
-    with (tmp_path / "crawler.log").open("wb") as out:
-        crawler = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "crawler.celery_app", "worker",
-             "-Q", settings.crawl_queue, "-c", "1", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-n", crawler_name],
-            env={**service_env(settings), "ANN_CRAWL_QUEUE": settings.crawl_queue},
-            stdout=out, stderr=subprocess.STDOUT)
-    try:
-        with celery_workers(settings, tmp_path / "indexer.log", concurrency=1):
-            indexer_name = f"test-{os.getpid()}@"
-            deadline = time.monotonic() + 90
-            while True:  # both workers up: each answers its own app's ping
-                to_crawler = {n for r in crawler_app.control.ping(timeout=1) for n in r}
-                to_indexer = {n for r in indexer_app.control.ping(timeout=1) for n in r}
-                if crawler_name in to_crawler and any(
-                        n.startswith(indexer_name) for n in to_indexer):
-                    break
-                assert time.monotonic() < deadline, (to_crawler, to_indexer)
-            print(f"ping: crawler app reached {sorted(to_crawler)}, "
-                  f"indexer app reached {sorted(to_indexer)}")
-            assert crawler_name not in to_indexer
-            assert not any(n.startswith(indexer_name) for n in to_crawler)
-    finally:
-        crawler.terminate()
-        crawler.wait(timeout=60)
