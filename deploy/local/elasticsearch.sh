@@ -132,6 +132,10 @@ build_and_install_plugin() {
   ann_log "plugin built and installed in $(ann_elapsed "$t0")s ($zip)"
 }
 
+# --keep-lock (start): the install lock stays held until this script exits, so that no other
+# `install` or `start` (of any port: they share $ES_HOME) swaps the plugin while this node boots
+# and reads it. A plugin removed and reinstalled under a booting node leaves it running with the
+# plugin registered but none of its analyzers ("failed to find global analyzer [news_cjk]").
 cmd_install() {
   ann_mkdir_shared "$ANN_CACHE_DIR"
   [ -w "$ANN_CACHE_DIR" ] || ann_die "ANN_CACHE_DIR=$ANN_CACHE_DIR is not writable"
@@ -142,6 +146,7 @@ cmd_install() {
   fetch_distribution
   unpack_distribution
   build_and_install_plugin
+  [ "${1:-}" = "--keep-lock" ] && return 0
   flock -u 8
   exec 8>&-
 }
@@ -227,7 +232,7 @@ cmd_start() {
     return 0
   fi
   local t0; t0="$(ann_now)"
-  cmd_install
+  cmd_install --keep-lock  # released when this script exits: the node is healthy or failed
   ensure_user
   ann_mkdir_shared "$(dirname "$ANN_RUN_DIR")"
   mkdir -p "$ANN_RUN_DIR"
@@ -253,7 +258,8 @@ cmd_start() {
       run=(runuser -u "$ES_USER" -- "${run[@]}")
     fi
     # Run from a directory the service user can read, whatever our cwd is.
-    if ! (cd "$ANN_RUN_DIR" && "${run[@]}" >"$ANN_RUN_DIR/logs/launcher.out" 2>&1 </dev/null); then
+    # (8>&-: the launcher does not inherit the install lock, which would outlive this script)
+    if ! (cd "$ANN_RUN_DIR" && "${run[@]}" >"$ANN_RUN_DIR/logs/launcher.out" 2>&1 </dev/null 8>&-); then
       ann_log "the launcher failed"
       print_failure_logs
       exit 1
