@@ -4,36 +4,31 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from fastapi import APIRouter, Depends, Request
 
 from search_api.cursor import CursorError, decode_cursor, encode_cursor
 from search_api.errors import REFUSED, invalid
 from search_api.models import ArticleSummary, FacetValue, SearchResponse
-from search_api.params import MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, SearchParams, Sort
+from search_api.params import SearchParams
 from search_api.query import FACETS, SortValue, build_search
-from search_api.routes.filters import Selected
+from search_api.query_model import VALIDATION_ERROR, QueryModel
 from search_api.state import State
 
 router = APIRouter()
 
 
-async def search_params(
-    selected: Selected,
-    sort: Sort = Sort.relevance,
-    page: Annotated[int, Query(ge=1)] = 1,
-    size: Annotated[int, Query(ge=0, le=MAX_PAGE_SIZE)] = 10,
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
-    collapse: bool = False,
-) -> SearchParams:
-    try:
-        return SearchParams.model_validate({
-            **selected.model_dump(by_alias=True), "variants": selected.variants, "sort": sort,
-            "page": page, "size": size, "cursor": cursor, "collapse": collapse,
-        })
-    except ValidationError as error:
-        raise RequestValidationError(error.errors()) from error
+SEARCH_QUERY = QueryModel(SearchParams)
+"""/search's parameters: the query, every filter (:class:`~search_api.params.Filters`, as the
+other result-set routes take them) and the paging, read in one validation."""
+
+
+async def search_params(request: Request, state: State) -> SearchParams:
+    params = SEARCH_QUERY.read(request.query_params)
+    if not params.q:
+        return params
+    # the name variants q is expanded with, as the other result-set routes take them
+    return params.model_copy(update={"variants": tuple(await state.variants.groups(
+        state.backend.es))})
 
 
 Params = Annotated[SearchParams, Depends(search_params)]
@@ -84,7 +79,8 @@ tests follow them)."""
 
 
 @router.get("/search", response_model=SearchResponse, summary="Search articles",
-            responses={**REFUSED, 200: {"links": _HIT_LINKS}})
+            responses={**REFUSED, 200: {"links": _HIT_LINKS}, 422: VALIDATION_ERROR},
+            openapi_extra={"parameters": SEARCH_QUERY.openapi_parameters()})
 async def search(
     state: State, params: Params,
     after: Annotated[list[SortValue] | None, Depends(search_after)],
