@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ann.document import HIT_EXCLUDES, LOCALIZED_LANGUAGES, LOCALIZED_TEXT, DocField
-from search_api.models import Copy
+from ann.document import LOCALIZED_LANGUAGES, LOCALIZED_TEXT, DocField
+from search_api.models import ArticleSummary, Copy
 from search_api.params import COPIES_SHOWN, Filters, SearchParams, Sort
 from search_api.provenance import provenance_filters
 from search_api.variants import expand
@@ -59,6 +59,10 @@ HIGHLIGHT_MAX_OFFSET = 500_000
 ``max_analyzed_offset`` must not exceed; above the indexer's body cap (300,000)."""
 COPY_FIELDS = [_F(name) for name in Copy.model_fields if name != _F.id]
 """What a collapsed hit shows of each other copy: the response model's fields."""
+HIT_FIELDS = [field for field in _F if field in ArticleSummary.model_fields and field != _F.id]
+"""What a hit's ``_source`` brings: the fields of the response's article summary, and none the
+answer would drop (the clustering's ``minhash`` alone is 128 numbers, the body is never
+shown)."""
 
 
 def _facet_filters(params: Filters) -> dict[str, dict[str, Any]]:
@@ -169,7 +173,7 @@ def build_search(
         "query": _query(params),
         "sort": _sort(params.sort),
         "track_total_hits": True,
-        "_source": {"excludes": list(HIT_EXCLUDES)},
+        "_source": HIT_FIELDS,
         "highlight": {
             "fields": {
                 f: {"number_of_fragments": 2, "fragment_size": 160}

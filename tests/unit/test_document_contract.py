@@ -167,6 +167,8 @@ def test_the_query_builders_query_fields_as_the_contract_allows() -> None:
     sorted_by |= {DocField(a["max"]["field"]) for a in aggs["aggs"].values()}
     assert all(FIELDS[f].aggregatable for f in sorted_by), sorted_by
     assert set(query.COPY_FIELDS) <= public_fields()
+    # a hit brings the summary's fields from the index, never the text or the clustering's
+    assert set(query.HIT_FIELDS) <= public_fields() - set(HIT_EXCLUDES)
 
 
 def test_the_result_set_routes_read_fields_as_the_contract_allows() -> None:
