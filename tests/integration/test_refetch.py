@@ -44,18 +44,17 @@ def test_a_page_refused_once_is_fetched_and_indexed_once_the_cause_is_gone(
     redis = Redis.from_url(own_settings.redis_url)
     try:
         refusing = create_refusing_index(es, own_settings.index_alias, "title", "long")
-        with Worker(own_settings, tmp_path / "first.log") as worker:
+        with Worker(own_settings, tmp_path / "worker.log") as worker:  # one worker, both crawls
             run_crawl(own_settings, mirror.url, SOURCE)
             _drain(redis, own_settings, worker)
-        refused = [e for e in dead_letters(redis, own_settings)
-                   if str(e["reason"]).startswith("index/")]
-        print(f"first crawl: {len(refused)} of {len(urls)} dead-lettered, "
-              f"e.g. {str(refused[0]['reason'])[:90] if refused else None}")
-        assert len(refused) == len(urls)
+            refused = [e for e in dead_letters(redis, own_settings)
+                       if str(e["reason"]).startswith("index/")]
+            print(f"first crawl: {len(refused)} of {len(urls)} dead-lettered, "
+                  f"e.g. {str(refused[0]['reason'])[:90] if refused else None}")
+            assert len(refused) == len(urls)
 
-        es.indices.delete(index=refusing)  # the cause is gone: the index is made right
-        ensure_index(es, own_settings.index_alias)
-        with Worker(own_settings, tmp_path / "second.log") as worker:
+            es.indices.delete(index=refusing)  # the cause is gone: the index is made right
+            ensure_index(es, own_settings.index_alias)
             run_crawl(own_settings, mirror.url, SOURCE, "--entry", "feeds", "--entry", "recheck")
             _drain(redis, own_settings, worker)
         es.indices.refresh(index=own_settings.index_alias)
