@@ -87,8 +87,11 @@ def test_the_scheduled_job_without_a_mirror_setting_fetches_the_live_sites(
 ) -> None:
     served_mirror.reset_stats()
     # glibc's resolver: one try of one second per name, so that a machine whose configured
-    # nameserver is unreachable also fails fast (here names fail at once: there is no DNS)
-    env = {**_worker_env(own_settings, served_mirror, {}), "RES_OPTIONS": "timeout:1 attempts:1"}
+    # nameserver is unreachable also fails fast (here names fail at once: there is no DNS);
+    # the live sites' politeness delays (seconds between a source's requests, retries
+    # included) scaled down, which names no mirror: mirror or live is ANN_MIRROR_URL alone
+    env = {**_worker_env(own_settings, served_mirror, {}), "RES_OPTIONS": "timeout:1 attempts:1",
+           "ANN_POLITENESS_SCALE": "0.01"}
     log = _scheduled_crawl(own_settings, env, tmp_path / "worker.log")
     assert served_mirror.request_counts() == {}, "the job fetched from the offline mirror"
     summary = _summary(log)
