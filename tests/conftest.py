@@ -24,7 +24,7 @@ from ann.ops import stack
 from ann.settings import Settings
 from indexer.mapping import index_name
 from mirror.server import MirrorServer
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 
 TEST_REDIS_DB = 7
 NEEDS_SHARED = "needs_shared"

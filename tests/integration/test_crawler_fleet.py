@@ -31,7 +31,7 @@ from mirror.manifest import Manifest
 from mirror.server import MirrorServer
 from tests.support.env import service_env
 from tests.support.fleet import crawl, finish, start_crawl
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 from tests.support.queued import queued_urls
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]

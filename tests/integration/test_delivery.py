@@ -29,7 +29,7 @@ from indexer.outcomes import read_totals
 from indexer.pipeline import fetch_version, process_batch
 from mirror.manifest import ArticleTruth, Manifest
 from tests.support.delivery import REFUSED_AT, create_refusing_index, mirror_page
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 from tests.support.reliability import (
     HoldingProxy,
     Worker,

@@ -25,7 +25,7 @@ from crawler.state import CrawlState
 from mirror.manifest import Manifest
 from mirror.server import Hostile, MirrorServer
 from tests.support.harness import run_crawl
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 from tests.support.queued import queued_messages
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]

@@ -49,7 +49,7 @@ from tests.support.deployment import (
     INDEXERS,
     Deployment,
 )
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 from tests.support.netns import namespaces
 from tests.support.waiting import wait_until
 

@@ -15,7 +15,7 @@ import pytest
 
 from ann.sources import load_registry
 from mirror.server import MirrorServer
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 

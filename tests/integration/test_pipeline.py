@@ -27,7 +27,7 @@ from mirror.server import MirrorServer
 from search_api.app import create_app
 from tests.support.env import service_env
 from tests.support.harness import celery_workers, run_crawl, wait_drained
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 

@@ -19,7 +19,7 @@ from indexer.outcomes import read_totals
 from mirror.server import MirrorServer
 from tests.support.delivery import create_refusing_index
 from tests.support.harness import run_crawl
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 from tests.support.reliability import Worker, dead_letters, pending
 from tests.support.waiting import wait_until
 

@@ -24,7 +24,7 @@ from mirror.layout import BODY, resource_dir
 from mirror.manifest import Manifest
 from mirror.server import MirrorServer
 from tests.support.harness import run_crawl
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 from tests.support.queued import queued_messages
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]

@@ -29,7 +29,7 @@ from indexer.mapping import UNCLUSTERED
 from mirror.manifest import Manifest
 from mirror.server import MirrorServer
 from tests.support.harness import run_crawl
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 from tests.support.reliability import (
     HoldingProxy,
     Worker,

@@ -19,7 +19,7 @@ from ann.sources import Registry, load_registry
 from crawler.discovery import feed_entries
 from mirror.server import MirrorServer
 from tests.support.env import service_env
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 from tests.support.queued import queued_urls
 from tests.support.waiting import wait_until
 

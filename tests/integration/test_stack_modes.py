@@ -23,7 +23,7 @@ from ann.ops.processes import ProcessManager
 from ann.settings import Settings
 from indexer.mapping import index_name
 from tests.support.env import service_env
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 from tests.support.ports import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]

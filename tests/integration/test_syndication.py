@@ -33,7 +33,7 @@ from mirror.layout import BODY, resource_dir
 from mirror.manifest import ArticleTruth, Manifest
 from search_api.app import create_app
 from tests.support.api_corpus import private_alias
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 
 pytestmark = pytest.mark.integration
 

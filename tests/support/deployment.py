@@ -31,7 +31,7 @@ from mirror.manifest import Manifest
 from tests.support import hostile, netns, wild
 from tests.support.hostile import HostileSites
 from tests.support.internet import Certificates, internet_argv, issue
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 from tests.support.services import es_node_argv, redis_argv
 from tests.support.site import counting_listener
 from tests.support.waiting import wait_until

@@ -22,7 +22,7 @@ from mirror.manifest import Manifest, load_manifest
 from mirror.server import MirrorServer
 from mirror.sites import SITES
 from mirror.story import ROLE_CREDITS
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 
 ROLE_CREDIT_SOURCES = {s.source_id for s in SITES.values() if ROLE_CREDITS & set(s.desks)}
 PER_SITE = 16

@@ -11,7 +11,7 @@ from ann.settings import get_settings
 from ann.sources import SOURCES_DIR, load_registry
 from ann.sources import load_source as load_one
 from mirror.manifest import Manifest
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 
 REGISTRY = load_registry()
 

@@ -19,7 +19,7 @@ from indexer.extraction import NotAnArticle
 from mirror.layout import BODY, resource_dir
 from mirror.manifest import Manifest
 from tests.support.extraction import extract_article
-from tests.support.mirror import generate
+from tests.support.mirrors import generate
 
 PER_SITE = 20
 

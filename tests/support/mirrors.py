@@ -1,6 +1,7 @@
 """The mirror as the tests generate it: ``generate(out_dir, per_site=...)`` with the sources'
 registry, which a test (an entry point of its own) loads; the mirror's command line does the
-same."""
+same. (Not ``mirror.py``: ``wild.py`` runs as a script from this directory and
+imports the ``mirror`` package.)"""
 
 from __future__ import annotations
 
