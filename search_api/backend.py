@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import orjson
 from elasticsearch import (
     ApiError,
     AsyncElasticsearch,
@@ -24,6 +25,7 @@ from elasticsearch import (
     NotFoundError,
     TransportError,
 )
+from elasticsearch.serializer import JsonSerializer
 
 from ann.settings import Settings
 from search_api.metrics import ApiMetrics
@@ -62,6 +64,15 @@ def engine_reason(error: ApiError, alias: str) -> str:
     return text[:MAX_REASON_CHARS]
 
 
+class _Serializer(JsonSerializer):
+    """The client's JSON, answers parsed by orjson: an export page of 2,000 hits is about 0.7 MB
+    of JSON, which the standard library parses 2-3 times slower. Requests are still written by
+    the standard library, which takes the ``StrEnum`` keys of the query builders as they are."""
+
+    def loads(self, data: bytes) -> Any:
+        return orjson.loads(data)
+
+
 class Backend:
     def __init__(
         self, es: AsyncElasticsearch, alias: str, metrics: ApiMetrics, timeout_seconds: float
@@ -80,7 +91,7 @@ class Backend:
         # one node a retry after a timeout would only double the wait.
         es = AsyncElasticsearch(
             nodes, request_timeout=timeout, retry_on_timeout=len(nodes) > 1,
-            max_retries=max(1, len(nodes)),
+            max_retries=max(1, len(nodes)), serializer=_Serializer(),
         )
         return cls(es, settings.index_alias, metrics, timeout)
 
