@@ -16,7 +16,7 @@ from ann.sources import Registry, Source
 from ann.text import repair_mojibake
 from ann.urls import canonical_url
 from indexer.article import Article
-from indexer.extraction import body, fields, hints, hub, pagetype, title
+from indexer.extraction import body, fields, hints, hub, pagetype, payload, title
 from indexer.extraction.decode import decode, parse
 from indexer.extraction.errors import ExtractionError
 from indexer.extraction.jsonld import find_article
@@ -114,7 +114,10 @@ def _body(page: Page, headline: str) -> tuple[str, int]:
         # teaser markup, script-rendered text)
         text, origin = body.clean(page.ld.body.split("\n"), headline), "jsonld"
         words = word_count(text)
-    in_data = body.from_payload(page.tree, headline, page.url, page.hints.drop)
+    # a payload can only win with over twice the words found so far: skipped unread when its
+    # scripts have too few characters to hold them
+    in_data = body.from_payload(page.tree, headline, page.url, page.hints.drop) \
+        if payload.size(page.tree) // 2 > words else []
     from_data = body.clean(in_data, headline) if in_data else ""
     if from_data and words < word_count(from_data) // 2:
         # a page rendered from its hydration data (Next.js and the like) carries the text only

@@ -62,20 +62,35 @@ def _flight(scripts: list[str]) -> Iterator[str]:
         yield from _walk(value)
 
 
+def _scripts(tree: lxml.html.HtmlElement) -> Iterator[tuple[bool, str]]:
+    """(is Flight, text) of the page's payload scripts."""
+    for script in tree.iter("script"):
+        text = script.text or ""
+        if _FLIGHT in text:
+            yield True, text
+        elif (script.get("type") or "").strip().lower() == "application/json" and text.strip():
+            yield False, text
+
+
+def size(tree: lxml.html.HtmlElement) -> int:
+    """Characters in the page's payload scripts: no text read from them has more words (a word
+    is at least one character, and decoding JSON escapes only shortens)."""
+    return sum(len(text) for _, text in _scripts(tree))
+
+
 def strings(tree: lxml.html.HtmlElement) -> list[str]:
     """Distinct strings of at least ``_MIN_CHARS`` from the page's Flight and JSON payloads
     (JSON-LD is read elsewhere), longest first."""
     flight: list[str] = []
     found: list[str] = []
-    for script in tree.iter("script"):
-        text = script.text or ""
-        if _FLIGHT in text:
+    for is_flight, text in _scripts(tree):
+        if is_flight:
             flight.append(text)
-        elif (script.get("type") or "").strip().lower() == "application/json" and text.strip():
-            try:
-                found.extend(_walk(json.loads(text)))
-            except (ValueError, RecursionError):
-                continue  # broken or hostile JSON: this script is skipped, not the page
+            continue
+        try:
+            found.extend(_walk(json.loads(text)))
+        except (ValueError, RecursionError):
+            continue  # broken or hostile JSON: this script is skipped, not the page
     if flight:
         found.extend(_flight(flight))
     return sorted(set(found), key=len, reverse=True)
