@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     """How long a fetched URL is remembered (seen-set and validators) after its last fetch."""
     heartbeat_seconds: float = Field(default=30, alias="ANN_HEARTBEAT_SECONDS", ge=1)
     """A killed crawler's claims on URLs are taken over this long after its last heartbeat."""
+    request_lease_seconds: float = Field(default=180, alias="ANN_REQUEST_LEASE_SECONDS", gt=0)
+    """A host's request slot (one of its ``concurrency``) held longer than this is freed for the
+    other crawler processes: its holder was killed. Longer than any request takes."""
     crawl_allow_networks: str = Field(default="", alias="ANN_CRAWL_ALLOW_NETWORKS")
     """Networks the live crawler may contact although they are not global ("198.18.0.0/15"
     for a test's simulated internet); empty in production: crawler/resolver.py refuses every

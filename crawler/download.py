@@ -53,7 +53,8 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
         settings = crawler.settings
         self._prefix: str = settings.get("ANN_KEY_PREFIX", DEFAULTS.key_prefix)
         self._redis = Redis.from_url(settings.get("ANN_REDIS_URL"))
-        self._gate = HostGate(self._redis, self._prefix)
+        self._gate = HostGate(self._redis, self._prefix, settings.getfloat(
+            "ANN_REQUEST_LEASE_SECONDS", DEFAULTS.request_lease_seconds))
         self._scale = settings.getfloat("ANN_POLITENESS_SCALE", DEFAULTS.politeness_scale)
         self._registry: Registry = settings["ANN_REGISTRY"]  # set by crawler.run.crawl
         self._robots_delays: dict[str, tuple[float, float]] = {}

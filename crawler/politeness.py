@@ -56,8 +56,6 @@ end
 return 0
 """
 MAX_BACKOFF_SECONDS = 3600.0
-LEASE_SECONDS = 180.0
-"""A request slot held longer than this (a crashed process) is freed for the others."""
 _SLOT_POLL_SECONDS = 0.02
 
 
@@ -82,9 +80,12 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
 class HostGate:
     """Reserve send slots per host; wait (without blocking the reactor) until ours comes."""
 
-    def __init__(self, redis: Redis, prefix: str) -> None:
+    def __init__(self, redis: Redis, prefix: str, lease_seconds: float) -> None:
+        """``lease_seconds``: a request slot held longer (a crashed process) is freed for the
+        others (``ANN_REQUEST_LEASE_SECONDS``)."""
         self._redis = redis
         self._prefix = prefix
+        self._lease_ms = int(lease_seconds * 1000)
         self._reserve = redis.register_script(_RESERVE)
         self._enter = redis.register_script(_ENTER)
         self._back_off = redis.register_script(_BACK_OFF)
@@ -109,7 +110,7 @@ class HostGate:
         """Hold one of the host's ``concurrency`` request slots, shared by all processes."""
         key = polite_active_key(self._prefix, host)
         token = uuid.uuid4().hex
-        args: list[int | str] = [concurrency, int(LEASE_SECONDS * 1000), token]
+        args: list[int | str] = [concurrency, self._lease_ms, token]
         while not await self._enter(keys=[key], args=args):
             await asyncio.sleep(_SLOT_POLL_SECONDS)
         try:

@@ -62,6 +62,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "ANN_ROBOTS_RETRY_SECONDS": settings.robots_retry_seconds,
         "ANN_RETENTION_SECONDS": settings.url_retention_days * 86400,
         "ANN_HEARTBEAT_SECONDS": settings.heartbeat_seconds,
+        "ANN_REQUEST_LEASE_SECONDS": settings.request_lease_seconds,
         "ANN_PAGES_QUEUE": settings.pages_queue,
         "ANN_BATCH_SIZE": settings.bulk_batch_size,
         "ANN_BATCH_SECONDS": settings.handoff_batch_seconds,

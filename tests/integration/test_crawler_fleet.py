@@ -220,7 +220,9 @@ def test_the_concurrency_limit_holds_across_processes(
 def test_a_killed_crawler_resumes_without_refetching_what_was_done(
     settings: Settings, mirror: MirrorServer, manifest: Manifest, redis_client: Redis
 ) -> None:
-    heartbeat = {"ANN_HEARTBEAT_SECONDS": "2", "ANN_BULK_BATCH_SIZE": "5"}
+    # the killed run's request slot on the host is freed after its lease (3 min by default)
+    heartbeat = {"ANN_HEARTBEAT_SECONDS": "2", "ANN_BULK_BATCH_SIZE": "5",
+                 "ANN_REQUEST_LEASE_SECONDS": "5"}
     # 50 ms between requests: the crawl of dawn takes about 3 s, and is killed in the middle
     first = start_crawl(settings, mirror.url, ["dawn"], scale=0.01, extra_env=heartbeat)
     deadline = time.monotonic() + 30
