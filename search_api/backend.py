@@ -65,7 +65,7 @@ def engine_reason(error: ApiError, alias: str) -> str:
 
 
 class _Serializer(JsonSerializer):
-    """The client's JSON, answers parsed by orjson: an export page of 2,000 hits is about 0.7 MB
+    """The client's JSON, answers parsed by orjson: an export page of 2,000 hits is about 0.76 MB
     of JSON, which the standard library parses 2-3 times slower. Requests are still written by
     the standard library, which takes the ``StrEnum`` keys of the query builders as they are."""
 

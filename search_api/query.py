@@ -61,7 +61,7 @@ COPY_FIELDS = [_F(name) for name in Copy.model_fields if name != _F.id]
 """What a collapsed hit shows of each other copy: the response model's fields."""
 HIT_FIELDS = [field for field in _F if field in ArticleSummary.model_fields and field != _F.id]
 """What a hit's ``_source`` brings: the fields of the response's article summary, and none the
-answer would drop (the clustering's ``minhash`` alone is 128 numbers, the body is never
+answer would drop (the clustering's ``minhash`` alone is 64 numbers, the body is never
 shown)."""
 
 
