@@ -37,6 +37,15 @@ Key                                               Type        Owner       Lifeti
 ``<p>:indexer:cluster-lock:<alias>``              lock        indexer     the clustering lock's TTL
 ``<p>:unindexed``, ``<p>:unindexed:<source>``     sorted set  indexer     URL retention (read by
                                                                           the crawler, see below)
+``<p>:alerts:search:<id>``                        hash        API         until deleted
+``<p>:alerts:searches``                           set         API         kept (every saved search)
+``<p>:alerts:client:<key hash>``                  set         API         kept (a client's searches)
+``<p>:alerts:seen:<id>``                          sorted set  alerts      trimmed to ``ANN_ALERTS_
+                                                                          MEMORY_DAYS``
+``<p>:alerts:feed:<id>``                          list        alerts      trimmed to ``ANN_ALERTS_
+                                                                          FEED_ENTRIES``
+``<p>:alerts:dead-letters``                       list        alerts      trimmed to ``ANN_ALERTS_
+                                                                          DEAD_LETTER_MAX``
 ``<queue>``, ``<queue>:unacked[_index|_mutex]``   kombu       Celery      until acknowledged
 ================================================  ==========  ==========  ========================
 
@@ -176,6 +185,37 @@ def cluster_lock_key(prefix: str, alias: str) -> str:
 def unindexed_key(prefix: str, source_id: str | None = None) -> str:
     """The sorted set of unindexed pages: all their keys, or the URLs of one source."""
     return _key(prefix, "unindexed", *([source_id] if source_id else []))
+
+
+# -- saved searches and their alerts (search_api/alerts/) -----------------------------------
+def saved_search_key(prefix: str, search_id: str) -> str:
+    """A saved search: its owner's key hash, its query, webhook and watermark."""
+    return _key(prefix, "alerts", "search", search_id)
+
+
+def saved_searches_key(prefix: str) -> str:
+    """Every saved search's id: what each scheduled check goes through."""
+    return _key(prefix, "alerts", "searches")
+
+
+def client_searches_key(prefix: str, key_hash: str) -> str:
+    """The ids of the saved searches of one client key (by the key's hash, never the key)."""
+    return _key(prefix, "alerts", "client", key_hash)
+
+
+def alerted_key(prefix: str, search_id: str) -> str:
+    """The stories (``cluster_id``) a saved search has alerted, by when: never twice."""
+    return _key(prefix, "alerts", "seen", search_id)
+
+
+def alert_feed_key(prefix: str, search_id: str) -> str:
+    """A saved search's feed entries, newest first (JSON)."""
+    return _key(prefix, "alerts", "feed", search_id)
+
+
+def alert_dead_letters_key(prefix: str) -> str:
+    """Webhook calls given up on after the last retry, newest first (JSON)."""
+    return _key(prefix, "alerts", "dead-letters")
 
 
 # -- kombu's, beside each queue (ann/celery_defaults.py) ---------------------------------------

@@ -21,6 +21,10 @@ CRAWL_SOURCES_TASK = "crawler.crawl_sources"
 """Celery task name of a crawl job, args ``(source_ids, entry_kinds)`` (``ann.sources.EntryKind``
 values): the schedule and the API's admin route send it by name, on the crawl queue."""
 
+CHECK_ALERTS_TASK = "search_api.alerts.check_all"
+"""Celery task name of the saved searches' scheduled check, no args: beat sends it by name on
+the alerts queue (``ANN_ALERTS_QUEUE``); the runner lives in ``search_api.alerts``."""
+
 DiscoveryKind = Literal["feed", "sitemap", "section", "hub", "seed", "replay"]
 
 

@@ -157,6 +157,39 @@ class Settings(BaseSettings):
     """Addresses or networks ("10.0.0.0/8,172.16.0.1") of the reverse proxies whose
     ``X-Forwarded-For`` names the client (rate limiting keys on it); empty: trust none, a
     client is its connection's address."""
+    alerts_queue: str = Field(default="alerts", alias="ANN_ALERTS_QUEUE")
+    """The queue of the saved-search runner (``search_api.alerts``): its checks and webhooks."""
+    alerts_interval_seconds: float = Field(default=60.0, alias="ANN_ALERTS_INTERVAL", gt=0)
+    """How often beat asks the runner to check every saved search for new matches."""
+    alerts_overlap_seconds: float = Field(default=600.0, alias="ANN_ALERTS_OVERLAP", gt=0)
+    """Each check reads back this far before its saved search's watermark: a copy clustered
+    just before the last check but searchable only after it (refresh, a slow write, clocks of
+    different workers) is still found. Stories already alerted are skipped, so the overlap
+    costs a search, never a second alert."""
+    alerts_memory_days: float = Field(default=90.0, alias="ANN_ALERTS_MEMORY_DAYS", gt=0)
+    """How long a saved search remembers a story it alerted (never alerted again meanwhile)."""
+    alerts_feed_entries: int = Field(default=100, alias="ANN_ALERTS_FEED_ENTRIES", ge=1)
+    """Entries a saved search's Atom feed keeps, newest first."""
+    alerts_per_client: int = Field(default=100, alias="ANN_ALERTS_PER_CLIENT", ge=1)
+    """Saved searches one client key may hold."""
+    alerts_webhook_retries: int = Field(default=6, alias="ANN_ALERTS_WEBHOOK_RETRIES", ge=0)
+    """Retries of a webhook call that failed (5xx, 429, no answer) before it is dead-lettered."""
+    alerts_webhook_backoff_seconds: float = Field(default=30.0, alias="ANN_ALERTS_WEBHOOK_BACKOFF",
+                                                  ge=0)
+    """The first retry's delay; each next one waits twice as long (30 s, 1 min … 16 min)."""
+    alerts_webhook_backoff_max_seconds: float = Field(
+        default=3600.0, alias="ANN_ALERTS_WEBHOOK_BACKOFF_MAX", ge=0)
+    alerts_webhook_timeout_seconds: float = Field(default=10.0, alias="ANN_ALERTS_WEBHOOK_TIMEOUT",
+                                                  gt=0)
+    """Longest a webhook call may take; a receiver that answers later counts as failed."""
+    alerts_webhook_allow_networks: str = Field(default="",
+                                               alias="ANN_ALERTS_WEBHOOK_ALLOW_NETWORKS")
+    """Networks a webhook may be sent to although they are not global ("127.0.0.0/8" for a
+    test's receiver); empty in production: a webhook naming a loopback, private, link-local or
+    reserved address is refused, so a saved search cannot make the runner call inside the
+    deployment's network."""
+    alerts_dead_letter_max: int = Field(default=10_000, alias="ANN_ALERTS_DEAD_LETTER_MAX", ge=1)
+    """Webhook calls given up on that are kept (newest), for ``ann dead-letters``."""
     mirror_port: int = Field(default=18080, alias="ANN_MIRROR_PORT")
     warc_dir: Annotated[Path | None, BeforeValidator(lambda v: v or None)] = Field(
         default=REPO_ROOT / "var" / "warc", alias="ANN_WARC_DIR")

@@ -36,6 +36,7 @@ def create_celery(settings: Settings) -> Celery:
         beat_schedule=beat_schedule(
             load_registry(), settings.schedule_tick_seconds, settings.crawl_queue,
             settings.schedule_cadence_scale,
+            alerts=(settings.alerts_queue, settings.alerts_interval_seconds),
         ),
         beat_scheduler="redbeat.RedBeatScheduler",
         beat_max_loop_interval=settings.schedule_tick_seconds,

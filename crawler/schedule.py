@@ -18,7 +18,7 @@ from typing import Any
 from redis import Redis
 
 from ann.keyspace import feeds_due_key, feeds_interval_key
-from ann.messages import CRAWL_SOURCES_TASK
+from ann.messages import CHECK_ALERTS_TASK, CRAWL_SOURCES_TASK
 from ann.sources import Registry, Source
 
 FIXED_KINDS = ("sitemaps", "sections", "recheck")
@@ -42,10 +42,13 @@ def cadence(source: Source, kind: str, scale: float = 1.0) -> timedelta:
 
 
 def beat_schedule(registry: Registry, tick_seconds: float, crawl_queue: str,
-                  cadence_scale: float = 1.0) -> dict[str, Any]:
+                  cadence_scale: float = 1.0, alerts: tuple[str, float] | None = None
+                  ) -> dict[str, Any]:
     """The beat entries: the feed-polling tick, and one job per fixed-cadence kind and cadence
     for all the sources that share it (one process, one reactor, as for feeds: a process per
-    source would cost more than most of its reads)."""
+    source would cost more than most of its reads). ``alerts``, (queue, seconds): the saved
+    searches' check too, sent by name to the runner's queue (``search_api.alerts``) — this is
+    the deployment's one beat, and a second would wait for redbeat's lock forever."""
     options = {"queue": crawl_queue}
     schedule: dict[str, Any] = {
         "poll-due-feeds": {
@@ -53,6 +56,13 @@ def beat_schedule(registry: Registry, tick_seconds: float, crawl_queue: str,
             "options": {**options, "expires": tick_seconds},
         }
     }
+    if alerts is not None:
+        alerts_queue, alerts_seconds = alerts
+        schedule["alerts:check"] = {
+            "task": CHECK_ALERTS_TASK, "schedule": timedelta(seconds=alerts_seconds),
+            # a check not started by the next tick is left for that tick's
+            "options": {"queue": alerts_queue, "expires": alerts_seconds},
+        }
     groups: dict[tuple[str, timedelta], list[str]] = {}
     for source in registry:
         points = source.entry_points

@@ -12,14 +12,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from limits import parse as parse_limit
+from redis import Redis
+from redis.exceptions import RedisError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
 from ann.variants import load as load_variants
+from search_api.alerts.store import SavedSearchStore
 from search_api.backend import Backend, BackendRejected, BackendUnavailable
 from search_api.errors import COMMON_ERRORS
 from search_api.jobs import CrawlJobs
@@ -33,6 +39,7 @@ from search_api.routes import (
     export,
     liveness,
     page,
+    saved_searches,
     search,
     sources,
     stories,
@@ -53,6 +60,27 @@ async def _unavailable(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(error)}, status_code=503)
 
 
+async def _redis_unavailable(request: Request, error: Exception) -> JSONResponse:
+    """Saved searches live in Redis: without it, those routes answer 503 like a lost engine."""
+    return JSONResponse({"detail": f"saved searches unavailable: {type(error).__name__}"},
+                        status_code=503)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    """FastAPI's answer to an HTTP error, but a 405 lists in ``Allow`` every method of the path:
+    Starlette names only those of the first route matching it (``/saved-searches`` has a GET
+    and a POST route)."""
+    if not isinstance(error, StarletteHTTPException):  # registered for it alone
+        raise error
+    if error.status_code == 405:
+        allowed = sorted({method for route in request.app.router.routes
+                          if isinstance(route, APIRoute)
+                          and route.path_regex.match(request.url.path)
+                          for method in route.methods or ()})
+        error.headers = {**(error.headers or {}), "Allow": ", ".join(allowed)}
+    return await http_exception_handler(request, error)
+
+
 async def _rejected(request: Request, error: Exception) -> JSONResponse:
     """Elasticsearch refused what this request asked: the client's to change, not to retry."""
     return JSONResponse({"detail": str(error)}, status_code=400)
@@ -68,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         backend = Backend.connect(settings, metrics)
         crawl_jobs = CrawlJobs(settings)
+        redis = Redis.from_url(settings.redis_url, socket_timeout=settings.api_es_timeout_seconds)
         app.state.api = ApiState(
             backend=backend,
             registry=registry,
@@ -81,11 +110,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             export_page_size=settings.api_export_page_size,
             variants=NameVariants(settings.variants_index, settings.api_variants_refresh_seconds,
                                   variant_groups),
+            saved_searches=SavedSearchStore(
+                redis, settings.key_prefix, settings.alerts_feed_entries,
+                timedelta(days=settings.alerts_memory_days)),
+            alerts_per_client=settings.alerts_per_client,
         )
         try:
             yield
         finally:
             crawl_jobs.close()
+            redis.close()
             await backend.close()
 
     app = FastAPI(
@@ -104,8 +138,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.api_trusted_proxies)
     app.add_exception_handler(BackendUnavailable, _unavailable)
     app.add_exception_handler(BackendRejected, _rejected)
+    app.add_exception_handler(RedisError, _redis_unavailable)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     for router in (search.router, timeline.router, export.router, top_terms.router,
                    articles.router, stories.router, sources.router, system.router,
+                   saved_searches.router,
                    admin.build_router(registry.ids())):
         app.include_router(router, responses=COMMON_ERRORS)
     app.include_router(liveness.router)  # never asks Elasticsearch, never rate limited

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from ann.sources import Registry
+from search_api.alerts.store import SavedSearchStore
 from search_api.backend import Backend
 from search_api.jobs import CrawlJobs
 from search_api.metrics import ApiMetrics
@@ -35,6 +36,10 @@ class ApiState:
     """``ANN_API_EXPORT_PAGE_SIZE``: hits per request of an export, held at a time."""
     variants: NameVariants
     """The name variants queries are expanded with (:mod:`search_api.variants`)."""
+    saved_searches: SavedSearchStore
+    """The saved searches and their feeds, in Redis (:mod:`search_api.alerts`)."""
+    alerts_per_client: int
+    """``ANN_ALERTS_PER_CLIENT``: saved searches one client key may hold."""
 
 
 async def api_state(request: Request) -> ApiState:

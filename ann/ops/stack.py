@@ -31,6 +31,7 @@ MIRROR_PROCESS = "mirror"
 API_PROCESS = "api"
 WORKER_PROCESS = "worker-{n}"
 CRAWL_WORKER_PROCESS = "crawl-worker"
+ALERTS_WORKER_PROCESS = "alerts-worker"
 BEAT_PROCESS = "beat"
 
 
@@ -186,7 +187,14 @@ def start_workers(launch: Launch, count: int, concurrency: int) -> None:
 
 
 def start_scheduler(launch: Launch) -> None:
-    """Celery beat and one crawl worker: the schedule that keeps the index fresh."""
+    """Celery beat, one crawl worker and the saved searches' runner: the schedule that keeps
+    the index fresh and tells the saved searches what is new."""
+    launch.start(
+        ALERTS_WORKER_PROCESS,
+        [sys.executable, "-m", "celery", "-A", "search_api.alerts.celery_app", "worker",
+         "--loglevel=INFO", "--concurrency=1", "-Q", launch.settings.alerts_queue,
+         "-n", "ann-alerts@%h", "--without-gossip", "--without-mingle"],
+    )
     launch.start(
         CRAWL_WORKER_PROCESS,
         [sys.executable, "-m", "celery", "-A", "crawler.celery_app", "worker", "--loglevel=INFO",

@@ -38,18 +38,19 @@ def stack_env(
     tag = uuid.uuid4().hex[:8]
     settings = services.model_copy(update={
         "key_prefix": f"stack-{tag}", "pages_queue": f"pages-{tag}", "crawl_queue": f"crawl-{tag}",
-        "index_alias": f"stack-{tag}-articles",
+        "index_alias": f"stack-{tag}-articles", "alerts_queue": f"alerts-{tag}",
     })
     env = {k: v for k, v in service_env(settings).items()
            if k not in ("ANN_MIRROR_URL", "ANN_POLITENESS_SCALE")}
     env.update({"ANN_STATE_DIR": str(tmp_path / "state"), "ANN_CRAWL_QUEUE": settings.crawl_queue,
+                "ANN_ALERTS_QUEUE": settings.alerts_queue,
                 "ANN_API_PORT": str(free_port()), "ANN_MIRROR_PORT": str(free_port()),
                 "ANN_INDEXER_METRICS_PORT": str(free_port())})
     assert env["ES_URL"] and env["REDIS_URL"]  # the shared services are never ours to stop
     yield env
     subprocess.run([*ANN, "down"], env=env, capture_output=True, timeout=120, check=False)
     es.indices.delete(index=index_name(settings.index_alias), ignore_unavailable=True)
-    redis_client.delete(settings.pages_queue, settings.crawl_queue)
+    redis_client.delete(settings.pages_queue, settings.crawl_queue, settings.alerts_queue)
     for key in redis_client.scan_iter(match=f"{settings.key_prefix}:*", count=1000):
         redis_client.delete(key)
 
@@ -92,7 +93,8 @@ def test_up_gives_every_process_it_starts_the_mirror_settings(stack_env: dict[st
                             timeout=240, check=False)
     assert result.returncode == 0, result.stderr[-4000:]
     running = _running(stack_env)
-    assert set(running) == {"mirror", "worker-0", "crawl-worker", "beat", "api"}
+    assert set(running) == {"mirror", "worker-0", "crawl-worker", "alerts-worker", "beat",
+                            "api"}
     mirror = f"http://127.0.0.1:{stack_env['ANN_MIRROR_PORT']}"
     for name, pid in running.items():
         if name != "mirror":
@@ -107,7 +109,7 @@ def test_up_live_starts_no_mirror_and_sets_nothing(stack_env: dict[str, str]) ->
                             text=True, timeout=240, check=False)
     assert result.returncode == 0, result.stderr[-4000:]
     running = _running(stack_env)
-    assert set(running) == {"worker-0", "crawl-worker", "beat", "api"}
+    assert set(running) == {"worker-0", "crawl-worker", "alerts-worker", "beat", "api"}
     for name, pid in running.items():
         assert "ANN_MIRROR_URL" not in _environ(pid), name
 
@@ -125,7 +127,8 @@ def test_a_demo_that_fails_stops_what_it_started_and_nothing_else(
         print(result.stderr[-600:])
         assert result.returncode == 1
         assert "search API did not come up" in result.stderr
-        assert "stopped what this run started: beat, crawl-worker\n" in result.stderr  # api died
+        stopped = "stopped what this run started: beat, crawl-worker, alerts-worker\n"
+        assert stopped in result.stderr  # the api died
         assert _processes_of(stack_env) == []
         assert procs.pid("worker-0") == earlier.pid
     finally:
@@ -166,5 +169,6 @@ def test_an_interrupted_demo_stops_what_it_started(
     print(f"exit {code}\n{stderr[-600:]}")
     assert code == exit_code
     assert f"failed: {reason}" in stderr
-    assert "stopped what this run started: api, beat, crawl-worker, worker-0" in stderr
+    assert ("stopped what this run started: alerts-worker, api, beat, crawl-worker, "
+            "worker-0") in stderr
     _none_left(stack_env)

@@ -42,6 +42,27 @@ def celery_workers(
                 process.wait()
 
 
+@contextmanager
+def subprocess_worker(app: str, queue: str, env: dict[str, str], log: Path) -> Iterator[None]:
+    """A real `celery worker` of the Celery app ``app`` (one process) on ``queue``, with the
+    environment ``env``."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", app, "worker", "--loglevel=INFO",
+             "--concurrency=1", "-Q", queue, "-n", f"test-{os.getpid()}-{queue}@%h",
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
 def run_crawl(
     settings: Settings, mirror_url: str, *sources: str, extra_env: dict[str, str] | None = None
 ) -> str:

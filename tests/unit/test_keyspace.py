@@ -38,7 +38,10 @@ def test_every_key_of_a_deployment_starts_with_its_prefix() -> None:
         keyspace.dead_letters_key("p"), keyspace.replaying_key("p"),
         keyspace.deliveries_key("p", "t", 0), keyspace.cluster_pending_key("p", "a"),
         keyspace.cluster_lock_key("p", "a"), keyspace.unindexed_key("p"),
-        keyspace.unindexed_key("p", "s"),
+        keyspace.unindexed_key("p", "s"), keyspace.saved_search_key("p", "i"),
+        keyspace.saved_searches_key("p"), keyspace.client_searches_key("p", "h"),
+        keyspace.alerted_key("p", "i"), keyspace.alert_feed_key("p", "i"),
+        keyspace.alert_dead_letters_key("p"),
     ]
     assert all(key.startswith("p:") for key in keys)
     assert len(set(keys)) == len(keys)

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ann.document import DocField
-from ann.keyspace import dead_letters_key, failures_key
+from ann.keyspace import alert_dead_letters_key, dead_letters_key, failures_key
 from ann.ops import stack
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
@@ -94,7 +94,8 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     failures: list[bytes] = redis.lrange(failures_key(settings.key_prefix), 0, 9)  # type: ignore[assignment]
     depth = stack.queue_depth(redis, settings.pages_queue)
     dead = {"waiting": int(redis.llen(dead_letters_key(settings.key_prefix))),
-            "trimmed": read_totals(redis, settings.key_prefix).get(TRIMMED, 0)}
+            "trimmed": read_totals(redis, settings.key_prefix).get(TRIMMED, 0),
+            "webhooks": int(redis.llen(alert_dead_letters_key(settings.key_prefix)))}
     if as_json:
         report = {"queue_depth": depth, "documents": docs, "unclustered": unclustered,
                   "dead_letters": dead, "crawl": crawl, "index": index,
@@ -103,7 +104,8 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         return
     table = Table(title=f"indexer queue depth: {depth}; documents awaiting clustering: "
                         f"{unclustered}; dead letters: {dead['waiting']} "
-                        f"(oldest trimmed: {dead['trimmed']})")
+                        f"(oldest trimmed: {dead['trimmed']}); saved-search webhook calls given "
+                        f"up on: {dead['webhooks']} (ann dead-letters --alerts)")
     for column in ("source", "docs", "fetched", "new", "changed", "304/same", "crawl errors",
                    "indexer stale/refused/dead-lettered", "hints missed", "last success"):
         table.add_column(column)
