@@ -58,6 +58,19 @@ class SavedSearchRequest(BaseModel):
         default=None, min_length=16, max_length=256,
         description="Signs the webhook's calls; made and returned once when not given")
 
+    @field_validator("query", mode="before")
+    @classmethod
+    def _json_types(cls, query: object) -> object:
+        """The JSON types the schema states: the filter model reads query strings too, where it
+        takes ``0`` for false and for 1970-01-01 (pydantic's lax mode), and a body must not."""
+        if isinstance(query, dict):
+            if not isinstance(query.get("has_byline"), bool | None):
+                raise ValueError("has_byline must be true, false or null")
+            for bound in ("from", "to"):
+                if not isinstance(query.get(bound), str | None):
+                    raise ValueError(f"'{bound}' must be a date written YYYY-MM-DD, or null")
+        return query
+
     @field_validator("webhook_url")
     @classmethod
     def _http(cls, url: str | None) -> str | None:
@@ -118,7 +131,10 @@ ClientKey = Annotated[str | None, Header(alias="X-Client-Key", description=KEY_R
 @router.post("/saved-searches", status_code=status.HTTP_201_CREATED,
              response_model=SavedSearchCreated, summary="Save a search",
              responses={400: error_answer("The body is not JSON"),
-                        409: error_answer("This key holds ANN_ALERTS_PER_CLIENT searches")})
+                        409: error_answer("This key holds ANN_ALERTS_PER_CLIENT searches"),
+                        413: {"description": "The body is over 16 KiB (plain text, sent before "
+                                             "the body is read)",
+                              "content": {"text/plain": {}}}})
 def create_saved_search(state: State, request: Request, body: SavedSearchRequest,
                         x_client_key: ClientKey = None) -> SavedSearchCreated:
     owner, made_key = _new_owner(x_client_key)
