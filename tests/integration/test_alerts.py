@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -41,6 +40,7 @@ from search_api.app import create_app
 from tests.support.env import service_env
 from tests.support.harness import subprocess_worker
 from tests.support.receiver import webhook_receiver
+from tests.support.waiting import wait_until
 from tests.support.writes import as_writes
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
@@ -119,13 +119,6 @@ def _check(settings: Settings, redis: Redis) -> None:
     assert stack.wait_drained(redis, settings.alerts_queue, WAIT), "check not done"
 
 
-def _until(done: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT
-    while not done():
-        assert time.monotonic() < deadline, f"waited {WAIT:g} s for {what}"
-        time.sleep(0.1)
-
-
 def _create(api: TestClient, body: dict[str, Any], key: str | None = None) -> dict[str, Any]:
     headers = {"X-Client-Key": key} if key else {}
     response = api.post("/saved-searches", json=body, headers=headers)
@@ -181,7 +174,7 @@ def test_a_failing_webhook_is_retried_then_dead_lettered(
         _index(es, alerts.index_alias, [_copy("koreaherald", f"{word}-kh", word)])
         _check(alerts, redis_client)
         dead = SavedSearchStore(redis_client, alerts.key_prefix, 10, timedelta(days=1))
-        _until(lambda: dead.dead_letter_count() == 1, "the dead letter")
+        wait_until(lambda: dead.dead_letter_count() == 1, "the dead letter", WAIT)
     assert len(receiver.calls) == 1 + RETRIES
     assert len({c.headers[DELIVERY_HEADER] for c in receiver.calls}) == 1
     assert all(verify("s" * 20, c.body, c.headers[SIGNATURE_HEADER]) for c in receiver.calls)
