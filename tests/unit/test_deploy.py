@@ -43,7 +43,8 @@ from tests.support.deploy_files import (
 )
 
 KUBERNETES_VERSION = "1.30.0"
-QUEUE_OF_APP = {"indexer.celery_app": "pages_queue", "crawler.celery_app": "crawl_queue"}
+QUEUE_OF_APP = {"indexer.celery_app": "pages_queue", "crawler.celery_app": "crawl_queue",
+                "search_api.alerts.celery_app": "alerts_queue"}
 THIRD_PARTY_ENV = {"FLOWER_BASIC_AUTH"}
 """Environment names an app container may set besides the settings: read by the tool itself
 (Flower takes every option from ``FLOWER_<OPTION>``; checked below)."""
@@ -167,6 +168,15 @@ def test_dockerfile_copies_what_exists_and_installs_the_deploy_extra() -> None:
     assert '".[deploy]"' in dockerfile()
 
 
+def test_every_worker_queue_has_a_worker_in_both_deployments() -> None:
+    """Each Celery app's queue is consumed in compose and in Kubernetes: a role with no worker
+    (the alerts runner once) leaves what beat sends it on the queue for ever."""
+    for where in ("compose", "k8s"):
+        apps = {argv[2] for w, argv in _app_commands()
+                if w.startswith(f"{where}:") and argv[0] == "celery" and argv[3] == "worker"}
+        assert apps == set(QUEUE_OF_APP), where
+
+
 # --- the scheduled crawl runs live --------------------------------------------------------------
 
 def _crawl_schedule_envs() -> list[tuple[str, dict[str, str]]]:
@@ -199,10 +209,11 @@ METRICS_PORT_OF_APP = {"indexer.celery_app": "ANN_INDEXER_METRICS_PORT",
 
 def test_every_worker_serves_metrics_from_a_directory_of_its_own() -> None:
     """Crawl and indexer workers set their metrics port and a private, writable directory for
-    their pool's counters (tmpfs / emptyDir); no other process sets the directory."""
+    their pool's counters (tmpfs / emptyDir); no other process sets the directory (the alerts
+    worker serves none: its failures are counted in Redis and shown by ``ann status``)."""
     for name, service in compose_app_services().items():
         env, app = compose_env(service), service["command"][2]
-        if service["command"][3] == "worker":
+        if service["command"][3] == "worker" and app in METRICS_PORT_OF_APP:
             assert int(env[METRICS_PORT_OF_APP[app]]) > 0, name
             assert env["PROMETHEUS_MULTIPROC_DIR"] in service["tmpfs"], name
         else:
@@ -212,7 +223,7 @@ def test_every_worker_serves_metrics_from_a_directory_of_its_own() -> None:
         for container in pod["spec"]["containers"]:
             env = k8s_env(container)
             command = container.get("command", [])
-            if command[3:4] != ["worker"]:
+            if command[3:4] != ["worker"] or command[2] not in METRICS_PORT_OF_APP:
                 assert "PROMETHEUS_MULTIPROC_DIR" not in env, doc["metadata"]["name"]
                 continue
             port = int(env[METRICS_PORT_OF_APP[command[2]]])
