@@ -1,0 +1,39 @@
+"""The one parse: every node of the shared tree is an lxml.html element, classes chosen in C."""
+
+from __future__ import annotations
+
+import copy
+
+import lxml.etree
+import lxml.html
+
+from indexer.extraction.decode import parse
+
+PAGE = ("<html><head><title>Form page</title></head><body><form action='/s'>"
+        "<label for='q'>Search</label><input id='q' name='q'><select name='s'>"
+        "<option>a</option></select><textarea>t</textarea></form>"
+        "<p>Some <b>bold</b> text &amp; more.</p></body></html>")
+
+
+def test_every_node_is_an_html_element_and_copies_keep_the_class() -> None:
+    tree = parse(PAGE)
+    assert isinstance(tree, lxml.html.HtmlElement)
+    elements = list(tree.iter())
+    assert {e.tag for e in elements} >= {"form", "label", "input", "select", "textarea", "p"}
+    # form controls are plain HtmlElement (lxml.html's Python lookup gave them classes of
+    # their own, which no extraction step uses)
+    assert all(type(e) is lxml.html.HtmlElement for e in elements)
+    paragraph = tree.find(".//p")
+    assert paragraph is not None and paragraph.text_content() == "Some bold text & more."
+    copied = copy.deepcopy(paragraph)  # trafilatura and the scorer work on copies
+    assert type(copied) is lxml.html.HtmlElement and copied.text_content() == \
+        paragraph.text_content()
+    assert lxml.html.tostring(copied, encoding="unicode").startswith("<p>Some <b>bold</b>")
+
+
+def test_a_comment_element_made_later_is_still_an_html_comment() -> None:
+    tree = parse(PAGE)
+    body = tree.find("body")
+    assert body is not None
+    body.append(lxml.etree.Comment("later"))
+    assert isinstance(body[-1], lxml.html.HtmlComment)
