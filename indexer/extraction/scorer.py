@@ -223,8 +223,8 @@ def _prune(element: _Element) -> None:
             _remove(child)
             continue
         if child.tag in ("ul", "ol", "li", "div", "p", "table", "section"):
-            text = len(child.text_content().strip())
-            if text and _link_chars(child) > _LINKY * text:
+            links = _link_chars(child)  # no link, nothing to measure: the text is not read
+            if links and links > _LINKY * len(child.text_content().strip()) > 0:
                 _remove(child)
                 continue
         _prune(child)
