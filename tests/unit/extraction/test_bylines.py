@@ -41,6 +41,8 @@ def _page(header: str, after: str = "", ld_author: str | None = None) -> str:
         ("<p>编辑：张三</p>", ["张三"]),
         ("<span>Editor:</span><span>Jane Roe</span>", ["Jane Roe"]),
         ("<p>Jane Roe, Senior Editor</p><p>Editor's note: this story was updated.</p>", []),
+        ("<div><p>Editor: Ann Lee</p><ul><li>Redaktur: Budi</li></ul></div><p>Edited by Jo "
+         "Park</p>", ["Ann Lee", "Budi", "Jo Park"]),  # in the page's order
     ],
 )
 def test_find_editors(html: str, expected: list[str]) -> None:
