@@ -46,7 +46,8 @@ _DATELINE = re.compile(
     r"^\s*([A-Z][A-Z.'\- ]{1,40}?)(?:\s*,\s*([A-Z][\w.'\- ]{1,30}?))?\s*"
     r"(?:\([^()]{1,30}\))?\s*(?:[—–:]|-{1,2}\s)")
 _VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or "
-                      "ancestor::noscript or ancestor::template)]")
+                      "ancestor::noscript or ancestor::template)]",
+                      smart_strings=False)  # only joined: no parent-aware string per text node
 _MAX_LINK_TEXT = 40
 _MENU_TAGS = frozenset({"nav", "footer"})
 _BYLINE_CLASS = re.compile(r"author|byline", re.IGNORECASE)
