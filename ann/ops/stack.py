@@ -275,13 +275,19 @@ def queue_depth(redis: Redis, queue: str) -> int:
 def wait_drained(
     redis: Redis, queue: str, timeout: float, on_depth: Callable[[int], None] | None = None
 ) -> bool:
-    """Wait until every message of ``queue`` is processed; False if ``timeout`` ran out."""
+    """Wait until every message of ``queue`` is processed; False if ``timeout`` ran out.
+
+    Empty means empty at two reads half a second apart: a worker takes a message off the list
+    and only then records it as unacknowledged (two Redis commands), so one read between the
+    two sees a queue with nothing in it while a message is on its way to a worker."""
     deadline = time.monotonic() + timeout
+    empty_reads = 0
     while time.monotonic() < deadline:
         depth = queue_depth(redis, queue)
         if on_depth is not None:
             on_depth(depth)
-        if depth == 0:
+        empty_reads = empty_reads + 1 if depth == 0 else 0
+        if empty_reads == 2:
             return True
         time.sleep(0.5)
     return False

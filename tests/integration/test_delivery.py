@@ -117,7 +117,7 @@ def test_a_page_the_engine_refuses_is_dead_lettered_alone_with_its_reason(
     shown = CliRunner().invoke(app, ["status", "--json"])
     assert shown.exit_code == 0, shown.output
     report = json.loads(shown.output)
-    assert report["dead_letters"] == {"waiting": 1, "trimmed": 0}
+    assert report["dead_letters"] == {"waiting": 1, "trimmed": 0, "webhooks": 0}
     by_reason = report["index"][refused.source_id]
     assert sum(n for k, n in by_reason.items() if k.startswith("indexer/dead_lettered/")) == 1
 
