@@ -70,16 +70,35 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
             del self._retry_at[host]
             self._parsers.pop(host, None)
         if host not in self._parsers:
+            await self._consult_shared(host)
+        return await super().robot_parser(request)
+
+    async def _consult_shared(self, host: str) -> None:
+        """What the other processes know of ``host``'s robots.txt: held unavailable, or its
+        cached body; else the lock to fetch it, or wait for the process fetching it.
+
+        Each round first asks whether this process has meanwhile decided (its own fetch is in
+        flight, or has answered): requests to one host arrive together, and a waiter that then
+        took the lock would keep it, unused, for ``LOCK_SECONDS`` — every process's next
+        request for the host waited that long (30 s for each crawl of a site whose robots.txt
+        answered 503)."""
+        for _ in range(LOCK_SECONDS * 10):
+            if host in self._parsers:  # Scrapy's waiters share this process's fetch
+                return
             left_ms = await self._redis.pttl(robots_unavailable_key(self._prefix, host))
             if left_ms > 0:  # another process found it unavailable: disallow all until then
                 self._hold(host, left_ms / 1000)
                 self._stats.inc_value("ann/robots/shared_unavailable")
-            else:
-                body = await self._shared_body(host)
-                if body is not None:
-                    self._parsers[host] = build_from_crawler(self._parserimpl, self.crawler, body)
-                    self._stats.inc_value("ann/robots/shared_cache_hit")
-        return await super().robot_parser(request)
+                return
+            body = await self._redis.get(robots_body_key(self._prefix, host))
+            if isinstance(body, bytes):
+                self._parsers[host] = build_from_crawler(self._parserimpl, self.crawler, body)
+                self._stats.inc_value("ann/robots/shared_cache_hit")
+                return
+            if await self._redis.set(robots_lock_key(self._prefix, host), "1", nx=True,
+                                     ex=LOCK_SECONDS):
+                return  # ours to fetch
+            await asyncio.sleep(0.1)
 
     def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
         host = urlparse_cached(request).netloc
@@ -93,19 +112,6 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         self._parsers[host] = parser
         self._retry_at[host] = time.monotonic() + seconds
         return parser
-
-    async def _shared_body(self, host: str) -> bytes | None:
-        """The cached robots.txt, waiting for another process that is fetching it right now."""
-        body_key = robots_body_key(self._prefix, host)
-        lock_key = robots_lock_key(self._prefix, host)
-        for _ in range(LOCK_SECONDS * 10):
-            body = await self._redis.get(body_key)
-            if isinstance(body, bytes):
-                return body
-            if await self._redis.set(lock_key, "1", nx=True, ex=LOCK_SECONDS):
-                return None  # ours to fetch
-            await asyncio.sleep(0.1)
-        return None
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500:

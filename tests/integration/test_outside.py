@@ -17,7 +17,7 @@ import pytest
 import trustme
 from redis import Redis
 
-from ann.keyspace import robots_unavailable_key
+from ann.keyspace import robots_lock_key, robots_unavailable_key
 from ann.settings import Settings
 from crawler.state import CrawlState
 from tests.support.env import service_env
@@ -81,6 +81,9 @@ def test_robots_txt_answering_503_holds_the_site_until_a_retry_succeeds(
         assert first_robots >= 1
         assert (site.asked("/feeds/"), site.asked("/news/")) == (0, 0)
         assert 0 < redis_client.pttl(held) <= 3_600_000
+        # no request that waited on the first fetch kept the fetch lock: the next crawl of the
+        # site would wait for it to lapse
+        assert not redis_client.exists(robots_lock_key(settings.key_prefix, "www.dawn.com"))
 
         site.routes["/robots.txt"] = (200, {}, ALLOW_ALL)
         _crawl(settings, mirror, env)  # another process
