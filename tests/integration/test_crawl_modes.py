@@ -25,6 +25,7 @@ from ann.sources import load_registry
 from crawler.celery_app import create_celery
 from mirror.server import MirrorServer
 from tests.support.env import service_env
+from tests.support.harness import stop_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -66,12 +67,7 @@ def _scheduled_crawl(settings: Settings, env: dict[str, str], log: Path) -> str:
         raise AssertionError(f"the job did not finish in 240 s:\n{log.read_text()[-4000:]}")
     finally:
         producer.close()
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop_process(worker)
 
 
 def _summary(log: str) -> dict[str, Any]:

@@ -16,6 +16,19 @@ from ann.settings import Settings
 from tests.support.env import service_env
 
 
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Stop a worker the way its supervisor would: SIGTERM (a warm shutdown: the batch in hand
+    is finished), then SIGKILL if it is still there after ``timeout`` seconds."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
 def celery_workers(
     settings: Settings, log: Path, concurrency: int = 2, extra_env: dict[str, str] | None = None
@@ -34,12 +47,7 @@ def celery_workers(
         try:
             yield
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
 
 
 @contextmanager
@@ -55,12 +63,7 @@ def subprocess_worker(app: str, queue: str, env: dict[str, str], log: Path) -> I
         try:
             yield
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
 
 
 def run_crawl(

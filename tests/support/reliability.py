@@ -26,6 +26,7 @@ from ann.keyspace import dead_letters_key
 from ann.ops import stack
 from ann.settings import Settings
 from tests.support.env import service_env
+from tests.support.harness import stop_process
 
 TASK_LINE = re.compile(
     r"Task indexer\.index_pages\[(?P<id>[0-9a-f-]+)\] (?P<what>received|succeeded)"
@@ -74,13 +75,7 @@ class Worker:
         return sum(1 for _, what in self.task_events() if what == "succeeded")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self._out.close()
 
     def __enter__(self) -> Worker:
