@@ -22,7 +22,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 
-from elasticsearch import ApiError, AsyncElasticsearch, NotFoundError, TransportError
+from elasticsearch import ApiError, AsyncElasticsearch, Elasticsearch, NotFoundError, TransportError
 
 from ann.variants import DOCUMENT_ID, Group, from_document, merged
 
@@ -117,3 +117,18 @@ class NameVariants:
         self._read_at = now
         return self._groups
 
+
+
+def read_groups(es: Elasticsearch, index: str, started_with: Sequence[Group]) -> list[Group]:
+    """The variants in force for a process that reads them once per piece of work (the saved
+    searches' runner, once per check): ``started_with`` and what ``ann variants load`` last
+    put in the engine, or ``started_with`` alone when the engine has none or cannot answer."""
+    try:
+        found = es.get(index=index, id=DOCUMENT_ID)
+    except NotFoundError:
+        return list(started_with)
+    except (ApiError, TransportError) as error:
+        logger.warning("name variants unreadable (%s); using the %d groups started with",
+                       error, len(started_with))
+        return list(started_with)
+    return merged([*started_with, *from_document(found["_source"])])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
+from pathlib import Path
 from typing import Any
 
 from celery import Task
@@ -23,11 +24,14 @@ from redis import Redis
 
 from ann.messages import CHECK_ALERTS_TASK
 from ann.settings import Settings, get_settings
+from ann.variants import Group
+from ann.variants import load as load_variants
 from search_api.alerts.celery_app import app
 from search_api.alerts.models import SavedSearch, Story, WebhookCall
 from search_api.alerts.runner import check
 from search_api.alerts.store import SavedSearchStore
 from search_api.alerts.webhook import PermanentFailure, TransientFailure, Webhook, networks
+from search_api.variants import read_groups
 
 logger = logging.getLogger(__name__)
 DELIVER_TASK = "search_api.alerts.deliver"
@@ -44,6 +48,12 @@ def _context() -> tuple[Settings, Elasticsearch, SavedSearchStore]:
     return settings, es, store
 
 
+@lru_cache(maxsize=1)
+def _started_with(variants_file: Path | None) -> list[Group]:
+    """The shipped name variants and the operator's file, as an API process starts with."""
+    return load_variants(variants_file)
+
+
 def backoff(settings: Settings, retries: int) -> float:
     """Seconds before retry number ``retries + 1``."""
     return float(min(settings.alerts_webhook_backoff_seconds * 2 ** retries,
@@ -55,11 +65,16 @@ def check_all() -> dict[str, int]:
     """Check every saved search once; how many were checked, failed, and stories alerted."""
     settings, es, store = _context()
     overlap = timedelta(seconds=settings.alerts_overlap_seconds)
+    # a saved search selects what /search would: its q expanded with the same name variants
+    variants = tuple(read_groups(es, settings.variants_index,
+                                 _started_with(settings.variants_file)))
     counts = {"checked": 0, "failed": 0, "alerted": 0}
     for search_id in store.all_ids():
         search = store.get(search_id)
         if search is None:  # deleted since the list was read
             continue
+        search = search.model_copy(
+            update={"query": search.query.model_copy(update={"variants": variants})})
         now = datetime.now(UTC)
         try:
             new = check(es, settings.index_alias, store, search, now, overlap,
