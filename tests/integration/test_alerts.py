@@ -23,14 +23,13 @@ from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 from redis import Redis
 
-from ann.messages import CHECK_ALERTS_TASK, Discovery, RawPage
+from ann.messages import CHECK_ALERTS_TASK
 from ann.ops import stack
 from ann.producer import TaskProducer
 from ann.settings import Settings
 from ann.sources import load_registry
 from indexer.article import Article
 from indexer.clusters import cluster_pending
-from indexer.documents import to_document
 from indexer.mapping import ensure_index, index_name
 from indexer.outcomes import BatchOutcome
 from indexer.pipeline import index_stage
@@ -41,7 +40,7 @@ from tests.support.env import service_env
 from tests.support.harness import subprocess_worker
 from tests.support.receiver import webhook_receiver
 from tests.support.waiting import wait_until
-from tests.support.writes import as_writes
+from tests.support.writes import as_stored, as_writes
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -94,10 +93,7 @@ def _copy(source_id: str, slug: str, word: str) -> dict[str, Any]:
                       published_at=datetime.now(UTC), source_id=source.id,
                       source_name=source.name, country=source.country, language="en",
                       word_count=len(body.split()))
-    page = RawPage(url=url, final_url=url, status=200, fetched_at=datetime.now(UTC),
-                   source_id=source.id, discovery=Discovery(kind="feed"),
-                   body_z=RawPage.pack_body(b""))
-    return to_document(article, page)
+    return as_stored(article)
 
 
 def _index(es: Elasticsearch, alias: str, docs: list[dict[str, Any]]) -> None:

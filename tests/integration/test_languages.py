@@ -16,12 +16,11 @@ import pytest
 from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 
-from ann.messages import Discovery, RawPage
 from ann.settings import Settings
 from indexer.article import Article
-from indexer.documents import to_document
 from search_api.app import create_app
 from tests.support.api_corpus import index_documents, private_alias
+from tests.support.writes import as_stored
 
 pytestmark = pytest.mark.integration
 
@@ -58,10 +57,7 @@ def indexed(services: Settings, es: Elasticsearch) -> Iterator[Indexed]:
         article = Article(url=url, title=title, body=body, source_id=source, language=language,
                           word_count=len(body.split()),
                           published_at=datetime(2025, 11, 5, tzinfo=UTC))
-        page = RawPage(url=url, final_url=url, status=200, fetched_at=datetime.now(UTC),
-                       source_id=source, discovery=Discovery(kind="feed"),
-                       body_z=RawPage.pack_body(b""))
-        docs.append(to_document(article, page))
+        docs.append(as_stored(article))
     with private_alias(services, es) as settings:
         index_documents(es, settings.index_alias, docs)
         with TestClient(create_app(settings)) as api:

@@ -14,13 +14,12 @@ from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from ann.messages import Discovery, RawPage
 from ann.ops.cli import app as cli
 from ann.settings import Settings
 from indexer.article import Article
-from indexer.documents import to_document
 from search_api.app import create_app
 from tests.support.api_corpus import index_documents, private_alias
+from tests.support.writes import as_stored
 
 pytestmark = pytest.mark.integration
 
@@ -55,10 +54,7 @@ def served(services: Settings, es: Elasticsearch, tmp_path_factory: pytest.TempP
         url = f"https://www.thestar.com.my/news/{key}"
         article = Article(url=url, title=title, body=body, source_id="thestar", language="en",
                           published_at=datetime(2025, 11, 5, tzinfo=UTC))
-        page = RawPage(url=url, final_url=url, status=200, fetched_at=datetime.now(UTC),
-                       source_id="thestar", discovery=Discovery(kind="feed"),
-                       body_z=RawPage.pack_body(b""))
-        docs.append(to_document(article, page))
+        docs.append(as_stored(article))
     with private_alias(services, es) as base:
         settings = base.model_copy(update={
             "variants_file": extra, "variants_index": f"{base.index_alias}-variants",

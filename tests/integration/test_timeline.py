@@ -13,15 +13,14 @@ import pytest
 from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 
-from ann.messages import Discovery, RawPage
 from ann.settings import Settings
 from ann.sources import load_registry
 from indexer.article import Article
 from indexer.clusters import cluster_pending
-from indexer.documents import to_document
 from mirror.invent import EnglishWriter
 from search_api.app import create_app
 from tests.support.api_corpus import index_documents, private_alias
+from tests.support.writes import as_stored
 
 pytestmark = pytest.mark.integration
 
@@ -35,10 +34,7 @@ def _article(source_id: str, slug: str, title: str, body: str, published: dateti
     article = Article(url=url, title=title, body=body, published_at=published,
                       source_id=source.id, source_name=source.name, country=source.country,
                       language="en", word_count=len(body.split()), original_paper=original)
-    page = RawPage(url=url, final_url=url, status=200, fetched_at=published,
-                   source_id=source.id, discovery=Discovery(kind="feed"),
-                   body_z=RawPage.pack_body(b""))
-    return to_document(article, page)
+    return as_stored(article, fetched_at=published)
 
 
 @pytest.fixture(scope="module")

@@ -11,15 +11,14 @@ import pytest
 from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 
-from ann.messages import Discovery, RawPage
 from ann.settings import Settings
 from indexer.article import Article
-from indexer.documents import to_document
 from mirror.invent import EnglishWriter
 from mirror.writer import load_data, load_topics
 from search_api.app import create_app
 from search_api.top_terms import stopwords
 from tests.support.api_corpus import index_documents, private_alias
+from tests.support.writes import as_stored
 
 pytestmark = pytest.mark.integration
 
@@ -54,10 +53,7 @@ def api(services: Settings, es: Elasticsearch) -> Iterator[TestClient]:
         article = Article(url=url, title=story.title, body=body, source_id="thestar",
                           country="MY", language="en", word_count=len(body.split()),
                           published_at=datetime(2025, 3, 1, tzinfo=UTC) + timedelta(hours=slot))
-        page = RawPage(url=url, final_url=url, status=200, fetched_at=datetime.now(UTC),
-                       source_id="thestar", discovery=Discovery(kind="feed"),
-                       body_z=RawPage.pack_body(b""))
-        docs.append(to_document(article, page))
+        docs.append(as_stored(article))
     with private_alias(services, es) as settings:
         index_documents(es, settings.index_alias, docs)
         with TestClient(create_app(settings)) as client:

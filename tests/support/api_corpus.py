@@ -18,15 +18,13 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from ann.messages import Discovery, RawPage
 from ann.settings import Settings
 from ann.sources import load_registry
 from indexer.article import Article
-from indexer.documents import to_document
 from indexer.mapping import ensure_index, index_name
 from indexer.outcomes import BatchOutcome
 from indexer.pipeline import index_stage
-from tests.support.writes import as_writes
+from tests.support.writes import as_stored, as_writes
 
 BASE = datetime(2025, 3, 1, 6, tzinfo=UTC)
 SOURCES = ("dawn", "thestar", "koreaherald")
@@ -69,11 +67,7 @@ def document(n: int, topic: str, source_id: str, published: datetime | None) -> 
         source_id=source.id, source_name=source.name, country=source.country,
         language="en", word_count=len(body.split()),
     )
-    page = RawPage(
-        url=url, final_url=url, status=200, fetched_at=BASE, source_id=source.id,
-        discovery=Discovery(kind="feed"), body_z=RawPage.pack_body(b""),
-    )
-    return to_document(article, page)
+    return as_stored(article, fetched_at=BASE)
 
 
 def corpus_documents(per_topic: int = 20) -> list[dict[str, Any]]:
