@@ -11,9 +11,15 @@ VENV=.venv
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 python_env() {
-  if [[ ! -x $VENV/bin/python ]]; then
+  # A virtualenv is bound to the path it was made at (its scripts name that python), so one
+  # that is broken, a dangling or looping link, or was copied here from elsewhere is made again.
+  local home
+  home=$(pwd -P)/$VENV
+  if [[ ! -x $VENV/bin/python || "$(cat "$VENV/.ann-home" 2>/dev/null)" != "$home" ]]; then
     say "creating the virtualenv in $VENV"
+    rm -rf "$VENV"
     python3 -m venv "$VENV"
+    printf '%s\n' "$home" >"$VENV/.ann-home"
   fi
   local stamp=$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)
   if [[ ! -f $stamp ]]; then
