@@ -73,7 +73,8 @@ def _key(prefix: str, *parts: str) -> str:
 
 # -- the crawler's state (crawler/state.py) -------------------------------------------------
 def url_key(prefix: str, fingerprint: str) -> str:
-    """A URL's record: validators, body hash, first and last fetch (the seen-set)."""
+    """A URL's record: validators, body hash, first and last fetch (the seen-set); for a
+    sitemap index also the children it listed (JSON), which its next 304 stands for."""
     return _key(prefix, "url", fingerprint)
 
 

@@ -2,8 +2,9 @@
 
 Keys are named in :mod:`ann.keyspace`.
 
-* **URL records** (``<p>:url:<fp>``, a hash: ETag, Last-Modified, body hash, first/last fetch)
-  are the seen-set and the validators for conditional GET. A URL the indexer marked unindexed
+* **URL records** (``<p>:url:<fp>``, a hash: ETag, Last-Modified, body hash, first/last fetch,
+  and for a sitemap index the children it listed) are the seen-set and the validators for
+  conditional GET. A URL the indexer marked unindexed
   (:mod:`ann.keyspace`) reads as never fetched, and is re-checked, until a delivery of it ends.
   Each record expires ``retention`` after its last fetch, so memory is bounded by the crawl
   rate times the retention (see ``docs/crawler.md``) — unlike scrapy-redis's fingerprint set,
@@ -41,6 +42,7 @@ from ann.keyspace import (
 )
 from ann.settings import DEFAULTS
 from ann.urls import document_id
+from crawler.discovery import Listed
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -72,6 +74,8 @@ class UrlRecord:
     body_hash: str | None
     first_fetched: float
     last_fetched: float
+    children: tuple[Listed, ...] | None = None
+    """What a sitemap index listed when last read whole: its 304 still leads to them."""
 
     def validators(self) -> dict[str, str]:
         headers = {}
@@ -170,6 +174,7 @@ class CrawlState:
     def _remember(
         self, pipe: Pipeline, url: str, *, etag: str | None = None,
         last_modified: str | None = None, body_hash: str | None = None,
+        children: list[Listed] | None = None,
     ) -> None:
         key = self._url_key(url)
         now = time.time()
@@ -179,15 +184,20 @@ class CrawlState:
             fields.update(etag=etag or "", last_modified=last_modified or "")
         if body_hash is not None:
             fields["body_hash"] = body_hash
+        if children is not None:
+            fields["children"] = json.dumps([[c.url, c.lastmod] for c in children])
         pipe.hset(key, mapping=fields)
         pipe.expire(key, self.retention)
 
     def remember(
-        self, url: str, *, etag: str | None, last_modified: str | None, body_hash: str | None
+        self, url: str, *, etag: str | None, last_modified: str | None, body_hash: str | None,
+        children: list[Listed] | None = None,
     ) -> None:
-        """Store what a fetch of ``url`` returned and extend the record's life."""
+        """Store what a fetch of ``url`` returned and extend the record's life; for a sitemap
+        index also the children it listed, which its next 304 stands for."""
         pipe = self.redis.pipeline(transaction=False)
-        self._remember(pipe, url, etag=etag, last_modified=last_modified, body_hash=body_hash)
+        self._remember(pipe, url, etag=etag, last_modified=last_modified, body_hash=body_hash,
+                       children=children)
         pipe.execute()
 
     def checked(self, url: str) -> None:
@@ -259,12 +269,15 @@ def _record(raw: dict[bytes, bytes]) -> UrlRecord | None:
     if not raw:
         return None
     data = {k.decode(): v.decode() for k, v in raw.items()}
+    children = data.get("children")
     return UrlRecord(
         etag=data.get("etag") or None,
         last_modified=data.get("last_modified") or None,
         body_hash=data.get("body_hash") or None,
         first_fetched=float(data.get("first_fetched", 0)),
         last_fetched=float(data.get("last_fetched", 0)),
+        children=None if children is None else tuple(
+            Listed(url=url, lastmod=lastmod) for url, lastmod in json.loads(children)),
     )
 
 

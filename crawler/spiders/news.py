@@ -68,6 +68,7 @@ class NewsSpider(scrapy.Spider):
         self.since = since
         """Backfill: follow archive sitemaps back to this date, keep articles from it on."""
         self._entry_validators: dict[str, tuple[str | None, str | None, str]] = {}
+        self._index_children: dict[str, list[Listed]] = {}
         self._article_failures = 0
         self._requested = 0
         self._budget_spent = False
@@ -93,8 +94,7 @@ class NewsSpider(scrapy.Spider):
             for request in self._entry(url, self.parse_feed, {"via": url}):
                 yield request
         for url in entry.sitemaps if "sitemaps" in self.kinds else []:
-            # unconditional: an index that did not change still leads to children that did
-            for request in self._entry(url, self.parse_sitemap, {"depth": 0}, conditional=False):
+            for request in self._entry(url, self.parse_sitemap, {"depth": 0}):
                 yield request
         for section in entry.sections if "sections" in self.kinds else []:
             for request in self._entry(section.url, self.parse_section, {"links": section.links}):
@@ -120,7 +120,6 @@ class NewsSpider(scrapy.Spider):
 
     def _entry(
         self, url: str, callback: Callable[..., Any], cb_kwargs: dict[str, Any],
-        conditional: bool = True,
     ) -> Iterator[scrapy.Request]:
         if not self._within_budget():
             return
@@ -128,7 +127,7 @@ class NewsSpider(scrapy.Spider):
             self._count("skipped/claimed_elsewhere")
             return
         record = self.state.record(url)
-        headers = record.validators() if record and conditional else {}
+        headers = record.validators() if record else {}
         yield scrapy.Request(url, callback=callback, cb_kwargs=cb_kwargs, headers=headers)
 
     def _entry_body(self, response: Response) -> bytes | None:
@@ -156,34 +155,36 @@ class NewsSpider(scrapy.Spider):
     def parse_sitemap(self, response: Response, depth: int) -> Iterator[scrapy.Request]:
         """A sitemap's articles when it changed; an index's children (read conditionally)
         whether it changed or not, since a child changes without its index: a news sitemap
-        gains an article under an index that only ever names it."""
+        gains an article under an index that only ever names it. An index that answers 304
+        leads to the children remembered from its last whole read, so an unchanged index
+        costs a 304 and still hides no child."""
         unchanged = self._entry_body(response) is None
         if response.status == 304:
+            record = self.state.record(response.url)
+            if record and record.children is not None:
+                yield from self._sitemap_children(record.children, depth)
             return
         sitemap = sitemap_entries(response.body, response.url)
         if sitemap.is_index:
-            self._forget_validators(response.url)
-            if depth >= MAX_SITEMAP_DEPTH:
-                return
-            for listed in sitemap.entries:
-                if not self._on_source(listed.url):
-                    continue
-                if self.since and not covers_since(listed, self.since):
-                    self._count("skipped/before_since")
-                    continue
-                yield from self._entry(listed.url, self.parse_sitemap, {"depth": depth + 1})
+            self._index_children[response.url] = sitemap.entries
+            yield from self._sitemap_children(sitemap.entries, depth)
             return
         if unchanged:
             return
         yield from self._article_requests(sitemap.entries, "sitemap", response.url)
 
-    def _forget_validators(self, url: str) -> None:
-        """An index is asked for whole next time: a nested index (one an index lists) is read
-        conditionally like any child, and a 304 for it would hide every child below it that
-        changed. Indexes are small; the children they lead to keep their validators."""
-        if url in self._entry_validators:
-            digest = self._entry_validators[url][2]
-            self._entry_validators[url] = ("", "", digest)
+    def _sitemap_children(
+        self, children: Iterable[Listed], depth: int
+    ) -> Iterator[scrapy.Request]:
+        if depth >= MAX_SITEMAP_DEPTH:
+            return
+        for listed in children:
+            if not self._on_source(listed.url):
+                continue
+            if self.since and not covers_since(listed, self.since):
+                self._count("skipped/before_since")
+                continue
+            yield from self._entry(listed.url, self.parse_sitemap, {"depth": depth + 1})
 
     def parse_section(self, response: Response, links: str) -> Iterator[scrapy.Request]:
         if self._entry_body(response) is None:
@@ -201,7 +202,8 @@ class NewsSpider(scrapy.Spider):
         self.state.mark_success(self.source.id)
         if not self._article_failures:
             for url, (etag, last_modified, digest) in self._entry_validators.items():
-                self.state.remember(url, etag=etag, last_modified=last_modified, body_hash=digest)
+                self.state.remember(url, etag=etag, last_modified=last_modified, body_hash=digest,
+                                    children=self._index_children.get(url))
 
     # -- articles ---------------------------------------------------------------------------
     def _due_for_recheck(self, record: UrlRecord, published: float | None) -> bool:

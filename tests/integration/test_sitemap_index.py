@@ -4,7 +4,9 @@ the news sitemap sits one index further down and the server answers conditional 
 
 Before, an unchanged index was the end of the read: its children were never asked again, and
 the simulated hosts' test saw two sources' new articles never indexed by the schedule. Then a
-nested index, asked with the validators of its last read, answered 304 and hid its children."""
+nested index, asked with the validators of its last read, answered 304 and hid its children; and
+then every index was read whole on every crawl. Now an unchanged index costs a 304 and leads to
+the children remembered from its last whole read."""
 
 from __future__ import annotations
 
@@ -58,7 +60,8 @@ def site(tmp_path: Path) -> Iterator[tuple[str, Wild]]:
                               "/sitemap/2025.xml": _index("/sitemap/2025/july.xml"),
                               "/sitemap/2025/july.xml": _news_sitemap(3),
                               "/sitemap/news.xml": _news_sitemap(1)}
-    routes.update({_article_url(n).removeprefix(f"https://{HOST}"): page for n in (1, 2, 3, 4)})
+    routes.update({_article_url(n).removeprefix(f"https://{HOST}"): page
+                   for n in (1, 2, 3, 4, 5)})
     wild = Wild({"sites": {HOST: routes}}, tmp_path / "access.jsonl")
     with served_on_loopback(wild) as url:
         yield url, wild
@@ -86,15 +89,27 @@ def test_new_articles_under_unchanged_indexes_are_found(
         second = _crawl(env)
         wild.sites[HOST]["/sitemap/2025/july.xml"] = _news_sitemap(3, 4)
         third = _crawl(env)
+        wild.sites[HOST]["/sitemap/2025.xml"] = _index("/sitemap/2025/july.xml",
+                                                       "/sitemap/2025/august.xml")
+        wild.sites[HOST]["/sitemap/2025/august.xml"] = _news_sitemap(5)
+        fourth = _crawl(env)
         print(f"queued: {first.get('queued_pages')} first, {second.get('queued_pages')} after "
               f"the news sitemap gained one, {third.get('queued_pages')} after the nested "
-              "index's child gained one")
+              f"index's child gained one, {fourth.get('queued_pages')} after the nested index "
+              f"gained a child; 304s {second.get('entry/not_modified')}, "
+              f"{third.get('entry/not_modified')}, {fourth.get('entry/not_modified')}")
         assert first.get("queued_pages") == 2  # articles 1 and 3
         assert second.get("queued_pages") == 1  # article 2, and only it
-        assert second.get("entry/unchanged") == 2  # both indexes, read whole
-        assert second.get("entry/not_modified") == 1  # the unchanged child: a 304
-        assert third.get("queued_pages") == 1  # article 4, below the nested index
-        assert third.get("entry/not_modified") == 1  # now the news sitemap is the 304
+        # both indexes and the unchanged child answer 304; the indexes still lead to the child
+        # that changed
+        assert second.get("entry/not_modified") == 3
+        assert "entry/unchanged" not in second
+        assert third.get("queued_pages") == 1  # article 4, below the nested index's 304
+        assert third.get("entry/not_modified") == 3  # now the news sitemap is the third 304
+        assert fourth.get("queued_pages") == 1  # article 5, in the nested index's new child
+        # the top index and both unchanged children answer 304; the nested index is read whole
+        assert fourth.get("entry/not_modified") == 3
+        assert fourth.get("entry/read") == 2
     finally:
         for key in redis_client.scan_iter(match=f"{prefix}*"):
             redis_client.delete(key)
