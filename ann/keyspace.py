@@ -37,6 +37,11 @@ Key                                               Type        Owner       Lifeti
 ``<p>:indexer:cluster-lock:<alias>``              lock        indexer     the clustering lock's TTL
 ``<p>:unindexed``, ``<p>:unindexed:<source>``     sorted set  indexer     URL retention (read by
                                                                           the crawler, see below)
+``<p>:ledger:<queue>``                            hash        producer /  until the indexer settles
+                                                              indexer     the batch (see below)
+``<p>:ledger-since:<queue>``                      sorted set  producer /  as the ledger's hash
+                                                              indexer
+``<p>:ledger-lock:<queue>``                       string      indexer     the re-drive interval
 ``<p>:alerts:search:<id>``                        hash        API         until deleted
 ``<p>:alerts:searches``                           set         API         kept (every saved search)
 ``<p>:alerts:client:<key hash>``                  set         API         kept (a client's searches)
@@ -60,6 +65,16 @@ and removes it as soon as a later delivery of that URL ends (indexed, unchanged,
 refused with a reason), or when its dead letters reach ``ANN_UNINDEXED_MAX_ATTEMPTS`` (a page
 refused for good). The crawler and the indexer never import each other: both take the
 names from here.
+
+**The ledger** (:mod:`ann.ledger`). Every batch sent to a pages queue through
+:class:`ann.producer.TaskProducer` with a ledger (the crawl, WARC replay, dead-letter replay) is
+first written to ``<p>:ledger:<queue>`` (task id -> task name and arguments) and
+``<p>:ledger-since:<queue>`` (task id -> when it was last sent); the indexer deletes both once the
+batch is written, found unchanged, refused or dead-lettered. An entry that is older than
+``ANN_LEDGER_REDRIVE_AGE`` and whose message is neither waiting in the queue nor held
+unacknowledged was lost on its way to a worker (a Redis restart between the worker's ``BRPOP`` and
+its ``unacked`` record): the indexer workers send it again (``<p>:ledger-lock:<queue>`` lets one
+of them look per ``ANN_LEDGER_REDRIVE_SECONDS``).
 """
 
 from __future__ import annotations
@@ -186,6 +201,21 @@ def cluster_lock_key(prefix: str, alias: str) -> str:
 def unindexed_key(prefix: str, source_id: str | None = None) -> str:
     """The sorted set of unindexed pages: all their keys, or the URLs of one source."""
     return _key(prefix, "unindexed", *([source_id] if source_id else []))
+
+
+def ledger_key(prefix: str, queue: str) -> str:
+    """Batches sent to ``queue`` and not yet settled: task id -> JSON (task name, args)."""
+    return _key(prefix, "ledger", queue)
+
+
+def ledger_since_key(prefix: str, queue: str) -> str:
+    """The same batches by when each was last sent (seconds since the epoch)."""
+    return _key(prefix, "ledger-since", queue)
+
+
+def ledger_lock_key(prefix: str, queue: str) -> str:
+    """Held by the worker that re-drives ``queue``'s lost batches, for one interval."""
+    return _key(prefix, "ledger-lock", queue)
 
 
 # -- saved searches and their alerts (search_api/alerts/) -----------------------------------

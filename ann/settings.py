@@ -67,6 +67,14 @@ class Settings(BaseSettings):
     visibility_timeout_seconds: int = Field(default=600, alias="ANN_VISIBILITY_TIMEOUT", ge=5)
     """How long a batch taken by a worker that died stays invisible before another takes it:
     longer than the slowest batch (retries included), short enough to recover lost work soon."""
+    ledger_redrive_seconds: float = Field(default=30.0, alias="ANN_LEDGER_REDRIVE_SECONDS", gt=0)
+    """How often an indexer worker looks in the ledger (:mod:`ann.ledger`) for batches lost on
+    their way to a worker, and sends them again (one worker per interval does it)."""
+    ledger_redrive_age_seconds: float = Field(default=120.0, alias="ANN_LEDGER_REDRIVE_AGE",
+                                              gt=0)
+    """A batch is called lost only once it was sent this long ago and is neither waiting in the
+    queue nor held by a worker: far longer than the milliseconds between a producer's ledger
+    write and its push, or between a worker's pop and its ``unacked`` record."""
     pages_queue: str = Field(default="pages", alias="ANN_PAGES_QUEUE")
     max_deliveries: int = Field(default=3, alias="ANN_MAX_DELIVERIES", ge=1)
     """A batch taken this many times by workers that died or hung on it (a poison batch) goes

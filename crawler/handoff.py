@@ -10,6 +10,9 @@ import base64
 import zlib
 from collections.abc import Sequence
 
+from redis import Redis
+
+from ann.ledger import Ledger
 from ann.messages import INDEX_PAGES_TASK, IndexPagesMessage, RawPage
 from ann.producer import TaskProducer
 
@@ -22,10 +25,13 @@ def too_large(page: RawPage, limit: int) -> bool:
 
 
 class IndexerClient:
-    """Sends batches of pages to the indexer's queue without importing the indexer."""
+    """Sends batches of pages to the indexer's queue without importing the indexer; each is
+    written to the deployment's ledger first (:mod:`ann.ledger`), so none is lost on its way."""
 
-    def __init__(self, broker_url: str, queue: str) -> None:
-        self._producer = TaskProducer("ann-crawler", broker_url, queue)
+    def __init__(self, broker_url: str, queue: str, key_prefix: str) -> None:
+        self._redis = Redis.from_url(broker_url)
+        self._producer = TaskProducer("ann-crawler", broker_url, queue,
+                                      Ledger(self._redis, key_prefix, queue))
         self.queue = queue
 
     def send(self, pages: Sequence[RawPage]) -> None:
@@ -34,3 +40,4 @@ class IndexerClient:
 
     def close(self) -> None:
         self._producer.close()
+        self._redis.close()

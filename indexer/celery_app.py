@@ -18,6 +18,7 @@ from ann.messages import INDEX_PAGES_TASK
 from ann.settings import Settings, get_settings
 from ann.worker_metrics import serve_worker_metrics
 from indexer import metrics
+from indexer.redrive import redrive_step
 
 
 def create_celery(settings: Settings) -> Celery:
@@ -46,6 +47,8 @@ def create_celery(settings: Settings) -> Celery:
         }},
         task_acks_on_timeout=False,
     )
+    # batches lost between the queue and a worker are sent again from the ledger (ann.ledger)
+    app.steps["consumer"].add(redrive_step(settings))
     return app
 
 

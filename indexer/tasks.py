@@ -7,7 +7,9 @@ engine's permanent refusals are dead-lettered one by one with its reason, and th
 not take now are sent round again on their own (the rest of the batch is done). A batch whose
 worker dies or hangs on it every time goes to the dead letters after ``ANN_MAX_DELIVERIES``
 deliveries. Redis going away mid-task costs only the batch's tallies; Celery redelivers what was
-not acknowledged.
+not acknowledged. A batch that ends — written, unchanged, refused or dead-lettered — is settled
+in the ledger (:mod:`ann.ledger`); one that never reached a worker is sent again from there
+(:mod:`indexer.redrive`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from celery import Task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import Retry, SoftTimeLimitExceeded
 from celery.signals import worker_ready
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from pydantic import ValidationError
@@ -26,6 +28,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from ann.keyspace import cluster_lock_key, cluster_pending_key, deliveries_key
+from ann.ledger import Ledger
 from ann.messages import INDEX_PAGES_TASK, IndexPagesMessage, RawPage
 from ann.settings import get_settings
 from ann.sources import Registry, load_registry
@@ -67,6 +70,7 @@ class WorkerResources:
         self.redis = Redis.from_url(settings.redis_url)
         self.registry: Registry = load_registry()
         self.max_deliveries = settings.max_deliveries
+        self.ledger = Ledger(self.redis, self.prefix, self.pages_queue)
         self.dead_letters = DeadLetters(self.redis, self.prefix, settings.dead_letter_max,
                                         int(settings.url_retention_days * 86400),
                                         settings.unindexed_max_attempts)
@@ -131,12 +135,30 @@ def index_pages(self: Task, payload: dict[str, Any]) -> dict[str, int]:
                      self.request.id, seen)
         res.dead_letters.add(payload, f"poison/delivered_{seen}_times", _pages(payload))
         res.redis.delete(deliveries)
+        _settle(res, self.request.id)
         return {"dead_lettered": 1}
     try:
-        return _index(self, res, payload)
+        done = _index(self, res, payload)
+    except Retry:
+        # part of the batch goes round again under the same task id: its ledger entry stays,
+        # aged from now, so that the re-drive does not take the new message for a lost one
+        with contextlib.suppress(RedisError):
+            res.ledger.touch(self.request.id)
+        raise
     finally:
         with contextlib.suppress(RedisError):
             res.redis.delete(deliveries)
+    _settle(res, self.request.id)
+    return done
+
+
+def _settle(res: WorkerResources, task_id: str) -> None:
+    """The batch is done (written, unchanged, refused or dead-lettered): off the ledger. With
+    Redis away the entry stays and the batch is sent once more later, a harmless duplicate."""
+    try:
+        res.ledger.settle(task_id)
+    except RedisError:
+        logger.warning("batch %s not settled in the ledger: Redis unreachable", task_id)
 
 
 def _pages(payload: Any) -> list[RawPage]:

@@ -57,7 +57,8 @@ class QueuePipeline:
         assert crawler.stats is not None
         return cls(
             client=IndexerClient(
-                broker, crawler.settings.get("ANN_PAGES_QUEUE", DEFAULTS.pages_queue)),
+                broker, crawler.settings.get("ANN_PAGES_QUEUE", DEFAULTS.pages_queue),
+                crawler.settings.get("ANN_KEY_PREFIX", DEFAULTS.key_prefix)),
             state=state_for(crawler),
             batch_size=crawler.settings.getint("ANN_BATCH_SIZE", DEFAULTS.bulk_batch_size),
             batch_seconds=crawler.settings.getfloat(

@@ -66,7 +66,7 @@ def mirror(tmp_path_factory: pytest.TempPathFactory) -> Mirror:
 
 
 def _send(settings: Settings, pages: list[RawPage]) -> None:
-    client = IndexerClient(settings.redis_url, settings.pages_queue)
+    client = IndexerClient(settings.redis_url, settings.pages_queue, settings.key_prefix)
     try:
         client.send(pages)
     finally:

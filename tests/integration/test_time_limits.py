@@ -69,7 +69,8 @@ def worker(own_settings: Settings, tmp_path: Path) -> Iterator[Worker]:
 def test_a_page_past_the_soft_limit_is_refused_as_timeout_and_the_worker_goes_on(
     own_settings: Settings, worker: Worker, es: Elasticsearch, redis_client: Redis
 ) -> None:
-    client = IndexerClient(own_settings.redis_url, own_settings.pages_queue)
+    client = IndexerClient(own_settings.redis_url, own_settings.pages_queue,
+                           own_settings.key_prefix)
     first, slow, beside, after = _article(1), _slow(2), _article(3), _article(4)
     try:
         client.send([first])

@@ -10,6 +10,8 @@ import pytest
 from redis import Redis
 from scrapy.utils.test import get_crawler
 
+from ann.keyspace import ledger_key, ledger_since_key
+from ann.ledger import Ledger
 from ann.messages import INDEX_PAGES_TASK, Discovery, RawPage
 from ann.settings import Settings
 from crawler.download import mirror_target
@@ -56,4 +58,6 @@ def test_queue_pipeline_sends_full_batches_by_task_name(
     messages = queued_messages(redis_client, queue)
     assert [task for task, _ in messages] == [INDEX_PAGES_TASK] * 2
     assert sorted(len(message.pages) for _, message in messages) == [1, 2]
-    redis_client.delete(queue)
+    ledger = Ledger(redis_client, queue, queue)  # both batches kept until the indexer settles
+    assert ledger.size()["batches"] == 2
+    redis_client.delete(queue, ledger_key(queue, queue), ledger_since_key(queue, queue))

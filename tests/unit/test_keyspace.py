@@ -41,7 +41,8 @@ def test_every_key_of_a_deployment_starts_with_its_prefix() -> None:
         keyspace.unindexed_key("p", "s"), keyspace.saved_search_key("p", "i"),
         keyspace.saved_searches_key("p"), keyspace.client_searches_key("p", "h"),
         keyspace.alerted_key("p", "i"), keyspace.alert_feed_key("p", "i"),
-        keyspace.alert_dead_letters_key("p"),
+        keyspace.alert_dead_letters_key("p"), keyspace.ledger_key("p", "q"),
+        keyspace.ledger_since_key("p", "q"), keyspace.ledger_lock_key("p", "q"),
     ]
     assert all(key.startswith("p:") for key in keys)
     assert len(set(keys)) == len(keys)

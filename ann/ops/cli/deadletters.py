@@ -109,7 +109,7 @@ def dead_letters(
     if not replay:
         _list(redis, key, read_totals(redis, settings.key_prefix).get(TRIMMED, 0))
         return
-    client = IndexerClient(settings.redis_url, settings.pages_queue)
+    client = IndexerClient(settings.redis_url, settings.pages_queue, settings.key_prefix)
     sent = kept = 0
     # first what an interrupted replay left, then the dead letters, oldest first (right end)
     waiting = {processing: int(redis.llen(processing)), key: int(redis.llen(key))}

@@ -36,7 +36,7 @@ def replay(
     if not files:
         raise typer.BadParameter(f"no *.warc.gz or *.warc files under {[str(p) for p in paths]}")
     settings = get_settings()
-    client = IndexerClient(settings.redis_url, settings.pages_queue)
+    client = IndexerClient(settings.redis_url, settings.pages_queue, settings.key_prefix)
     columns = (TextColumn("replaying"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     try:
         with Progress(*columns, console=console) as progress:

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from ann.document import DocField
 from ann.keyspace import alert_dead_letters_key, dead_letters_key, failures_key
+from ann.ledger import Ledger
 from ann.ops import stack
 from ann.settings import Settings, get_settings
 from ann.sources import load_registry
@@ -96,16 +97,20 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     dead = {"waiting": int(redis.llen(dead_letters_key(settings.key_prefix))),
             "trimmed": read_totals(redis, settings.key_prefix).get(TRIMMED, 0),
             "webhooks": int(redis.llen(alert_dead_letters_key(settings.key_prefix)))}
+    ledger = Ledger(redis, settings.key_prefix, settings.pages_queue).size()
     if as_json:
         report = {"queue_depth": depth, "documents": docs, "unclustered": unclustered,
-                  "dead_letters": dead, "crawl": crawl, "index": index,
+                  "dead_letters": dead, "ledger": ledger, "crawl": crawl, "index": index,
                   "recent_failures": [json.loads(x) for x in failures]}
         typer.echo(json.dumps(report, indent=2))
         return
     table = Table(title=f"indexer queue depth: {depth}; documents awaiting clustering: "
                         f"{unclustered}; dead letters: {dead['waiting']} "
                         f"(oldest trimmed: {dead['trimmed']}); saved-search webhook calls given "
-                        f"up on: {dead['webhooks']} (ann dead-letters --alerts)")
+                        f"up on: {dead['webhooks']} (ann dead-letters --alerts); batches "
+                        f"not yet settled (ledger): {ledger['batches']}"
+                        + (f", oldest sent {_ago(time.time() - oldest)}"
+                           if (oldest := ledger["oldest_seconds"]) is not None else ""))
     for column in ("source", "docs", "fetched", "new", "changed", "304/same", "crawl errors",
                    "indexer stale/refused/dead-lettered", "hints missed", "last success"):
         table.add_column(column)
