@@ -23,6 +23,7 @@ from elasticsearch import (
     AsyncElasticsearch,
     ConnectionTimeout,
     NotFoundError,
+    SerializationError,
     TransportError,
 )
 from elasticsearch.serializer import JsonSerializer
@@ -65,12 +66,26 @@ def engine_reason(error: ApiError, alias: str) -> str:
 
 
 class _Serializer(JsonSerializer):
-    """The client's JSON, answers parsed by orjson: an export page of 2,000 hits is about 0.76 MB
-    of JSON, which the standard library parses 2-3 times slower. Requests are still written by
-    the standard library, which takes the ``StrEnum`` keys of the query builders as they are."""
+    """The client's JSON, by orjson both ways: an export page of 2,000 hits is about 0.76 MB of
+    JSON, which the standard library parses 2-3 times slower, and a ``/search`` request body
+    (2.7 kB) took it 0.08 ms to write, orjson 0.015. ``OPT_NON_STR_KEYS`` takes the ``StrEnum``
+    keys of the query builders (:class:`ann.document.DocField`) as the strings they are; what
+    orjson cannot write itself goes to the client's ``default`` as before (a ``Decimal``)."""
 
     def loads(self, data: bytes) -> Any:
         return orjson.loads(data)
+
+    def dumps(self, data: Any) -> bytes:
+        if isinstance(data, str):
+            return data.encode("utf-8", "surrogatepass")
+        if isinstance(data, bytes):
+            return data
+        try:
+            return orjson.dumps(data, default=self.default, option=orjson.OPT_NON_STR_KEYS)
+        except orjson.JSONEncodeError as error:
+            raise SerializationError(
+                f"Unable to serialize to JSON: {type(data).__name__}", errors=(error,)
+            ) from error
 
 
 class Backend:
