@@ -52,13 +52,17 @@ class ArticleSummary(BaseModel):
 
     @classmethod
     def from_hit(cls, hit: dict[str, Any]) -> ArticleSummary:
-        inner = hit.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("hits", [])
-        copies = [{**h["_source"], DocField.id: h["_id"]} for h in inner if h["_id"] != hit["_id"]]
-        return cls.model_validate(
-            {**hit["_source"], DocField.id: hit["_id"],
-             "highlights": highlights(hit.get("highlight", {})),
-             "copies": copies[:COPIES_SHOWN]}
-        )
+        return cls.model_validate(summary_of_hit(hit))
+
+
+def summary_of_hit(hit: dict[str, Any]) -> dict[str, Any]:
+    """What :class:`ArticleSummary` validates of a hit of the engine: a response made of many
+    (``/search``) is validated once, whole, rather than one model at a time."""
+    inner = hit.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("hits", [])
+    copies = [{**h["_source"], DocField.id: h["_id"]} for h in inner if h["_id"] != hit["_id"]]
+    return {**hit["_source"], DocField.id: hit["_id"],
+            "highlights": highlights(hit.get("highlight", {})),
+            "copies": copies[:COPIES_SHOWN]}
 
 
 def highlights(found: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 
 from search_api.cursor import CursorError, decode_cursor, encode_cursor
 from search_api.errors import REFUSED, invalid
-from search_api.models import ArticleSummary, FacetValue, SearchResponse
+from search_api.models import SearchResponse, summary_of_hit
 from search_api.params import SearchParams
 from search_api.query import FACETS, SortValue, build_search
 from search_api.query_model import VALIDATION_ERROR, QueryModel
@@ -42,15 +42,13 @@ async def search_after(state: State, params: Params) -> list[SortValue] | None:
         raise invalid(("query", "cursor"), str(error), params.cursor) from error
 
 
-def _facets(aggregations: dict[str, Any]) -> dict[str, list[FacetValue]]:
-    facets: dict[str, list[FacetValue]] = {}
-    for name in [*FACETS, "month"]:
-        buckets = aggregations[name]["values"]["buckets"]
-        facets[name] = [
-            FacetValue(value=str(b.get("key_as_string", b["key"])), count=b["doc_count"])
-            for b in buckets
-        ]
-    return facets
+def _facets(aggregations: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Per facet, its values and counts as the response validates them (``FacetValue``)."""
+    return {
+        name: [{"value": str(b.get("key_as_string", b["key"])), "count": b["doc_count"]}
+               for b in aggregations[name]["values"]["buckets"]]
+        for name in [*FACETS, "month"]
+    }
 
 
 def _next_cursor(
@@ -88,13 +86,15 @@ async def search(
     result = await state.backend.search(build_search(params, after))
     hits = result["hits"]["hits"]
     total = result["hits"]["total"]["value"]
-    return SearchResponse(
-        total=total,
-        page=params.page,
-        size=params.size,
-        took_ms=result["took"],
-        hits=[ArticleSummary.from_hit(h) for h in hits[: params.size]],
-        facets=_facets(result["aggregations"]) if after is None else {},
-        next_cursor=_next_cursor(params, after, hits, total, state.cursor_secret),
-        stories=result["aggregations"]["stories"]["value"] if params.collapse else None,
-    )
+    # one validation of plain data, the models built by pydantic's core: building the hundreds
+    # of facet values one model at a time took a tenth of the request's CPU
+    return SearchResponse.model_validate({
+        "total": total,
+        "page": params.page,
+        "size": params.size,
+        "took_ms": result["took"],
+        "hits": [summary_of_hit(h) for h in hits[: params.size]],
+        "facets": _facets(result["aggregations"]) if after is None else {},
+        "next_cursor": _next_cursor(params, after, hits, total, state.cursor_secret),
+        "stories": result["aggregations"]["stories"]["value"] if params.collapse else None,
+    })
