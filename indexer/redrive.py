@@ -46,8 +46,8 @@ class LedgerRedrive:
             logger.warning("ledger re-drive skipped: %s", error)
             return 0
         if sent:
-            logger.warning("re-drove %d batch(es) of %s lost on their way to a worker",
-                           sent, self.ledger.queue)
+            logger.warning("re-drove %d batch(es) of %s: unsettled and in no queue, held by no "
+                           "worker", sent, self.ledger.queue)
         return sent
 
     def close(self) -> None:

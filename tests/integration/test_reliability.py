@@ -31,6 +31,7 @@ from mirror.manifest import Manifest
 from mirror.server import MirrorServer
 from tests.support.harness import run_crawl
 from tests.support.mirrors import generate
+from tests.support.ports import free_port
 from tests.support.reliability import (
     HoldingProxy,
     Worker,
@@ -148,6 +149,33 @@ def scenario(
         redis.close()
 
 
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A Redis of the test's own, as deploy/local/redis.sh runs it (append-only file): the
+    test stops and starts it, never the Redis the rest of the suite and other sessions use."""
+    env = {"REDIS_PORT": str(free_port()), "ANN_RUN_DIR": str(tmp_path / "redis")}
+    stack.run_service_script("redis", "start", env)
+    try:
+        yield env
+    finally:
+        stack.run_service_script("redis", "stop", env)
+
+
+@pytest.fixture
+def restartable(
+    own_settings: Settings, own_redis: dict[str, str], es: Elasticsearch, mirror: Mirror,
+    tmp_path: Path,
+) -> Iterator[Scenario]:
+    """A scenario on :func:`own_redis`."""
+    settings = own_settings.model_copy(
+        update={"redis_url": f"redis://127.0.0.1:{own_redis['REDIS_PORT']}/0"})
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        yield Scenario(settings, mirror, es, redis, tmp_path)
+    finally:
+        redis.close()
+
+
 def _managed(name: str) -> dict[str, str]:
     """The deploy/local environment of a service this machine runs, or skip the test."""
     services = stack.managed_services(Settings())
@@ -221,12 +249,14 @@ def test_kill_9_of_the_whole_worker_mid_batch_loses_nothing(
     scenario.assert_exactly_once()
 
 
-def test_redis_restart_mid_run_loses_nothing(scenario: Scenario) -> None:
+def test_redis_restart_mid_run_loses_nothing(
+    restartable: Scenario, own_redis: dict[str, str]
+) -> None:
     """Acknowledgements sent while Redis is down are lost: those batches come back after the
     visibility timeout, and find their documents unchanged. A batch the worker took off the
     queue just before the stop and could not record as unacknowledged is in no queue at all:
     the ledger sends it again (ann/ledger.py; test_ledger.py makes that loss on purpose)."""
-    env = _managed("redis")
+    scenario, env = restartable, own_redis
     scenario.crawl(batch_size=10)
     url = scenario.settings.redis_url
     try:
