@@ -25,6 +25,7 @@ from ann.settings import Settings
 from indexer.mapping import index_name
 from mirror.server import MirrorServer
 from tests.support.mirrors import generate
+from tests.support.ports import free_port
 
 TEST_REDIS_DB = 7
 NEEDS_SHARED = "needs_shared"
@@ -156,6 +157,19 @@ def own_settings(services: Settings, es: Elasticsearch, redis_client: Redis) -> 
     redis_client.delete(settings.pages_queue, settings.crawl_queue)
     for key in redis_client.scan_iter(match=f"{settings.key_prefix}:*", count=1000):
         redis_client.delete(key)
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A Redis of the test's own, run as deploy/local/redis.sh runs it (append-only file), for a
+    test that stops and starts it: never the Redis the suite and other sessions share. Yields
+    the script's environment (``REDIS_PORT``, ``ANN_RUN_DIR``)."""
+    env = {"REDIS_PORT": str(free_port()), "ANN_RUN_DIR": str(tmp_path / "own-redis")}
+    stack.run_service_script("redis", "start", env)
+    try:
+        yield env
+    finally:
+        stack.run_service_script("redis", "stop", env)
 
 
 @pytest.fixture(scope="module")

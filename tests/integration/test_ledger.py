@@ -1,7 +1,8 @@
 """The ledger (ann/ledger.py) on the real Redis, kombu and a real `celery worker`: a batch taken off
 the queue and never recorded as unacknowledged — what a Redis restart between kombu's BRPOP and
 its unacked record leaves — is sent again and indexed; a batch still waiting in the queue, or
-held by a consumer, is not.
+held by a consumer, is not. The loss itself is made on a Redis of the test's own, stopped at that
+very moment.
 """
 
 from __future__ import annotations
@@ -12,18 +13,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from celery import Celery
 from elasticsearch import Elasticsearch
 from kombu.connection import Connection
+from kombu.transport.redis import QoS
 from redis import Redis
+from redis.exceptions import RedisError
 
 from ann.celery_defaults import in_flight_keys
 from ann.keyspace import ledger_since_key
-from ann.ledger import Ledger
+from ann.ledger import Ledger, task_id_of
 from ann.messages import INDEX_PAGES_TASK
+from ann.ops import stack
 from ann.producer import TaskProducer
 from ann.settings import Settings
 from ann.urls import document_id
 from crawler.handoff import IndexerClient
+from indexer.redrive import LedgerRedrive
 from mirror.manifest import Manifest
 from tests.support.delivery import mirror_page
 from tests.support.mirrors import generate
@@ -130,3 +136,51 @@ def test_only_a_batch_neither_waiting_nor_held_is_lost(
     for task_id in (lost, held, waiting):
         ledger.settle(task_id)
     assert ledger.size() == {"batches": 0, "oldest_seconds": None}
+
+
+def test_redis_stopped_between_the_pop_and_the_unacked_record_loses_the_batch_but_not_the_ledger(
+    own_settings: Settings, own_redis: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The failure of test_redis_restart_mid_run_loses_nothing, made on purpose: a real kombu
+    consumer pops the batch, Redis stops before kombu records it as unacknowledged, Redis starts
+    again (append-only file, as deployed). The batch is in no queue and no unacked hash; the
+    ledger still has it, and the indexer's re-drive puts it back on the queue under its id."""
+    settings = own_settings.model_copy(update={
+        "redis_url": f"redis://127.0.0.1:{own_redis['REDIS_PORT']}/0",
+        "ledger_redrive_age_seconds": 0.001})
+    queue = settings.pages_queue
+    redis = Redis.from_url(settings.redis_url)
+    ledger = _ledger(redis, settings)
+    producer = TaskProducer("test", settings.redis_url, queue, ledger)
+    try:
+        task_id = producer.send(INDEX_PAGES_TASK, _message(0))
+    finally:
+        producer.close()
+    record = QoS.append
+    stopped: list[str] = []
+
+    def stop_redis_first(qos: QoS, message: object, delivery_tag: str) -> None:
+        stack.run_service_script("redis", "stop", own_redis)
+        stopped.append(delivery_tag)
+        record(qos, message, delivery_tag)  # type: ignore[no-untyped-call]  # kombu: no annotations
+
+    monkeypatch.setattr(QoS, "append", stop_redis_first)
+    with pytest.raises(RedisError), Connection(  # type: ignore[no-untyped-call]
+            settings.redis_url, transport_options=in_flight_keys(queue)) as connection:
+        connection.SimpleQueue(queue).get(timeout=10)
+    monkeypatch.undo()
+    stack.run_service_script("redis", "start", own_redis)
+    assert len(stopped) == 1
+    assert pending(redis, queue) == {"waiting": 0, "unacked": 0}  # gone from the broker
+    assert ledger.lost(age=0.001) == [task_id]
+    app = Celery("test-redrive", broker=settings.redis_url, set_as_current=False)
+    app.conf.update(task_serializer="json", accept_content=["json"])
+    redrive = LedgerRedrive(app, settings)
+    try:
+        assert redrive() == 1
+    finally:
+        redrive.close()
+        app.close()
+    waiting = redis.lrange(queue, 0, -1)
+    assert [task_id_of(raw) for raw in waiting] == [task_id]
+    redis.close()

@@ -31,7 +31,6 @@ from mirror.manifest import Manifest
 from mirror.server import MirrorServer
 from tests.support.harness import run_crawl
 from tests.support.mirrors import generate
-from tests.support.ports import free_port
 from tests.support.reliability import (
     HoldingProxy,
     Worker,
@@ -147,18 +146,6 @@ def scenario(
         yield Scenario(own_settings, mirror, es, redis, tmp_path)
     finally:
         redis.close()
-
-
-@pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A Redis of the test's own, as deploy/local/redis.sh runs it (append-only file): the
-    test stops and starts it, never the Redis the rest of the suite and other sessions use."""
-    env = {"REDIS_PORT": str(free_port()), "ANN_RUN_DIR": str(tmp_path / "redis")}
-    stack.run_service_script("redis", "start", env)
-    try:
-        yield env
-    finally:
-        stack.run_service_script("redis", "stop", env)
 
 
 @pytest.fixture
