@@ -157,6 +157,8 @@ def test_status_reports_per_source_counts_equal_to_the_mirror(run: Run) -> None:
     fetched = {sid: c["fetched"] for sid, c in report["crawl"].items() if c["fetched"]}
     assert fetched == dict(expected)
     assert report["queue_depth"] == 0 and report["unclustered"] == 0
+    # every batch the crawl queued was written to the ledger and settled by the indexer
+    assert report["ledger"] == {"batches": 0, "oldest_seconds": None}
     assert all(c["paused"] is None for c in report["crawl"].values())
 
 
