@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 from elasticsearch import (
@@ -49,6 +50,8 @@ _BACKEND_FAULTS = frozenset({401, 403, 408, 429})
 """4xx statuses that are about the API's credentials or the engine's load, not the client's
 request: a 503 like a 5xx."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_JSON = {"accept": "application/json", "content-type": "application/json"}
+"""The headers of a JSON request, as the client's own methods send them."""
 
 
 def engine_reason(error: ApiError, alias: str) -> str:
@@ -94,6 +97,7 @@ class Backend:
     ) -> None:
         self.es = es
         self.alias = alias
+        self._search_path = f"/{quote(alias, safe=',')}/_search"
         self.metrics = metrics
         self.timeout_seconds = timeout_seconds
 
@@ -141,7 +145,11 @@ class Backend:
     async def search(self, body: dict[str, Any], operation: str = "search") -> dict[str, Any]:
         try:
             with self._call(operation):
-                response = await self.es.search(index=self.alias, body=body)
+                # what es.search(index=, body=) sends, without its keyword arguments' rewriting
+                # and the request it builds from them: ~0.1 ms of CPU per call
+                response = await self.es.perform_request(
+                    "POST", self._search_path, headers=_JSON, body=body, endpoint_id="search",
+                    path_parts={"index": self.alias})
         except NotFoundError as error:
             raise IndexMissing("the index does not exist yet: crawl something first") from error
         result: dict[str, Any] = response.body
