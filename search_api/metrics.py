@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from time import perf_counter
 
 from elasticsearch import NotFoundError
@@ -55,10 +55,19 @@ class ApiMetrics:
             ),
         )
 
+    _series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = field(
+        default_factory=dict)
+    """The children of ``requests`` and ``request_seconds`` per label values, looked up once:
+    ``labels()`` checks and joins its labels under a lock on every call."""
+
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        labels = {"method": method, "route": route, "status": str(status)}
-        self.requests.labels(**labels).inc()
-        self.request_seconds.labels(**labels).observe(seconds)
+        series = self._series.get((method, route, status))
+        if series is None:
+            labels = {"method": method, "route": route, "status": str(status)}
+            series = self._series[method, route, status] = (
+                self.requests.labels(**labels), self.request_seconds.labels(**labels))
+        series[0].inc()
+        series[1].observe(seconds)
 
     @contextmanager
     def backend_call(self, operation: str) -> Iterator[None]:
