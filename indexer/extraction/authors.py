@@ -13,6 +13,8 @@ from urllib.parse import unquote, urlsplit
 
 from nameparser import HumanName
 
+from indexer.extraction import rules
+
 AGENCIES = frozenset({
     "afp", "agence france-presse", "reuters", "ap", "associated press", "the associated press",
     "xinhua", "bernama", "kyodo", "kyodo news", "yonhap", "yonhap news agency", "ani", "pti",
@@ -55,6 +57,21 @@ _SPLIT = re.compile(
     r"(?<=^[\u4e00-\u9fff]{2})和(?=[\u4e00-\u9fff]{2,4}$)|"
     r"(?<=^[\u4e00-\u9fff]{3})和(?=[\u4e00-\u9fff]{2,4}$))\s*",
     re.IGNORECASE)
+_COLLECTIVE = re.compile(
+    r"^(?:the\s+|our\s+)?(?:news\s+|web\s+|online\s+|digital\s+|editorial\s+)?"
+    r"(?:staff|desk|team|newsroom|bureau|editorial board|editors|wires?)$", re.IGNORECASE)
+"""A byline naming a collective, not a person's role: "Staff", "News Desk", "Team"."""
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE = re.compile(
+    r"(?:\b(?:on|(?:last\s+)?updated(?:\s+on)?|published(?:\s+on)?|posted(?:\s+on)?)\s*[:：]?\s+)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?:\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\b\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|"
+    r"\b\d{4}-\d{2}-\d{2}|\b\d{1,2}/\d{1,2}/\d{2,4})"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)?",
+    re.IGNORECASE)
+"""A date run into a byline ("by Jane Roe on Jan 22, 2025", "Dec 17, 2025 · Jane Roe")."""
+_DOT = re.compile(r"\s[·•]\s")
 _IN_PLACE = re.compile(r"^(.{3,60}?)\s+in\s+[A-Z][\w.' -]{1,40}$")
 """"By Zhou Wenting in Shanghai": the name, then where the reporter filed from."""
 _AUTHOR_PATH = re.compile(r"/(?:author|authors|profile|people|writer|reporter)s?/([^/?#]+)")
@@ -87,6 +104,9 @@ def _clean_part(part: str) -> str | None:
     filed_from = _IN_PLACE.match(part)
     if filed_from:
         part = filed_from.group(1)
+    if part and _ROLE_ONLY.match(part) and _COLLECTIVE.match(part) and \
+            rules.current().collective_bylines:
+        return part  # the organisation's credit: people.py tells it from a person
     if not part or len(part.split()) > _MAX_WORDS or _ROLE_ONLY.match(part) or \
             _NOT_NAME.search(part):
         return None
@@ -114,6 +134,8 @@ def split_byline(raw: str) -> list[str]:
     unbracketed = _PAREN.sub("", raw)
     raw = unbracketed if unbracketed.strip() else raw.strip("()（）[]【】 ")  # "（法新社）" alone
     raw = _CREDIT.sub("", _EMAIL.sub("", raw))
+    if rules.current().byline_dates:
+        raw = _DOT.sub(" | ", _DATE.sub(" | ", raw)).strip(" |")
     raw = _PREFIX.sub("", raw)
     names: list[str] = []
     for part in _SPLIT.split(raw):

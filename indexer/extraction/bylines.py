@@ -17,10 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from functools import partial
+from itertools import pairwise
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml.etree import XPath, iterwalk
 
+from indexer.extraction import rules
 from indexer.extraction.authors import AGENCIES, split_byline
 
 _MICRODATA = XPath(
@@ -34,8 +37,17 @@ _BY_TEXT = XPath(
     "//text()[starts-with(normalize-space(), 'By') or starts-with(normalize-space(), 'by ') or "
     "starts-with(normalize-space(), 'Written by') or starts-with(normalize-space(), 'Author')]"
 )
+_BY_LOWER = XPath(
+    "//text()[starts-with(normalize-space(), 'By') or starts-with(normalize-space(), 'by') or "
+    "starts-with(normalize-space(), 'Written by') or "
+    "starts-with(normalize-space(), 'Author')]"
+)
+"""As ``_BY_TEXT``, with a lower-case "by" ("by <a>Jane Roe</a>", "by: Jane Roe"); an
+upper-case "BY ROLE" is a menu heading more often than a byline."""
 _BY_LINE = re.compile(r"^(?:written\s+)?by\s*[:：]?\s*(.{2,60})$|^author\s*[:：]\s*(.{2,60})$",
                       re.IGNORECASE)
+_BY_WORD = re.compile(r"^(?:written\s+)?by\b|^author\b", re.IGNORECASE)
+_INLINE = frozenset({"a", "span", "strong", "em", "b", "i", "small", "img", "abbr", "cite"})
 _LABEL = re.compile(r"^(?:written by|author|by)\s*[:：]?$", re.IGNORECASE)
 _CARD = XPath(
     "ancestor::a[@href][.//h1 or .//h2 or .//h3 or .//h4 or .//h5 or .//h6]"
@@ -54,6 +66,7 @@ _EDITOR_LINE = re.compile(
 _EDITOR_LABEL = re.compile(r"^(?:edited\s+by|(?:editors?|penyunting|redaktur|责任编辑|責任編輯|"
                            r"编辑|編輯)\s*[:：])$", re.IGNORECASE)
 _MAX = 5
+_JOINS = frozenset({",", "and", "&", "dan", "y", "und", "et", "e"})
 
 
 def _text(element: lxml.html.HtmlElement) -> str:
@@ -89,8 +102,30 @@ def _microdata(tree: lxml.html.HtmlElement) -> list[str]:
     return _named(_MICRODATA(tree))
 
 
-def _author_links(tree: lxml.html.HtmlElement) -> list[str]:
-    return _named(_AUTHOR_LINK(tree))
+def _site(url: str) -> str:
+    """The registered part of the page's host ("example.com" of "www.example.com")."""
+    labels = (urlsplit(url).hostname or "").split(".")
+    return ".".join(labels[-2:]) if len(labels) > 2 else ".".join(labels)
+
+
+def _on_site(link: lxml.html.HtmlElement, site: str) -> bool:
+    """A link to the site itself (relative, or to a host of the same domain); ``rel=author``
+    is the author's link wherever it leads."""
+    href = (link.get("href") or "").strip()
+    if link.get("rel") == "author" or not href.startswith(("http:", "https:", "//")):
+        return True
+    host = urlsplit(href).hostname or ""
+    return not site or host == site or host.endswith("." + site)
+
+
+def _author_links(tree: lxml.html.HtmlElement, url: str = "") -> list[str]:
+    """Links to the author's page on the site (``/author/jane-doe``); a ``/profile/`` link to
+    another host is a social profile ("Bluesky"), not the byline."""
+    links = _AUTHOR_LINK(tree)
+    if url and rules.current().author_links_on_site:
+        site = _site(url)
+        links = [link for link in links if _on_site(link, site)]
+    return _named(links)
 
 
 def _labelled_name(element: lxml.html.HtmlElement, line: re.Pattern[str],
@@ -108,12 +143,45 @@ def _labelled_name(element: lxml.html.HtmlElement, line: re.Pattern[str],
     return None
 
 
+def _label_children(label: lxml.html.HtmlElement) -> str | None:
+    """The names a bare label's children give ("By <a>Jane Roe</a> and <a>John Doe</a>"),
+    up to the first child not joined to the one before: "By <a>Jane Roe</a> <a>View In
+    Digital Edition</a>" names Jane Roe."""
+    parts = [_text(label[0])]
+    for before, child in pairwise(label):
+        join = (before.tail or "").strip()
+        if join.casefold() not in _JOINS:
+            break
+        parts.extend((join, _text(child)))
+    name = " ".join(p for p in parts if p)
+    return name if _short(name) else None
+
+
+def _continues_phrase(node: str, owner: lxml.html.HtmlElement) -> bool:
+    """Whether a text continues words on its own line: the inline element before it (or, for
+    a tail, the inline element it follows) ends with a letter."""
+    before: lxml.html.HtmlElement | None = owner if getattr(node, "is_tail", False) \
+        else owner.getprevious()
+    if before is None or before.tag not in _INLINE:
+        return False  # the text opens its line (or its block)
+    text = (before.tail or "").strip() if before is not owner else ""
+    text = text or " ".join(before.text_content().split())
+    return bool(text) and text[-1].isalpha()
+
+
 def _by_line(tree: lxml.html.HtmlElement) -> list[str]:
-    for node in _BY_TEXT(tree)[:20]:
+    lower = rules.current().by_label_forms
+    for node in (_BY_LOWER if lower else _BY_TEXT)(tree)[:20]:
         parent = node.getparent()
         if parent is None or _CARD(parent):
             continue  # another story's teaser card
+        if lower and not _BY_WORD.match(node.strip()):
+            continue  # "Byron", "bypass": a word, not the label
+        if lower and node.strip().startswith("by") and _continues_phrase(node, parent):
+            continue  # "RuffRuff Apps by Tsun", "Theme by": a credit within a line
         name = _labelled_name(parent, _BY_LINE, _LABEL)
+        if lower and len(parent) and _LABEL.match(node.strip()) and not node.is_tail:
+            name = _label_children(parent) or name
         if name:
             return [name]
     return []
@@ -156,20 +224,20 @@ def _under_headline(tree: lxml.html.HtmlElement, headlines: Collection[str]) -> 
     return []
 
 
-_SHAPES: tuple[tuple[str, Callable[[lxml.html.HtmlElement], list[str]]], ...] = (
-    ("microdata", _microdata), ("link:author", _author_links), ("byline", _by_line),
-)
-
-
 def find_bylines(
-    tree: lxml.html.HtmlElement, headlines: Collection[str] = ()
+    tree: lxml.html.HtmlElement, headlines: Collection[str] = (), url: str = ""
 ) -> tuple[list[str], str]:
     """Raw byline strings of the first shape that finds any, and the shape (for provenance);
-    ``headlines`` (the page's declared titles) locate the line under the headline. An editor's
-    credit is not a byline."""
+    ``headlines`` (the page's declared titles) locate the line under the headline, ``url``
+    (the page's) tells the site's author pages from social profiles. An editor's credit is not
+    a byline."""
     under: Callable[[lxml.html.HtmlElement], list[str]] = partial(_under_headline,
                                                                   headlines=headlines)
-    for origin, shape in (*_SHAPES, ("headline:byline", under)):
+    links: Callable[[lxml.html.HtmlElement], list[str]] = partial(_author_links, url=url)
+    shapes: tuple[tuple[str, Callable[[lxml.html.HtmlElement], list[str]]], ...] = (
+        ("microdata", _microdata), ("link:author", links), ("byline", _by_line),
+        ("headline:byline", under))
+    for origin, shape in shapes:
         found = shape(tree)
         if found:
             return found, origin

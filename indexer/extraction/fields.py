@@ -81,7 +81,7 @@ def _shapes(page: Page) -> Step | None:
     headlines = [page.ld.headline] if page.ld and page.ld.headline else []
     headlines.extend(value for value, _ in page.meta.candidates(("og:title",)))
     headlines.extend([page.meta.title] if page.meta.title else [])
-    raws, origin = find_bylines(page.tree, headlines)
+    raws, origin = find_bylines(page.tree, headlines, page.url)
     return (origin, raws, True) if raws else None
 
 
@@ -117,7 +117,10 @@ def _evidence(page: Page, sections: list[str]) -> Evidence:
     publisher = [page.ld.publisher] if page.ld and page.ld.publisher else []
     return Evidence(page.tree, page.url, [*page.site_names, *publisher], sections,
                     section_repeats=chosen.section_repeats,
-                    dateline_places=chosen.dateline_places)
+                    dateline_places=chosen.dateline_places,
+                    persons=page.ld.people if page.ld else (),
+                    publisher=page.ld.publisher if page.ld else None,
+                    personal_site=chosen.personal_site)
 
 
 def _full_name(name: str) -> bool:

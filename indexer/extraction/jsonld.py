@@ -34,6 +34,8 @@ class LdArticle:
     description: str | None = None
     authors: list[str] = field(default_factory=list)
     authors_are_organizations: bool = False
+    people: list[str] = field(default_factory=list)
+    """The authors typed as a ``Person``."""
     published: str | None = None
     modified: str | None = None
     section: list[str] = field(default_factory=list)
@@ -117,6 +119,14 @@ def _organizations(value: Any, ids: dict[str, dict[str, Any]]) -> bool:
         isinstance(n, dict) and any("organization" in t for t in _types(n)) for n in nodes)
 
 
+def _people(value: Any, ids: dict[str, dict[str, Any]]) -> list[str]:
+    """The names of the author nodes typed as a person."""
+    items = value if isinstance(value, list) else [value]
+    nodes = [ids.get(str(i.get("@id")), i) if isinstance(i, dict) else i for i in items]
+    return [name for n in nodes if isinstance(n, dict) and "person" in _types(n)
+            for name in [_text(n.get("name"))] if name]
+
+
 def _rank(node: dict[str, Any]) -> int:
     types = _types(node)
     for index, name in enumerate(_NEWS_FIRST):
@@ -151,6 +161,7 @@ def find_article(tree: lxml.html.HtmlElement) -> LdArticle | None:
         description=_text(node.get("description")),
         authors=_strings(node.get("author"), ids) or _strings(node.get("creator"), ids),
         authors_are_organizations=_organizations(node.get("author"), ids),
+        people=_people(node.get("author"), ids),
         published=_text(node.get("datePublished")) or _text(node.get("dateCreated")),
         modified=_text(node.get("dateModified")),
         section=_strings(node.get("articleSection")),

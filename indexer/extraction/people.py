@@ -92,6 +92,11 @@ class Evidence:
     sections: Iterable[str] = ()
     section_repeats: int = 2
     dateline_places: bool = True
+    persons: Iterable[str] = ()
+    """Names the page's metadata types as a person (JSON-LD ``Person`` authors)."""
+    publisher: str | None = None
+    """The JSON-LD publisher's name: a "person" of that name is the organisation, mistyped."""
+    personal_site: bool = True
 
     @cached_property
     def site_keys(self) -> set[str]:
@@ -165,6 +170,9 @@ class Evidence:
         if name.casefold() in AGENCIES:
             return Kind.CREDIT
         site = key in self.site_keys or any(s in key for s in self.site_keys if len(s) > 5)
+        if site and self.personal_site and not _DESK.search(name) and \
+                key in {_key(p) for p in self.persons} and key != _key(self.publisher or ""):
+            return Kind.PERSON  # a personal site: the writer's name is the site's name
         if site or (people_only and _DESK.search(name)):
             return Kind.CREDIT
         if not people_only:

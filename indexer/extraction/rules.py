@@ -42,6 +42,20 @@ class Rules:
     trafilatura_byline: bool = True
     """trafilatura's byline XPaths (``extract_author``, a walk of the whole tree) are asked
     before the page's own byline shapes (microdata, author links, "By" lines)."""
+    author_links_on_site: bool = True
+    """A link counts as the author's page (``/author/``, ``/profile/``) only when it leads to the
+    site itself: ``bsky.app/profile/...`` is the reporter's social profile, its text "Bluesky"."""
+    personal_site: bool = True
+    """A JSON-LD author typed as a ``Person`` whose name is the site's own name is a person (a
+    personal site: the writer's name is the site's), not the paper's name."""
+    collective_bylines: bool = True
+    """A byline naming only a collective ("Staff", "News Desk", "Team") is an organisation's
+    credit (and signs a story no person signs), not an empty byline."""
+    by_label_forms: bool = True
+    """A lower-case "by" and "by:" label a byline as "By" does ("by <a>Jane Roe</a>")."""
+    byline_dates: bool = True
+    """Dates run into a byline ("by Jane Roe on Jan 22, 2025", "Dec 17, 2025 · Jane Roe") are
+    removed before the names are read; "·" and "•" separate its parts."""
 
 
 ALTERNATIVES: dict[str, tuple[object, ...]] = {
@@ -53,6 +67,11 @@ ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "published_over_updated": (False,),
     "url_date_last": (False,),
     "trafilatura_byline": (False,),
+    "author_links_on_site": (False,),
+    "personal_site": (False,),
+    "collective_bylines": (False,),
+    "by_label_forms": (False,),
+    "byline_dates": (False,),
 }
 """Per rule, the values other than the default that the cross-validation tries."""
 
