@@ -71,6 +71,11 @@ _DATE = re.compile(
     r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)?",
     re.IGNORECASE)
 """A date run into a byline ("by Jane Roe on Jan 22, 2025", "Dec 17, 2025 · Jane Roe")."""
+_INTERFACE = re.compile(
+    r"\b(?:privacy|policy|cookies?|log ?in|sign ?up|signing up|subscribe|newsletter|full bio|"
+    r"view (?:all|more)|read more|related (?:stories|posts|articles)|more posts)\b|"
+    r"^(?:written by|posted by|author|by)$|©", re.IGNORECASE)
+"""The texts of a page's controls and footer, which class-named byline guesses pick up."""
 _DOT = re.compile(r"\s[·•]\s")
 _IN_PLACE = re.compile(r"^(.{3,60}?)\s+in\s+[A-Z][\w.' -]{1,40}$")
 """"By Zhou Wenting in Shanghai": the name, then where the reporter filed from."""
@@ -109,6 +114,8 @@ def _clean_part(part: str) -> str | None:
         return part  # the organisation's credit: people.py tells it from a person
     if not part or len(part.split()) > _MAX_WORDS or _ROLE_ONLY.match(part) or \
             _NOT_NAME.search(part):
+        return None
+    if rules.current().interface_words and _INTERFACE.search(part):
         return None
     if part.casefold().replace(".", "") in _CREDENTIALS:
         return None  # a credential ("MS", "RD") split off "Name, MS, RD"

@@ -36,6 +36,8 @@ _PUBLISHED_META = (
 )
 _UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
                  "last-modified", "lastmod", "og:article:modified_time")
+_PREVIEW_FIELDS = ("1", "2")  # link previews' label/value pairs: "Written by", "Est. reading time"
+_WRITTEN_BY = re.compile(r"^\s*(?:written\s+by|authors?|by)\s*:?\s*$", re.IGNORECASE)
 _HOME = frozenset({"home", "homepage", "首页", "首頁", "홈", "ホーム", "trang chủ", "beranda"})
 _MAX_SECTIONS = 10
 _SECTION_META = ("article:section", "parsely-section", "og:article:section", "section",
@@ -58,6 +60,12 @@ def _metadata_steps(page: Page) -> Iterator[tuple[str, list[str], bool]]:
         values = page.meta.all(key)
         if values:
             yield f"meta:{key}", values, True
+    if rules.current().labelled_meta_author:
+        for number in _PREVIEW_FIELDS:
+            label = page.meta.all(f"twitter:label{number}")
+            values = page.meta.all(f"twitter:data{number}")
+            if label and values and _WRITTEN_BY.match(label[0]):
+                yield f"meta:twitter:data{number}", values, True
 
 
 Step = tuple[str, list[str], bool]

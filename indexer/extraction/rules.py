@@ -51,6 +51,12 @@ class Rules:
     collective_bylines: bool = True
     """A byline naming only a collective ("Staff", "News Desk", "Team") is an organisation's
     credit (and signs a story no person signs), not an empty byline."""
+    labelled_meta_author: bool = True
+    """A ``twitter:dataN`` whose ``twitter:labelN`` says "Written by" (the label and value pair
+    of link previews) names the author, after the author meta tags."""
+    interface_words: bool = True
+    """Texts of the page's controls and footer ("Full Bio", "View more posts", "Privacy
+    Policy", "Member Login", "Written By") are no names."""
     by_label_forms: bool = True
     """A lower-case "by" and "by:" label a byline as "By" does ("by <a>Jane Roe</a>")."""
     byline_dates: bool = True
@@ -70,6 +76,8 @@ ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "author_links_on_site": (False,),
     "personal_site": (False,),
     "collective_bylines": (False,),
+    "labelled_meta_author": (False,),
+    "interface_words": (False,),
     "by_label_forms": (False,),
     "byline_dates": (False,),
 }

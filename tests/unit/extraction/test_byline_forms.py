@@ -112,3 +112,28 @@ def test_a_social_profile_link_is_no_author_page() -> None:
     assert extract_article(page, "https://janeroe.example.org/p/ferry").authors == ["Jane Roe"]
     local = _page("<div><a href='/profile/jane-roe'>Jane Roe</a></div>", after=after)
     assert extract_article(local, URL).authors == ["Jane Roe"]
+
+
+def test_a_link_previews_written_by_names_the_author() -> None:
+    head = ("<meta name='twitter:label1' content='Written by'>"
+            "<meta name='twitter:data1' content='Jane Roe'>"
+            "<meta name='twitter:label2' content='Est. reading time'>"
+            "<meta name='twitter:data2' content='4 minutes'>")
+    article = extract_article(_page("", head=head), URL)
+    assert (article.authors, article.provenance["authors"]) == (["Jane Roe"],
+                                                                "meta:twitter:data1")
+
+
+def test_a_reading_time_preview_names_nobody() -> None:
+    head = ("<meta name='twitter:label1' content='Est. reading time'>"
+            "<meta name='twitter:data1' content='4 minutes'>")
+    assert extract_article(_page("", head=head), URL).authors == []
+
+
+@pytest.mark.parametrize(
+    "control", ["Full Bio", "View more posts", "© 2025 Terms and Conditions Privacy Policy",
+                "Member Login", "Written By", "Related Stories"])
+def test_the_pages_controls_are_no_names(control: str) -> None:
+    page = _page(f"<div class='author-box'><a href='/bio'>{control}</a></div>",
+                 head="<meta name='author' content='Jane Roe'>")
+    assert extract_article(page, URL).authors == ["Jane Roe"]
