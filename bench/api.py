@@ -180,7 +180,8 @@ class ApiServer:
     """``uvicorn search_api.main:app`` on a free port, in its own process group."""
 
     def __init__(self, settings: Settings, alias: str, log_file: Path,
-                 profile_to: Path | None = None) -> None:
+                 profile_to: Path | None = None, tree: Path = REPO_ROOT) -> None:
+        """``tree``: the source tree served (``bench/api_ab.py`` serves two side by side)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "ES_URL": settings.es_url, "ANN_INDEX_ALIAS": alias,
@@ -193,7 +194,7 @@ class ApiServer:
                 if profile_to else
                 [sys.executable, "-m", "uvicorn", "search_api.main:app", "--host", "127.0.0.1",
                  "--port", str(self.port), "--no-access-log", "--log-level", "warning"],
-                env=env, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
+                env=env, cwd=tree, stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True)
         self.log_file = log_file
         deadline = time.monotonic() + 60
