@@ -108,6 +108,10 @@ class Settings(BaseSettings):
     handoff_batch_seconds: float = Field(default=2.0, alias="ANN_BATCH_SECONDS", gt=0)
     """The crawler hands a partial batch of pages to the indexer after this long: a lone new
     article is not held back until the batch fills."""
+    queue_high_water: int = Field(default=400, alias="ANN_QUEUE_HIGH_WATER", ge=0)
+    """Batches waiting on the pages queue at which crawlers hold their pages until the indexers
+    catch up (0: never). Waiting pages live in Redis's memory twice (the queue and the ledger):
+    400 batches of 50 pages is about 20,000 pages, some hundreds of MB."""
     refusals_to_pause: int = Field(default=3, alias="ANN_REFUSALS_TO_PAUSE", ge=1)
     """Refusals (401, 403, 451) that pause a source (crawler/middlewares/health.py)."""
     failures_to_pause: int = Field(default=10, alias="ANN_FAILURES_TO_PAUSE", ge=1)

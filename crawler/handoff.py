@@ -34,6 +34,10 @@ class IndexerClient:
                                       Ledger(self._redis, key_prefix, queue))
         self.queue = queue
 
+    def waiting(self) -> int:
+        """Batches on the queue that no worker has taken yet."""
+        return int(self._redis.llen(self.queue))
+
     def send(self, pages: Sequence[RawPage]) -> None:
         message = IndexPagesMessage(pages=list(pages))
         self._producer.send(INDEX_PAGES_TASK, [message.model_dump(mode="json")])

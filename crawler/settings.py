@@ -66,6 +66,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "ANN_PAGES_QUEUE": settings.pages_queue,
         "ANN_BATCH_SIZE": settings.bulk_batch_size,
         "ANN_BATCH_SECONDS": settings.handoff_batch_seconds,
+        "ANN_QUEUE_HIGH_WATER": settings.queue_high_water,
         "ANN_REFUSALS_TO_PAUSE": settings.refusals_to_pause,
         "ANN_FAILURES_TO_PAUSE": settings.failures_to_pause,
         "ANN_PAUSE_SECONDS": settings.pause_seconds,

@@ -8,15 +8,23 @@ crawler that dies before that fetches them again, and nothing is lost.
 A page over ``ANN_MAX_PAGE_BYTES`` is refused here, before the queue: counted per source as
 ``errors/too_large`` (``ann status`` shows it) and recorded as checked, so that the next poll
 does not fetch it again.
+
+While ``ANN_QUEUE_HIGH_WATER`` batches or more wait on the queue, each new page waits here
+before it joins a batch: crawlers faster than their indexers (a backfill, indexers down) would
+otherwise fill Redis's memory, where a waiting page is held twice (queue and ledger), until Redis
+refuses writes or is killed. Scrapy schedules no new downloads while items wait, so the crawl
+slows to the indexers' pace; the reactor, and with it the heartbeat, runs on.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import DropItem, NotConfigured
-from twisted.internet import task
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor, task
 
 from ann.settings import DEFAULTS
 from crawler.handoff import IndexerClient, too_large
@@ -39,6 +47,7 @@ class QueuePipeline:
         batch_seconds: float,
         stats: StatsCollector,
         max_page_bytes: int,
+        high_water: int = DEFAULTS.queue_high_water,
     ) -> None:
         self._client = client
         self._state = state
@@ -46,6 +55,7 @@ class QueuePipeline:
         self._batch_seconds = batch_seconds
         self._stats = stats
         self._max_page_bytes = max_page_bytes
+        self._high_water = high_water
         self._pending: list[FetchedArticle] = []
         self._timer: task.LoopingCall | None = None
 
@@ -66,6 +76,8 @@ class QueuePipeline:
             stats=crawler.stats,
             max_page_bytes=crawler.settings.getint(
                 "ANN_MAX_PAGE_BYTES", DEFAULTS.max_page_bytes),
+            high_water=crawler.settings.getint(
+                "ANN_QUEUE_HIGH_WATER", DEFAULTS.queue_high_water),
         )
 
     def open_spider(self) -> None:
@@ -78,7 +90,7 @@ class QueuePipeline:
         self._flush()
         self._client.close()
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedArticle):
             return item
         if too_large(item.page, self._max_page_bytes):
@@ -86,10 +98,24 @@ class QueuePipeline:
             self._state.count(item.page.source_id, "errors/too_large")
             self._state.checked(item.page.url)
             raise DropItem(f"{item.page.url}: body over {self._max_page_bytes} bytes")
+        await self._room_on_queue(item.page.source_id)
         self._pending.append(item)
         if len(self._pending) >= self._batch_size:
             self._flush()
         return item
+
+    async def _room_on_queue(self, source_id: str) -> None:
+        """Return once fewer than the high-water mark of batches wait on the queue."""
+        if not self._high_water or self._client.waiting() < self._high_water:
+            return
+        started = time.monotonic()
+        logger.warning("%d batches or more wait on %s: holding pages until the indexers catch "
+                       "up (ANN_QUEUE_HIGH_WATER)", self._high_water, self._client.queue)
+        self._stats.inc_value("ann/backpressure/held")
+        self._state.count(source_id, "backpressure/held")
+        while self._client.waiting() >= self._high_water:
+            await maybe_deferred_to_future(task.deferLater(reactor, 1.0, lambda: None))
+        self._stats.inc_value("ann/backpressure_seconds", round(time.monotonic() - started))
 
     def _flush(self) -> None:
         if not self._pending:

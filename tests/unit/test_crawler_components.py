@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from datetime import UTC, datetime
@@ -48,7 +49,7 @@ def test_queue_pipeline_sends_full_batches_by_task_name(
     pipeline = QueuePipeline.from_crawler(crawler)
     state = state_for(crawler)
     for n in range(3):
-        pipeline.process_item(_article(n))
+        asyncio.run(pipeline.process_item(_article(n)))  # room on the queue: no waiting
     assert redis_client.llen(queue) == 1  # a full batch of two left at once
     assert state.record("https://www.dawn.com/news/0/a") is not None  # remembered once sent
     assert state.record("https://www.dawn.com/news/2/a") is None  # still pending
