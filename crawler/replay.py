@@ -4,8 +4,9 @@ Used to rebuild an index (a new mapping version, a lost cluster, an extractor fi
 was already downloaded. Only archived article pages are sent: 200 responses whose URL belongs
 to a registry source and matches its ``article_urls``; feeds, sitemaps, robots.txt and error
 pages are skipped and counted by reason. Pages leave through
-:class:`crawler.handoff.IndexerClient`, like a crawl's, in batches. A damaged file is reported
-by name and the remaining files are still replayed.
+:class:`crawler.handoff.IndexerClient`, like a crawl's, in batches, and wait as a crawl's do while
+the queue holds its high-water mark of batches (a replay reads far faster than indexers write). A
+damaged file is reported by name and the remaining files are still replayed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import gzip
 import io
 import sys
+import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -40,6 +42,8 @@ class PageSink(Protocol):
 
     def send(self, pages: Sequence[RawPage]) -> None: ...
 
+    def waiting(self) -> int: ...
+
 
 @dataclass
 class ReplayReport:
@@ -50,6 +54,8 @@ class ReplayReport:
     responses: int = 0
     sent: int = 0
     batches: int = 0
+    held_seconds: float = 0.0
+    """Time spent waiting for the queue to fall below its high-water mark."""
     skipped: Counter[str] = field(default_factory=Counter)
     failures: dict[str, str] = field(default_factory=dict)
     """Archive file → why it could not be read to the end."""
@@ -176,13 +182,19 @@ def replay(
     registry: Registry,
     batch_size: int,
     progress: ProgressCallback = lambda _: None,
+    high_water: int = 0,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> ReplayReport:
-    """Send every archived article page in ``files`` to the indexer, ``batch_size`` at a time."""
+    """Send every archived article page in ``files`` to the indexer, ``batch_size`` at a time,
+    each batch once fewer than ``high_water`` batches wait (0: at once)."""
     report = ReplayReport(files=len(files))
     batch: list[RawPage] = []
 
     def flush() -> None:
         if batch:
+            while high_water and client.waiting() >= high_water:
+                sleep(1.0)
+                report.held_seconds += 1.0
             client.send(batch)
             report.sent += len(batch)
             report.batches += 1

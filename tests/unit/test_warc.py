@@ -201,11 +201,23 @@ def test_crawlers_of_one_process_share_one_file(tmp_path: Path) -> None:
 
 
 class _Sink:
+    """A queue that an indexer empties one batch per second of the replay's waiting."""
+
     def __init__(self) -> None:
         self.batches: list[list[RawPage]] = []
+        self.queued = 0
+        self.queued_at_send: list[int] = []
 
     def send(self, pages: Sequence[RawPage]) -> None:
         self.batches.append(list(pages))
+        self.queued_at_send.append(self.queued)
+        self.queued += 1
+
+    def waiting(self) -> int:
+        return self.queued
+
+    def take_one(self, _seconds: float) -> None:
+        self.queued -= 1
 
 
 def test_replay_sends_archived_articles_and_survives_a_damaged_file(tmp_path: Path) -> None:
@@ -241,6 +253,19 @@ def test_replay_sends_archived_articles_and_survives_a_damaged_file(tmp_path: Pa
     assert report.skipped["not_article_url"] >= 1 and report.skipped["status_404"] >= 1
     assert report.skipped["not_a_source"] >= 1
     assert sum(progressed) <= sum(f.stat().st_size for f in files)
+
+
+def test_replay_waits_while_the_queue_is_at_its_high_water_mark(tmp_path: Path) -> None:
+    writer = RotatingWarcWriter(tmp_path / "a", max_bytes=10**9, max_seconds=3600)
+    for n in range(6):
+        writer.write(_exchange(f"https://www.dawn.com/news/123456{n}/story"))
+    writer.close()
+    sink = _Sink()
+    report = replay(writer.closed_files, sink, load_registry(), batch_size=1, high_water=2,
+                    sleep=sink.take_one)
+    assert report.sent == 6
+    assert max(sink.queued_at_send) == 1  # never sent onto a queue at its mark
+    assert report.held_seconds == 4  # batches 3 to 6 each waited for one to be taken
 
 
 def test_a_file_that_is_not_warc_is_reported_by_name(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ def replay(
             bar = progress.add_task("replay", total=sum(f.stat().st_size for f in files))
             report: ReplayReport = run_replay(
                 files, client, load_registry(), batch_size or settings.bulk_batch_size,
-                progress=lambda n: progress.advance(bar, n),
+                progress=lambda n: progress.advance(bar, n), high_water=settings.queue_high_water,
             )
     finally:
         client.close()
@@ -54,6 +54,9 @@ def replay(
     table.add_row("records read", str(report.records))
     table.add_row("responses read", str(report.responses))
     table.add_row("pages sent", f"{report.sent} in {report.batches} batch(es)")
+    if report.held_seconds:
+        table.add_row("seconds held by a full queue (ANN_QUEUE_HIGH_WATER)",
+                      f"{report.held_seconds:.0f}")
     for reason, count in sorted(report.skipped.items()):
         table.add_row(f"skipped: {reason}", str(count))
     console.print(table)
