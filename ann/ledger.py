@@ -33,8 +33,9 @@ message the transport restored after a dead worker's visibility timeout goes bac
 with its old time, and may be re-driven once while it waits: a duplicate, not a loss.
 
 The cost: the ledger holds a second copy of each batch until the indexer settles it, so Redis
-memory for pages in flight doubles (the crawler puts no bound on the queue: the ledger is as long
-as the queue plus what the workers hold). ``ann status`` shows its size and oldest entry.
+memory for pages in flight doubles: the ledger is as long as the queue plus what the workers
+hold, and crawls and replays wait while ``ANN_QUEUE_HIGH_WATER`` batches are queued. ``ann
+status`` shows its size and oldest entry.
 """
 
 from __future__ import annotations
