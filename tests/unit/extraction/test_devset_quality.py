@@ -45,7 +45,7 @@ def test_wcxb_targets(evaluate: ModuleType) -> None:
     ours, baseline = _scores(evaluate, list(evaluate.wcxb_cases()))
     assert ours["body_f1"] >= baseline["body_f1"], (ours, baseline)
     assert ours["title_exact"] >= 0.85, ours
-    assert ours["author"] >= 0.81, ours
+    assert ours["author"] >= 0.84, ours
     assert ours["date"] >= baseline["date"], (ours, baseline)
 
 
@@ -53,5 +53,5 @@ def test_fundus_targets(evaluate: ModuleType) -> None:
     ours, baseline = _scores(evaluate, list(evaluate.fundus_cases()))
     assert ours["body_f1"] >= baseline["body_f1"], (ours, baseline)
     assert ours["title_lenient"] >= 0.95, ours
-    assert ours["author"] >= 0.92, ours
+    assert ours["author"] >= 0.93, ours
     assert ours["date"] >= 0.97, ours
