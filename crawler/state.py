@@ -198,6 +198,8 @@ class CrawlState:
         pipe = self.redis.pipeline(transaction=False)
         self._remember(pipe, url, etag=etag, last_modified=last_modified, body_hash=body_hash,
                        children=children)
+        if children is None:  # no longer an index: its 304 must not lead to what it once listed
+            pipe.hdel(self._url_key(url), "children")
         pipe.execute()
 
     def checked(self, url: str) -> None:

@@ -93,6 +93,9 @@ def test_new_articles_under_unchanged_indexes_are_found(
                                                        "/sitemap/2025/august.xml")
         wild.sites[HOST]["/sitemap/2025/august.xml"] = _news_sitemap(5)
         fourth = _crawl(env)
+        wild.sites[HOST]["/sitemap/2025.xml"] = _news_sitemap(4)  # no longer an index
+        fifth = _crawl(env)
+        sixth = _crawl(env)
         print(f"queued: {first.get('queued_pages')} first, {second.get('queued_pages')} after "
               f"the news sitemap gained one, {third.get('queued_pages')} after the nested "
               f"index's child gained one, {fourth.get('queued_pages')} after the nested index "
@@ -110,6 +113,9 @@ def test_new_articles_under_unchanged_indexes_are_found(
         # the top index and both unchanged children answer 304; the nested index is read whole
         assert fourth.get("entry/not_modified") == 3
         assert fourth.get("entry/read") == 2
+        assert (fifth.get("entry/read"), fifth.get("queued_pages")) == (1, None)
+        # its 304 now stands for itself only: the children it once listed are not asked
+        assert sixth.get("entry/not_modified") == 3
     finally:
         for key in redis_client.scan_iter(match=f"{prefix}*"):
             redis_client.delete(key)
