@@ -23,6 +23,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from ann.keyspace import unacked_key
+from ann.ledger import Ledger
 from ann.ops.processes import ProcessManager
 from ann.settings import REPO_ROOT, Settings
 
@@ -272,18 +273,31 @@ def queue_depth(redis: Redis, queue: str) -> int:
     return int(redis.llen(queue)) + unacked(redis, queue)
 
 
-def wait_drained(
-    redis: Redis, queue: str, timeout: float, on_depth: Callable[[int], None] | None = None
-) -> bool:
-    """Wait until every message of ``queue`` is processed; False if ``timeout`` ran out.
+def unsettled(redis: Redis, prefix: str, queue: str) -> int:
+    """Batches of ``queue`` not yet done: the larger of what the broker holds (waiting or
+    unacknowledged) and what the ledger holds (:mod:`ann.ledger`: written before the push,
+    settled by the indexer once the batch is written, refused or dead-lettered). The ledger
+    also covers a batch between the worker's ``BRPOP`` and its unacknowledged record, and a
+    batch the indexer is sending round again."""
+    batches = Ledger(redis, prefix, queue).size()["batches"]
+    return max(queue_depth(redis, queue), int(batches or 0))
 
-    Empty means empty at two reads half a second apart: a worker takes a message off the list
-    and only then records it as unacknowledged (two Redis commands), so one read between the
-    two sees a queue with nothing in it while a message is on its way to a worker."""
+
+def wait_drained(
+    redis: Redis, prefix: str, queue: str, timeout: float,
+    on_depth: Callable[[int], None] | None = None,
+) -> bool:
+    """Wait until every batch of ``queue`` is done (:func:`unsettled`); False if ``timeout``
+    ran out.
+
+    Done means nothing unsettled at two reads half a second apart: for messages sent without a
+    ledger (the alerts and crawl queues) only the broker can be read, and a worker takes a
+    message off the list and only then records it as unacknowledged (two Redis commands), so
+    one read between the two sees a queue with nothing in it while a message is on its way."""
     deadline = time.monotonic() + timeout
     empty_reads = 0
     while time.monotonic() < deadline:
-        depth = queue_depth(redis, queue)
+        depth = unsettled(redis, prefix, queue)
         if on_depth is not None:
             on_depth(depth)
         empty_reads = empty_reads + 1 if depth == 0 else 0

@@ -112,7 +112,8 @@ def _check(settings: Settings, redis: Redis) -> None:
         producer.send(CHECK_ALERTS_TASK, [])
     finally:
         producer.close()
-    assert stack.wait_drained(redis, settings.alerts_queue, WAIT), "check not done"
+    assert stack.wait_drained(redis, settings.key_prefix, settings.alerts_queue, WAIT), (
+        "check not done")
 
 
 def _create(api: TestClient, body: dict[str, Any], key: str | None = None) -> dict[str, Any]:

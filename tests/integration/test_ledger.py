@@ -77,6 +77,10 @@ def test_a_batch_popped_and_never_recorded_is_sent_again_and_indexed(
     assert pending(redis, own_settings.pages_queue) == {"waiting": 0, "unacked": 0}
     ledger = _ledger(redis, own_settings)
     assert ledger.size()["batches"] == 1
+    # so a wait for the queue to drain, as `ann crawl` and the tests do, still waits for it
+    prefix, queue = own_settings.key_prefix, own_settings.pages_queue
+    assert stack.unsettled(redis, prefix, queue) == 1
+    assert not stack.wait_drained(redis, prefix, queue, timeout=1.5)
     env = {"ANN_LEDGER_REDRIVE_SECONDS": "1", "ANN_LEDGER_REDRIVE_AGE": "1"}
     with Worker(own_settings, tmp_path / "worker.log", env=env) as worker:
         wait_until(lambda: worker.succeeded() >= 1 and ledger.size()["batches"] == 0,
@@ -86,6 +90,7 @@ def test_a_batch_popped_and_never_recorded_is_sent_again_and_indexed(
     es.indices.refresh(index=own_settings.index_alias)
     assert es.exists(index=own_settings.index_alias, id=document_id(article.url))
     assert pending(redis, own_settings.pages_queue) == {"waiting": 0, "unacked": 0}
+    assert stack.wait_drained(redis, prefix, queue, timeout=5)
 
 
 def _message(n: int) -> list[object]:

@@ -12,6 +12,7 @@ from elasticsearch import Elasticsearch
 from redis import Redis
 
 from ann.keyspace import unindexed_key
+from ann.ops import stack
 from ann.settings import Settings
 from ann.urls import document_id
 from indexer.mapping import ensure_index
@@ -20,8 +21,7 @@ from mirror.server import MirrorServer
 from tests.support.delivery import create_refusing_index
 from tests.support.harness import run_crawl
 from tests.support.mirrors import generate
-from tests.support.reliability import Worker, dead_letters, pending
-from tests.support.waiting import wait_until
+from tests.support.reliability import Worker, dead_letters
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -29,8 +29,10 @@ SOURCE = "dawn"
 
 
 def _drain(redis: Redis, settings: Settings, worker: Worker) -> None:
-    wait_until(lambda: not any(pending(redis, settings.pages_queue).values()),
-               f"the queue drained:\n{worker.text()[-2000:]}", 180, interval=0.5)
+    """Every batch settled, not merely gone from the queue: a read between the worker's pop and
+    its unacknowledged record sees an empty queue while the batch is still on its way."""
+    assert stack.wait_drained(redis, settings.key_prefix, settings.pages_queue, 180), (
+        f"the queue not drained:\n{worker.text()[-2000:]}")
 
 
 def test_a_page_refused_once_is_fetched_and_indexed_once_the_cause_is_gone(

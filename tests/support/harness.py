@@ -85,5 +85,5 @@ def run_crawl(
 
 def wait_drained(settings: Settings, timeout: float = 300) -> None:
     redis = Redis.from_url(settings.redis_url)
-    if not stack.wait_drained(redis, settings.pages_queue, timeout):
+    if not stack.wait_drained(redis, settings.key_prefix, settings.pages_queue, timeout):
         raise AssertionError(f"queue {settings.pages_queue} not drained in {timeout} s")

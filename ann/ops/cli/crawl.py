@@ -98,8 +98,9 @@ def _wait_for_indexer(settings: Settings, timeout: float = 600) -> None:
         bar = progress.add_task("indexing", total=None)
 
         def show(depth: int) -> None:
-            progress.update(bar, description=f"indexing: {depth} batch(es) in the queue")
+            progress.update(bar, description=f"indexing: {depth} batch(es) not yet indexed")
 
-        drained = stack.wait_drained(redis, settings.pages_queue, timeout, show)
+        drained = stack.wait_drained(redis, settings.key_prefix, settings.pages_queue, timeout,
+                                     show)
     if not drained:
         console.print("[yellow]the indexer has not drained yet; see `ann status`[/]")
