@@ -9,11 +9,12 @@ A page over ``ANN_MAX_PAGE_BYTES`` is refused here, before the queue: counted pe
 ``errors/too_large`` (``ann status`` shows it) and recorded as checked, so that the next poll
 does not fetch it again.
 
-While ``ANN_QUEUE_HIGH_WATER`` batches or more wait on the queue, each new page waits here
-before it joins a batch: crawlers faster than their indexers (a backfill, indexers down) would
-otherwise fill Redis's memory, where a waiting page is held twice (queue and ledger), until Redis
-refuses writes or is killed. Scrapy schedules no new downloads while items wait, so the crawl
-slows to the indexers' pace; the reactor, and with it the heartbeat, runs on.
+While ``ANN_QUEUE_HIGH_WATER`` batches or more wait on the queue, the page that would start a
+new batch waits here (the queue is read once a batch, not once a page): crawlers faster than
+their indexers (a backfill, indexers down) would otherwise fill Redis's memory, where a waiting
+page is held twice (queue and ledger), until Redis refuses writes or is killed. Scrapy schedules
+no new downloads while items wait, so the crawl slows to the indexers' pace; the reactor, and
+with it the heartbeat, runs on.
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ class QueuePipeline:
             self._state.count(item.page.source_id, "errors/too_large")
             self._state.checked(item.page.url)
             raise DropItem(f"{item.page.url}: body over {self._max_page_bytes} bytes")
-        await self._room_on_queue(item.page.source_id)
+        if not self._pending:
+            await self._room_on_queue(item.page.source_id)
         self._pending.append(item)
         if len(self._pending) >= self._batch_size:
             self._flush()
