@@ -127,9 +127,9 @@ class Ledger:
         """When the oldest ledgered message still waiting was sent; infinity when none waits;
         None when the oldest messages carry no ledger entry (cannot tell: look next time)."""
         tail = self._redis.lrange(self.queue, -OLDEST_LOOKED_AT, -1)
-        for raw in reversed(tail):  # oldest first: workers pop on the right
-            task_id = task_id_of(raw)
-            since = self._redis.zscore(self._since, task_id) if task_id else None
+        ids = [task_id for task_id in map(task_id_of, reversed(tail)) if task_id]
+        # oldest first (workers pop on the right); one round trip for all their times
+        for since in self._redis.zmscore(self._since, ids) if ids else ():
             if since is not None:
                 return float(since)
         return math.inf if len(tail) < OLDEST_LOOKED_AT else None

@@ -85,12 +85,15 @@ def test_a_batch_popped_and_never_recorded_is_sent_again_and_indexed(
     with Worker(own_settings, tmp_path / "worker.log", env=env) as worker:
         wait_until(lambda: worker.succeeded() >= 1 and ledger.size()["batches"] == 0,
                    "the lost batch to be sent again and settled", 120)
+        # a re-drive look that ran while the worker held the batch between its pop and its
+        # unacknowledged record sends it once more (a harmless duplicate, ann/ledger.py): the
+        # worker takes that one too before it stops
+        assert stack.wait_drained(redis, prefix, queue, timeout=60)
         log = worker.text()
     assert "re-drove 1 batch(es)" in log, log[-3000:]
     es.indices.refresh(index=own_settings.index_alias)
     assert es.exists(index=own_settings.index_alias, id=document_id(article.url))
     assert pending(redis, own_settings.pages_queue) == {"waiting": 0, "unacked": 0}
-    assert stack.wait_drained(redis, prefix, queue, timeout=5)
 
 
 def _message(n: int) -> list[object]:
