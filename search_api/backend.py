@@ -30,7 +30,6 @@ from elasticsearch import (
 from elasticsearch.serializer import JsonSerializer
 
 from ann.settings import Settings
-from search_api.es_node import node_class_for
 from search_api.metrics import ApiMetrics
 
 
@@ -109,12 +108,11 @@ class Backend:
         # With several nodes, a node that fails or hangs (shutting down, overloaded) costs one
         # attempt and the search goes to the next: one more attempt than there are nodes. With
         # one node a retry after a timeout would only double the wait.
-        # node_class: a lean HTTP/1.1 connection for plain http:// nodes (search_api.es_node);
         # meta_header: no usage statistics for Elastic on every request
         es = AsyncElasticsearch(
             nodes, request_timeout=timeout, retry_on_timeout=len(nodes) > 1,
             max_retries=max(1, len(nodes)), serializer=_Serializer(),
-            node_class=node_class_for(nodes), meta_header=False,
+            meta_header=False,
         )
         return cls(es, settings.index_alias, metrics, timeout)
 
