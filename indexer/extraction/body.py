@@ -156,12 +156,18 @@ def _drop(container: _Element, drop: list[str]) -> None:
                 parent.remove(element)
 
 
-def from_scorer(tree: lxml.html.HtmlElement, drop: list[str]) -> tuple[list[str], float]:
+def from_scorer(
+    tree: lxml.html.HtmlElement, drop: list[str], min_share: float = 0.0
+) -> tuple[list[str], float]:
     """Paragraphs of the container the page's own scorer picks (see ``scorer``) and the share
-    of the page's paragraph text they hold; ``([], 0.0)`` when the page has no paragraphs."""
-    found = scorer.find(tree)
+    of the page's paragraph text they hold; ``([], 0.0)`` when the page has no paragraphs.
+    Under ``min_share`` the answer is dropped by the caller: ``([], share)``, nothing copied
+    or read."""
+    found = scorer.find(tree, min_share)
     if found is None:
         return [], 0.0
+    if found.share < min_share:
+        return [], found.share
     paragraphs: list[str] = []
     for block in found.blocks:  # copies: pruning them leaves the shared tree intact
         _drop(block, drop)

@@ -58,6 +58,7 @@ _AFTER = XPath("following::*[position() <= 40]")
 _AUTHOR_CLASS = re.compile(r"author|byline|writer|reporter", re.IGNORECASE)
 _BODY_WORDS = 20  # a paragraph this long means the story's text has begun
 _EDITOR_WORDS = ("dit", "DIT", "enyunting", "ENYUNTING", "edaktur", "EDAKTUR", "编辑", "編輯")
+_TEXTS = XPath(".//text()", smart_strings=False)  # every text and tail below the element
 _EDITOR_START = re.compile(r"^\s*(?:edit|penyunting|redaktur|责任编辑|責任編輯|编辑|編輯)",
                            re.IGNORECASE)
 _EDITOR_LINE = re.compile(
@@ -256,10 +257,20 @@ def find_editors(tree: lxml.html.HtmlElement) -> list[str]:
     return found
 
 
+def _opens_with_editor(text: str | None) -> bool:
+    """A text that opens with an editor's label ("Editor:", "Edited by", "Penyunting")."""
+    if not text or _EDITOR_START.match(text) is None:
+        return False
+    return any(word in text for word in _EDITOR_WORDS)
+
+
 def _editor_labels(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """The elements owning (as text or tail) the first 20 text nodes, in document order, that
     start with an editor's label. One walk testing each text once: an XPath ``//text()`` with a
     ``contains()`` per label word copied every text node of the page once per word."""
+    opening = filter(_EDITOR_START.match, _TEXTS(tree))  # plain strings, tested in C
+    if not any(map(_opens_with_editor, opening)) and not _opens_with_editor(tree.tail):
+        return []  # most pages: no text opens with a label, and the walk below is not needed
     owners: list[lxml.html.HtmlElement] = []
     for event, element in iterwalk(tree, events=("start", "end")):
         if event == "start":
@@ -268,7 +279,7 @@ def _editor_labels(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
             text = element.text
         else:
             text = element.tail
-        if text and _EDITOR_START.match(text) and any(word in text for word in _EDITOR_WORDS):
+        if _opens_with_editor(text):
             owners.append(element)
             if len(owners) == 20:
                 break

@@ -101,7 +101,7 @@ def _body(page: Page, headline: str) -> tuple[str, int]:
     if paragraphs is None or not _has_words(paragraphs, _MIN_HINTED_WORDS):
         # no hint, or one matching a near-empty block (a stale selector): the generic path,
         # the page's own scorer first and trafilatura's full pass only when that is weak
-        paragraphs, share = body.from_scorer(page.tree, page.hints.drop)
+        paragraphs, share = body.from_scorer(page.tree, page.hints.drop, _MIN_SCORED_SHARE)
         origin = "scorer"
         if share < _MIN_SCORED_SHARE or not _has_words(paragraphs, _MIN_HINTED_WORDS):
             paragraphs, origin = body.from_trafilatura(page.tree, page.url, page.hints.drop), \

@@ -40,21 +40,21 @@ _THIRD_ID = re.compile(r"[Aa]uthor")
 _THIRD_CLASS = re.compile(r"[Aa]uthor|screenname|writer|[Bb]yline")
 
 
-def _discarded(element: lxml.html.HtmlElement, tag: str) -> bool:
+def _discarded(element: lxml.html.HtmlElement, tag: str, ident: str | None,
+               classes: str | None) -> bool:
     if tag in _ALWAYS_DISCARDED:
         return True
     if tag not in _DISCARD_TAGS:
         return "Figure" in (element.get("data-component") or "")
-    ident, classes = element.get("id"), element.get("class")
     return (ident == "comments" or classes in ("comments", "title", "date")
             or (ident is not None and _DISCARD_ID.search(ident) is not None)
             or (classes is not None and _DISCARD_CLASS.search(classes) is not None)
             or "Figure" in (element.get("data-component") or ""))
 
 
-def _expression(element: lxml.html.HtmlElement, tag: str) -> int | None:
+def _expression(element: lxml.html.HtmlElement, tag: str, ident: str | None,
+                classes: str | None) -> int | None:
     """The first of trafilatura's three byline expressions this element matches (0, 1, 2)."""
-    ident, classes = element.get("id"), element.get("class")
     itemprop = element.get("itemprop")
     if tag == "author" or (tag in _FIRST_TAGS and (
             element.get("rel") == "author" or ident == "author" or classes == "author"
@@ -105,10 +105,17 @@ def class_byline(tree: lxml.html.HtmlElement) -> str | None:
         tag = element.tag
         if not isinstance(tag, str):
             continue
-        if _discarded(element, tag):
+        if not element.keys():  # most elements: only the tag can count
+            if tag in _ALWAYS_DISCARDED:
+                discarded.add(element)
+            elif tag == "author":
+                candidates[0].append(element)
+            continue
+        ident, classes = element.get("id"), element.get("class")
+        if _discarded(element, tag, ident, classes):
             discarded.add(element)
             continue
-        number = _expression(element, tag)
+        number = _expression(element, tag, ident, classes)
         if number is not None:
             candidates[number].append(element)
     for found in candidates:

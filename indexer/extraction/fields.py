@@ -136,10 +136,38 @@ def _full_name(name: str) -> bool:
     return len(name.split()) >= 2 or (len(name) >= 2 and not name.isascii())
 
 
-def _shown_people(page: Page, evidence: Evidence, unwanted: set[str]) -> tuple[list[str], str]:
+class _Editors:
+    """Names that are no authors: the editors the page declares (``meta name=editor``) and,
+    read only when a step names someone, those its visible text labels as editors ("Editor:
+    Jane Roe"; ``find_editors`` walks every text of the page, and most pages never need it)."""
+
+    def __init__(self, page: Page) -> None:
+        self.declared = {e.casefold() for e in clean_authors(page.meta.all("editor"))}
+        self._tree = page.tree
+        self._labelled: set[str] | None = None
+
+    @property
+    def labelled(self) -> set[str]:
+        if self._labelled is None:
+            self._labelled = self.declared | {
+                e.casefold() for e in clean_authors(find_editors(self._tree))}
+        return self._labelled
+
+    def names(self, raws: list[str], seen: bool) -> list[str]:
+        """The names of ``raws`` that are not editors. ``seen``: the step reads what the page
+        shows, so only the declared editors are left out (a visible byline naming an editor is
+        believed); otherwise the labelled ones are too."""
+        names = names_in(raws)
+        if not names:
+            return names
+        unwanted = self.declared if seen else self.labelled
+        return [n for n in names if n.casefold() not in unwanted]
+
+
+def _shown_people(page: Page, evidence: Evidence, editors: _Editors) -> tuple[list[str], str]:
     """The people of the first visible byline step that names any."""
     for origin, raws, _ in _visible_steps(page):
-        names = [n for n in names_in(raws) if n.casefold() not in unwanted]
+        names = editors.names(raws, seen=False)
         people = [p for p in sort_names(names, evidence).people if _full_name(p)]
         if people:
             return people, origin
@@ -158,14 +186,12 @@ def byline(page: Page, sections: list[str]) -> Byline:
     anywhere: a news agency is the author, else the organisation credited (the paper signs an
     unsigned story)."""
     chosen = rules.current()
-    editors = {e.casefold() for e in clean_authors(page.meta.all("editor"))}
-    labelled = editors | {e.casefold() for e in clean_authors(find_editors(page.tree))}
+    editors = _Editors(page)
     evidence = _evidence(page, sections)
     out = Byline()
     fallback: tuple[list[str], str] | None = None
     for origin, raws, people_possible in chain(_metadata_steps(page), _visible_steps(page)):
-        unwanted = labelled if origin.startswith(_UNSEEN) else editors
-        names = [n for n in names_in(raws) if n.casefold() not in unwanted]
+        names = editors.names(raws, seen=not origin.startswith(_UNSEEN))
         found = sort_names(names, evidence, chosen.byline_people_only)
         credit = found.credit + ([] if people_possible else found.people)
         out.credit.extend(c for c in credit if c not in out.credit)
@@ -177,7 +203,7 @@ def byline(page: Page, sections: list[str]) -> Byline:
         if people:
             if chosen.visible_over_metadata and origin.startswith(("jsonld", "meta:")) and \
                     not any(evidence.shows(p) or p.casefold() in AGENCIES for p in people):
-                shown, shown_origin = _shown_people(page, evidence, labelled)
+                shown, shown_origin = _shown_people(page, evidence, editors)
                 if shown:
                     people, origin = shown, shown_origin
             _record(page, "authors", origin)

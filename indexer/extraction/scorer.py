@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from copy import deepcopy
 from dataclasses import dataclass
+from functools import lru_cache
 
 import lxml.html
 from lxml.etree import _Element
@@ -59,16 +60,27 @@ def _names(element: _Element) -> str:
     return f"{element.get('class') or ''} {element.get('id') or ''}"
 
 
-def _class_weight(element: _Element) -> float:
-    names = _names(element)
+@lru_cache(maxsize=4096)
+def _negative(names: str) -> bool:
+    """Whether class and id names say boilerplate; a page repeats the same few names on most
+    of its elements, so each distinct one is tested once."""
+    return _NEGATIVE.search(names) is not None
+
+
+@lru_cache(maxsize=4096)
+def _weight(names: str) -> float:
     if not names.strip():
         return 0.0
     weight = 0.0
-    if _NEGATIVE.search(names):
+    if _negative(names):
         weight -= _CLASS_WEIGHT
     if _POSITIVE.search(names):
         weight += _CLASS_WEIGHT
     return weight
+
+
+def _class_weight(element: _Element) -> float:
+    return _weight(_names(element))
 
 
 def _link_chars(element: _Element) -> int:
@@ -95,7 +107,11 @@ def _skipped(element: _Element) -> bool:
 
 def _framing(element: _Element) -> bool:
     """Boilerplate by tag, class or id, or hidden."""
-    if element.tag in _FRAMING or _NEGATIVE.search(_names(element)):
+    if element.tag in _FRAMING:
+        return True
+    if not element.keys():
+        return False  # no class, id or style: most elements of an article's text
+    if _negative(_names(element)):
         return True
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
@@ -245,8 +261,12 @@ def _remove(element: _Element) -> None:
     parent.remove(element)
 
 
-def find(tree: lxml.html.HtmlElement) -> Found | None:
-    """The article's blocks as pruned copies, or None when the page has no paragraph text."""
+def find(tree: lxml.html.HtmlElement, min_share: float = 0.0) -> Found | None:
+    """The article's blocks as pruned copies, or None when the page has no paragraph text.
+
+    With ``min_share``, a page whose chosen blocks hold less of its paragraph text than that
+    even before pruning (pruning only removes text) gets ``Found([], share)`` with that upper
+    bound as its share: the caller drops such an answer, and the copies are not made."""
     body = tree.find("body")
     if body is None:
         body = tree
@@ -255,9 +275,14 @@ def find(tree: lxml.html.HtmlElement) -> Found | None:
     if best is None or total == 0:
         return None
     best = _common_container(best, scores)
+    chosen = _with_siblings(best, scores)
+    if min_share > 0:
+        most = min(sum(len(e.text_content().strip()) for e in chosen) / total, 1.0)
+        if most < min_share:
+            return Found(blocks=[], share=most)
     blocks: list[_Element] = []
     kept = 0
-    for element in _with_siblings(best, scores):
+    for element in chosen:
         copy = deepcopy(element)
         copy.tail = None
         _prune(copy)

@@ -1,4 +1,5 @@
-"""The one parse: every node of the shared tree is an lxml.html element, classes chosen in C."""
+"""The one parse: every node of the shared tree is an lxml.html element, classes chosen in C;
+the attribute-bomb check finds every stretch long enough to hold one."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import copy
 
 import lxml.etree
 import lxml.html
+import pytest
 
+from indexer.extraction import decode as decode_module
 from indexer.extraction.decode import parse
 
 PAGE = ("<html><head><title>Form page</title></head><body><form action='/s'>"
@@ -37,3 +40,13 @@ def test_a_comment_element_made_later_is_still_an_html_comment() -> None:
     assert body is not None
     body.append(lxml.etree.Comment("later"))
     assert isinstance(body[-1], lxml.html.HtmlComment)
+
+
+@pytest.mark.parametrize("length", [0, 9_999, 10_000, 19_999, 20_000, 20_001, 29_999, 30_001])
+@pytest.mark.parametrize("where", ["start", "middle", "end"])
+def test_a_long_stretch_without_a_tag_end_is_found_wherever_it_is(length: int, where: str) -> None:
+    tags = "<p>x</p>" * 3000
+    stretch = "a" * length
+    text = {"start": stretch + tags, "middle": tags + stretch + tags, "end": tags + stretch}[where]
+    exact = max(map(len, text.split(">"))) > decode_module._HUGE_TAG_CHARS
+    assert decode_module._long_stretch(text) is exact

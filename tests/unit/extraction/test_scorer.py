@@ -53,6 +53,15 @@ def test_text_split_between_two_regions_falls_back_to_trafilatura() -> None:
     found = scorer.find(parse(page))
     assert found is not None and found.share < 0.7
     assert extract_article(page, URL).provenance["body"] == "trafilatura"
+    # asked for a share of 0.7, the scorer gives up before copying: its bound is under it too
+    bounded = scorer.find(parse(page), min_share=0.7)
+    assert bounded is not None and bounded.blocks == [] and found.share <= bounded.share < 0.7
+
+
+def test_a_weak_bound_never_hides_a_strong_answer() -> None:
+    found = scorer.find(parse(_component_page()), min_share=0.7)
+    assert found is not None and found.blocks and found.share >= 0.7
+    assert found.share == scorer.find(parse(_component_page())).share  # type: ignore[union-attr]
 
 
 def test_page_without_paragraphs_has_no_container() -> None:
