@@ -33,6 +33,7 @@ from dateutil.parser import parserinfo
 from lxml.etree import XPath
 
 from indexer.extraction.authors import AGENCIES
+from indexer.extraction.decode import text_of
 
 _CALENDAR = frozenset(
     word.casefold() for pair in (*parserinfo.WEEKDAYS, *parserinfo.MONTHS) for word in pair)
@@ -114,7 +115,7 @@ class Evidence:
         """Short link text (folded) -> the links showing it, from one walk of the page."""
         found: dict[str, list[lxml.html.HtmlElement]] = {}
         for link in self.tree.iter("a"):
-            text = link.text_content()
+            text = text_of(link)
             if len(text) <= 4 * _MAX_LINK_TEXT:
                 text = " ".join(text.split())
                 if text and len(text) <= _MAX_LINK_TEXT:

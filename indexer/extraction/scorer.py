@@ -21,6 +21,8 @@ from functools import lru_cache
 import lxml.html
 from lxml.etree import _Element
 
+from indexer.extraction.decode import text_of as _text
+
 _PARAGRAPHS = frozenset({"p", "pre"})
 _TEXT_HOLDERS = frozenset({"div", "td", "section", "article", "main", "center"})
 _SILENT = frozenset({"script", "style", "noscript", "iframe", "svg", "select", "template",
@@ -84,7 +86,7 @@ def _class_weight(element: _Element) -> float:
 
 
 def _link_chars(element: _Element) -> int:
-    return sum(len(a.text_content()) for a in element.iter("a"))
+    return sum(len(_text(a)) for a in element.iter("a"))
 
 
 def _own_text(element: _Element) -> str:
@@ -123,7 +125,7 @@ def _holds_text(element: _Element) -> bool:
     """Several long paragraphs of prose: where the article is, whatever the wrapper says."""
     held = 0
     for paragraph in element.iter("p"):
-        text = paragraph.text_content()
+        text = _text(paragraph)
         if len(text) >= _HELD_CHARS and _link_chars(paragraph) < 0.25 * len(text):
             held += 1
             if held >= _HELD_PARAGRAPHS:
@@ -140,7 +142,7 @@ def _scores(body: _Element) -> tuple[dict[_Element, float], int]:
     total = 0
     for element in body.iter(*_PARAGRAPHS, *_TEXT_HOLDERS):
         paragraph = element.tag in _PARAGRAPHS
-        text = (element.text_content() if paragraph else _own_text(element)).strip()
+        text = (_text(element) if paragraph else _own_text(element)).strip()
         if len(text) < _MIN_CHARS or _muted(element, muted):
             continue
         links = min(_link_chars(element), len(text)) if paragraph else 0
@@ -182,7 +184,7 @@ def _best(scores: dict[_Element, float]) -> _Element | None:
     top = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:5]
     best, best_score = None, 0.0
     for element, score in top:
-        text = len(element.text_content()) or 1
+        text = len(_text(element)) or 1
         adjusted = score * (1 - min(_link_chars(element), text) / text)
         if adjusted > best_score:
             best, best_score = element, adjusted
@@ -225,7 +227,7 @@ def _with_siblings(best: _Element, scores: dict[_Element, float]) -> list[_Eleme
         if scores.get(sibling, 0.0) >= threshold:
             chosen.append(sibling)
         elif sibling.tag == "p":
-            text = sibling.text_content().strip()
+            text = _text(sibling).strip()
             if len(text) > 80 and _link_chars(sibling) < 0.25 * len(text):
                 chosen.append(sibling)
     return chosen
@@ -240,7 +242,7 @@ def _prune(element: _Element) -> None:
             continue
         if child.tag in ("ul", "ol", "li", "div", "p", "table", "section"):
             links = _link_chars(child)  # no link, nothing to measure: the text is not read
-            if links and links > _LINKY * len(child.text_content().strip()) > 0:
+            if links and links > _LINKY * len(_text(child).strip()) > 0:
                 _remove(child)
                 continue
         _prune(child)
@@ -277,7 +279,7 @@ def find(tree: lxml.html.HtmlElement, min_share: float = 0.0) -> Found | None:
     best = _common_container(best, scores)
     chosen = _with_siblings(best, scores)
     if min_share > 0:
-        most = min(sum(len(e.text_content().strip()) for e in chosen) / total, 1.0)
+        most = min(sum(len(_text(e).strip()) for e in chosen) / total, 1.0)
         if most < min_share:
             return Found(blocks=[], share=most)
     blocks: list[_Element] = []
@@ -286,6 +288,6 @@ def find(tree: lxml.html.HtmlElement, min_share: float = 0.0) -> Found | None:
         copy = deepcopy(element)
         copy.tail = None
         _prune(copy)
-        kept += len(copy.text_content().strip())
+        kept += len(_text(copy).strip())
         blocks.append(copy)
     return Found(blocks=blocks, share=min(kept / total, 1.0))

@@ -50,3 +50,12 @@ def test_a_long_stretch_without_a_tag_end_is_found_wherever_it_is(length: int, w
     text = {"start": stretch + tags, "middle": tags + stretch + tags, "end": tags + stretch}[where]
     exact = max(map(len, text.split(">"))) > decode_module._HUGE_TAG_CHARS
     assert decode_module._long_stretch(text) is exact
+
+
+def test_text_of_is_text_content() -> None:
+    tree = parse("<html><head><title>T</title><script>var a = '<p>x</p>';</script></head><body>"
+                 "<p>Caf&eacute; &amp; <b>bold</b> tail<br>next&nbsp;line <!-- gone --> "
+                 "<span>東京 <i>和文</i></span> end</p><style>p{}</style><div>a<p>b</p>c</div>"
+                 "</body></html>")
+    for element in tree.iter():
+        assert decode_module.text_of(element) == element.text_content()
