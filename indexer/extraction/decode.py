@@ -126,42 +126,40 @@ def _guess(data: bytes, declared: str | None) -> str:
     return data.decode(declared or "utf-8", "replace")
 
 
-def _long_stretch(text: str) -> bool:
-    """Whether some stretch of ``text`` without a ``>`` is longer than ``_HUGE_TAG_CHARS``.
+def _window_without_tag_end(text: str) -> bool:
+    """Whether ``text`` may hold a stretch without a ``>`` longer than ``_HUGE_TAG_CHARS``.
 
-    Such a stretch holds a whole window of half that length, aligned on a multiple of it: only
-    a window without a ``>`` (rare) needs the exact measure. ``str.find`` over a few windows
-    costs a fraction of splitting the page into a list of strings at every ``>``."""
+    Such a stretch holds a whole window of half that length aligned on a multiple of it: when
+    every such window has a ``>`` (``str.find`` over a few windows), none can."""
     window = _HUGE_TAG_CHARS // 2
-    if all(text.find(">", start, start + window) >= 0
-           for start in range(0, len(text) - window + 1, window)):
-        return False
-    return max(map(len, text.split(">"))) > _HUGE_TAG_CHARS
+    return not all(text.find(">", start, start + window) >= 0
+                   for start in range(0, len(text) - window + 1, window))
 
 
 def _defuse(text: str) -> str:
     """A tag with thousands of attributes makes libxml2 (and every re-parse) quadratic: keep the
     tag, drop its attributes. A single long attribute (inline JSON props) is left alone.
 
-    One left-to-right pass: each tag start is matched to the next ``>`` once, and the scan
-    resumes after it (a start inside a tag ends at the same ``>``, so it cannot be longer). A
+    One left-to-right pass over the stretches between two ``>``: a tag starting in a stretch
+    ends at the ``>`` that closes it, so only the first tag start of a stretch longer than
+    ``_HUGE_TAG_CHARS`` can open a huge tag (a later start in it ends at the same ``>``). A
     regex ``<tag[^>]{20000,}>`` would rescan to the end of the page from every unclosed
     ``<letter`` — quadratic on a truncated or crafted page.
     """
-    if not _long_stretch(text):
-        return text  # no stretch without a ">" is long enough to hold a huge tag
+    if not _window_without_tag_end(text):
+        return text  # no stretch is long enough to hold a huge tag (most pages)
     out: list[str] = []
-    done = position = 0
-    while (start := _TAG_START.search(text, position)) is not None:
-        end = text.find(">", start.end())
-        if end < 0:
-            break  # no tag closes after this one: nothing further can be huge
-        if end - start.start() > _HUGE_TAG_CHARS and text.count("=", start.start(), end) \
-                >= _MAX_ATTRIBUTES:
-            out.append(text[done:start.start()])
-            out.append(f"<{start.group(1)}>")
-            done = end + 1
-        position = end + 1
+    done = offset = 0
+    for stretch in text.split(">")[:-1]:  # the last one is closed by no ">": no tag ends there
+        end = offset + len(stretch)  # the ">" closing this stretch
+        if len(stretch) > _HUGE_TAG_CHARS:
+            start = _TAG_START.search(text, offset, end)
+            if start is not None and end - start.start() > _HUGE_TAG_CHARS and \
+                    text.count("=", start.start(), end) >= _MAX_ATTRIBUTES:
+                out.append(text[done:start.start()])
+                out.append(f"<{start.group(1)}>")
+                done = end + 1
+        offset = end + 1
     out.append(text[done:])
     return "".join(out)
 
