@@ -15,6 +15,7 @@ equals ``extract_author``'s on every dev and fixture page.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import lxml.html
 from trafilatura.json_metadata import normalize_authors
@@ -40,6 +41,21 @@ _THIRD_ID = re.compile(r"[Aa]uthor")
 _THIRD_CLASS = re.compile(r"[Aa]uthor|screenname|writer|[Bb]yline")
 
 
+@lru_cache(maxsize=4096)
+def _class_marks(classes: str) -> tuple[bool, bool, bool, bool]:
+    """Which class patterns a class attribute matches (discarded, first, second, third
+    expression): a page repeats the same few class strings on most of its elements."""
+    return (_DISCARD_CLASS.search(classes) is not None, _FIRST_CLASS.search(classes) is not None,
+            _SECOND_CLASS.search(classes) is not None, _THIRD_CLASS.search(classes) is not None)
+
+
+@lru_cache(maxsize=4096)
+def _id_marks(ident: str) -> tuple[bool, bool, bool]:
+    """Which id patterns an id matches (discarded, second, third expression)."""
+    return (_DISCARD_ID.search(ident) is not None, _SECOND_ID.search(ident) is not None,
+            _THIRD_ID.search(ident) is not None)
+
+
 def _discarded(element: lxml.html.HtmlElement, tag: str, ident: str | None,
                classes: str | None) -> bool:
     if tag in _ALWAYS_DISCARDED:
@@ -47,8 +63,8 @@ def _discarded(element: lxml.html.HtmlElement, tag: str, ident: str | None,
     if tag not in _DISCARD_TAGS:
         return "Figure" in (element.get("data-component") or "")
     return (ident == "comments" or classes in ("comments", "title", "date")
-            or (ident is not None and _DISCARD_ID.search(ident) is not None)
-            or (classes is not None and _DISCARD_CLASS.search(classes) is not None)
+            or (ident is not None and _id_marks(ident)[0])
+            or (classes is not None and _class_marks(classes)[0])
             or "Figure" in (element.get("data-component") or ""))
 
 
@@ -60,18 +76,18 @@ def _expression(element: lxml.html.HtmlElement, tag: str, ident: str | None,
             element.get("rel") == "author" or ident == "author" or classes == "author"
             or itemprop == "author name"
             or element.get("data-testid") in ("AuthorCard", "AuthorURL")
-            or (classes is not None and _FIRST_CLASS.search(classes) is not None))):
+            or (classes is not None and _class_marks(classes)[1]))):
         return 0
     if tag in _SECOND_TAGS and (
             classes in ("byline", "username", "byl", "BBL")
             or (itemprop is not None and "author" in itemprop)
-            or (ident is not None and _SECOND_ID.search(ident) is not None)
-            or (classes is not None and _SECOND_CLASS.search(classes) is not None)):
+            or (ident is not None and _id_marks(ident)[1])
+            or (classes is not None and _class_marks(classes)[2])):
         return 1
     if ("Byline" in (element.get("data-component") or "")
             or (itemprop is not None and "author" in itemprop)
-            or (ident is not None and _THIRD_ID.search(ident) is not None)
-            or (classes is not None and _THIRD_CLASS.search(classes) is not None)):
+            or (ident is not None and _id_marks(ident)[2])
+            or (classes is not None and _class_marks(classes)[3])):
         return 2
     return None
 
