@@ -43,6 +43,11 @@ _NEGATIVE = re.compile(
     r"meta|byline|author|caption|credit|hidden|toolbar|tools)(?:$|[\s_-])",
     re.IGNORECASE,
 )
+# For ASCII names (almost all) the same tests on the lower-cased string, case-sensitive: the
+# patterns are lower case, and IGNORECASE folds an ASCII letter to no other ASCII letter; sre
+# matches a long alternation several times faster without case folding.
+_POSITIVE_ASCII = re.compile(_POSITIVE.pattern)
+_NEGATIVE_ASCII = re.compile(_NEGATIVE.pattern)
 _CLAUSE = re.compile(r"[,，、。]")
 _LINKY = 0.5
 _SIBLING_SHARE = 0.2
@@ -66,7 +71,15 @@ def _names(element: _Element) -> str:
 def _negative(names: str) -> bool:
     """Whether class and id names say boilerplate; a page repeats the same few names on most
     of its elements, so each distinct one is tested once."""
+    if names.isascii():
+        return _NEGATIVE_ASCII.search(names.lower()) is not None
     return _NEGATIVE.search(names) is not None
+
+
+def _positive(names: str) -> bool:
+    if names.isascii():
+        return _POSITIVE_ASCII.search(names.lower()) is not None
+    return _POSITIVE.search(names) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -76,7 +89,7 @@ def _weight(names: str) -> float:
     weight = 0.0
     if _negative(names):
         weight -= _CLASS_WEIGHT
-    if _POSITIVE.search(names):
+    if _positive(names):
         weight += _CLASS_WEIGHT
     return weight
 

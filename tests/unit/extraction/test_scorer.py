@@ -67,3 +67,12 @@ def test_a_weak_bound_never_hides_a_strong_answer() -> None:
 def test_page_without_paragraphs_has_no_container() -> None:
     assert scorer.find(parse("<html><body><a href='/a'>A</a><img src='x.png'></body></html>")) \
         is None
+
+
+def test_ascii_class_names_are_judged_as_with_ignorecase() -> None:
+    names = ["Article-Body ", "SIDEBAR widget", "top-AD x", "ads_slot ", "Adventure ", "nav",
+             "NavBar main", "post-Meta", "byLine-wrap", "Footer", " id-Advertisement",
+             "story__Text", "tags", "Tag-cloud", "loadMore", "", " ", "Menu_Item x"]
+    for value in names:
+        assert scorer._negative(value) is (scorer._NEGATIVE.search(value) is not None)
+        assert scorer._positive(value) is (scorer._POSITIVE.search(value) is not None)
