@@ -32,6 +32,8 @@ KEPT_HEADERS = ("content-type", "etag", "last-modified", "content-language", "da
 MAX_SITEMAP_DEPTH = 3
 ENTRY_CLAIM_SECONDS = 10
 """Two processes started together read an entry point once; a later poll reads it again."""
+ENTRY_RECORD = "ann_entry_record"
+"""Request meta: the entry point's record as read when its conditional request was built."""
 ARTICLE_CLAIM_SECONDS = 3600
 """Long, because a claim is taken over as soon as its run's heartbeat lapses."""
 
@@ -128,7 +130,9 @@ class NewsSpider(scrapy.Spider):
             return
         record = self.state.record(url)
         headers = record.validators() if record else {}
-        yield scrapy.Request(url, callback=callback, cb_kwargs=cb_kwargs, headers=headers)
+        # the record the validators came from: a 304 stands for what it remembers
+        yield scrapy.Request(url, callback=callback, cb_kwargs=cb_kwargs, headers=headers,
+                             meta={ENTRY_RECORD: record})
 
     def _entry_body(self, response: Response) -> bytes | None:
         """The entry point's body if it changed since the last read, else None (counted)."""
@@ -160,7 +164,7 @@ class NewsSpider(scrapy.Spider):
         costs a 304 and still hides no child."""
         unchanged = self._entry_body(response) is None
         if response.status == 304:
-            record = self.state.record(response.url)
+            record = response.meta.get(ENTRY_RECORD)
             if record and record.children is not None:
                 yield from self._sitemap_children(record.children, depth)
             return
