@@ -20,7 +20,7 @@ import trafilatura
 from cssselect import HTMLTranslator, SelectorError
 from lxml.etree import ParserError, _Element
 
-from indexer.extraction import hints, payload, scorer
+from indexer.extraction import hints, payload, rules, scorer
 from indexer.extraction.wordcount import word_count
 
 _BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "blockquote", "li", "pre", "figcaption", "td"})
@@ -176,10 +176,24 @@ def from_scorer(
 
 
 def from_trafilatura(tree: lxml.html.HtmlElement, url: str, drop: list[str]) -> list[str]:
-    """Paragraphs trafilatura keeps (it copies the tree, so ours stays intact)."""
+    """Paragraphs trafilatura keeps (it copies the tree, so ours stays intact).
+
+    Its own pass first (``fast``); its fallbacks — readability and jusText, each run on the page
+    and compared with it, about as costly again — only when that pass is weak, under
+    ``rules.trafilatura_weak_words`` words: where the fallbacks changed a dev page's body, they
+    mended short first passes and spoiled long ones (docs/extraction.md)."""
+    paragraphs = _trafilatura_paragraphs(tree, url, drop, fast=True)
+    if sum(map(word_count, paragraphs)) < rules.current().trafilatura_weak_words:
+        paragraphs = _trafilatura_paragraphs(tree, url, drop, fast=False)
+    return paragraphs
+
+
+def _trafilatura_paragraphs(
+    tree: lxml.html.HtmlElement, url: str, drop: list[str], fast: bool
+) -> list[str]:
     document = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=False, include_comments=False, include_tables=True,
-        prune_xpath=list(_xpath(tuple(drop))) or None,
+        tree, url=url, fast=fast, with_metadata=False, include_comments=False,
+        include_tables=True, prune_xpath=list(_xpath(tuple(drop))) or None,
     )
     body = getattr(document, "body", None)
     if body is None:

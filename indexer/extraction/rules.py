@@ -62,6 +62,10 @@ class Rules:
     byline_dates: bool = True
     """Dates run into a byline ("by Jane Roe on Jan 22, 2025", "Dec 17, 2025 · Jane Roe") are
     removed before the names are read; "·" and "•" separate its parts."""
+    trafilatura_weak_words: int = 150
+    """Where trafilatura is asked for the body, its first pass is weak under this many words,
+    and only then are its fallbacks (readability, jusText) run and compared with it: 0 never
+    runs them, a huge number always does (trafilatura's default)."""
 
 
 ALTERNATIVES: dict[str, tuple[object, ...]] = {
@@ -80,6 +84,7 @@ ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "interface_words": (False,),
     "by_label_forms": (False,),
     "byline_dates": (False,),
+    "trafilatura_weak_words": (0, 50, 300, 10**9),
 }
 """Per rule, the values other than the default that the cross-validation tries."""
 

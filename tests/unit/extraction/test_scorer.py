@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from indexer.extraction import scorer
+from typing import Any
+
+import pytest
+import trafilatura
+
+from indexer.extraction import body, rules, scorer
 from indexer.extraction.decode import parse
 from tests.support.extraction import extract_article
 
@@ -42,20 +47,44 @@ def test_cousin_components_make_one_body_without_boilerplate() -> None:
     assert article.body.split("\n\n") == SENTENCES
 
 
+def _split_page() -> str:
+    main = "".join(f"<p>{s}</p>" for s in SENTENCES[:2])
+    other = "".join(f"<p>{s}</p>" for s in SENTENCES[2:])
+    return (f"<html><head><title>Harbour talks resume</title></head><body>"
+            f"<div class='left'><div class='col'>{main}</div></div>"
+            f"<table><tr><td><div class='box'>{other}</div></td></tr></table></body></html>")
+
+
 def test_text_split_between_two_regions_falls_back_to_trafilatura() -> None:
     # half of the prose in the main column, half in an unrelated box elsewhere on the page:
     # the scorer's pick holds too little of the page's text to be trusted
-    main = "".join(f"<p>{s}</p>" for s in SENTENCES[:2])
-    other = "".join(f"<p>{s}</p>" for s in SENTENCES[2:])
-    page = (f"<html><head><title>Harbour talks resume</title></head><body>"
-            f"<div class='left'><div class='col'>{main}</div></div>"
-            f"<table><tr><td><div class='box'>{other}</div></td></tr></table></body></html>")
+    page = _split_page()
     found = scorer.find(parse(page))
     assert found is not None and found.share < 0.7
     assert extract_article(page, URL).provenance["body"] == "trafilatura"
     # asked for a share of 0.7, the scorer gives up before copying: its bound is under it too
     bounded = scorer.find(parse(page), min_share=0.7)
     assert bounded is not None and bounded.blocks == [] and found.share <= bounded.share < 0.7
+
+
+@pytest.mark.parametrize(("weak_words", "passes"), [(0, [True]), (10**9, [True, False])])
+def test_trafilatura_fallbacks_run_only_after_a_weak_first_pass(
+    monkeypatch: pytest.MonkeyPatch, weak_words: int, passes: list[bool]
+) -> None:
+    # the page's four sentences (~120 words) are a strong first pass under a bound of 0 words and
+    # a weak one under a huge bound: only then do readability and jusText run
+    seen: list[bool] = []
+    real = trafilatura.bare_extraction
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs["fast"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+    with rules.using(trafilatura_weak_words=weak_words):
+        paragraphs = body.from_trafilatura(parse(_split_page()), URL, [])
+    assert seen == passes
+    assert " ".join(paragraphs).split() == " ".join(SENTENCES).split()
 
 
 def test_a_weak_bound_never_hides_a_strong_answer() -> None:
