@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from ann.keyspace import unindexed_key
 from ann.messages import RawPage
+from ann.ops import stack
 from ann.ops.cli import app
 from ann.settings import Settings
 from ann.sources import load_registry
@@ -35,7 +36,6 @@ from tests.support.reliability import (
     Worker,
     dead_letters,
     kill9,
-    pending,
 )
 from tests.support.waiting import wait_until
 
@@ -74,7 +74,9 @@ def _send(settings: Settings, pages: list[RawPage]) -> None:
 
 
 def _drained(redis: Redis, settings: Settings) -> bool:
-    return not any(pending(redis, settings.pages_queue).values())
+    """Every batch settled: gone from the broker and from the ledger (a batch the worker has
+    popped but not yet recorded as unacknowledged is in the ledger only)."""
+    return stack.unsettled(redis, settings.key_prefix, settings.pages_queue) == 0
 
 
 def test_a_page_the_engine_refuses_is_dead_lettered_alone_with_its_reason(

@@ -12,27 +12,19 @@ from elasticsearch import Elasticsearch
 from redis import Redis
 
 from ann.keyspace import unindexed_key
-from ann.ops import stack
 from ann.settings import Settings
 from ann.urls import document_id
 from indexer.mapping import ensure_index
 from indexer.outcomes import read_totals
 from mirror.server import MirrorServer
 from tests.support.delivery import create_refusing_index
-from tests.support.harness import run_crawl
+from tests.support.harness import run_crawl, wait_drained
 from tests.support.mirrors import generate
 from tests.support.reliability import Worker, dead_letters
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
 SOURCE = "dawn"
-
-
-def _drain(redis: Redis, settings: Settings, worker: Worker) -> None:
-    """Every batch settled, not merely gone from the queue: a read between the worker's pop and
-    its unacknowledged record sees an empty queue while the batch is still on its way."""
-    assert stack.wait_drained(redis, settings.key_prefix, settings.pages_queue, 180), (
-        f"the queue not drained:\n{worker.text()[-2000:]}")
 
 
 def test_a_page_refused_once_is_fetched_and_indexed_once_the_cause_is_gone(
@@ -48,7 +40,7 @@ def test_a_page_refused_once_is_fetched_and_indexed_once_the_cause_is_gone(
         refusing = create_refusing_index(es, own_settings.index_alias, "title", "long")
         with Worker(own_settings, tmp_path / "worker.log") as worker:  # one worker, both crawls
             run_crawl(own_settings, mirror.url, SOURCE)
-            _drain(redis, own_settings, worker)
+            wait_drained(own_settings, 180, lambda: worker.text()[-2000:])
             refused = [e for e in dead_letters(redis, own_settings)
                        if str(e["reason"]).startswith("index/")]
             print(f"first crawl: {len(refused)} of {len(urls)} dead-lettered, "
@@ -58,7 +50,7 @@ def test_a_page_refused_once_is_fetched_and_indexed_once_the_cause_is_gone(
             es.indices.delete(index=refusing)  # the cause is gone: the index is made right
             ensure_index(es, own_settings.index_alias)
             run_crawl(own_settings, mirror.url, SOURCE, "--entry", "feeds", "--entry", "recheck")
-            _drain(redis, own_settings, worker)
+            wait_drained(own_settings, 180, lambda: worker.text()[-2000:])
         es.indices.refresh(index=own_settings.index_alias)
         docs = es.mget(index=own_settings.index_alias, ids=[document_id(u) for u in urls])["docs"]
         indexed = sum(1 for d in docs if d.get("found"))

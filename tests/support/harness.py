@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -83,7 +83,11 @@ def run_crawl(
     return result.stderr
 
 
-def wait_drained(settings: Settings, timeout: float = 300) -> None:
+def wait_drained(settings: Settings, timeout: float = 300,
+                 log: Callable[[], str] | None = None) -> None:
+    """Every batch of the pages queue settled (:func:`ann.ops.stack.unsettled`), not merely gone
+    from the queue; ``log``: what to show when it never is (a worker's log)."""
     redis = Redis.from_url(settings.redis_url)
     if not stack.wait_drained(redis, settings.key_prefix, settings.pages_queue, timeout):
-        raise AssertionError(f"queue {settings.pages_queue} not drained in {timeout} s")
+        raise AssertionError(f"queue {settings.pages_queue} not drained in {timeout} s"
+                             + (f":\n{log()}" if log is not None else ""))
