@@ -6,6 +6,7 @@ production the same names are set in the environment (``ES_URL``, ``REDIS_URL``,
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Final
@@ -14,6 +15,14 @@ from pydantic import BeforeValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity, which a container's cpuset narrows),
+    else every CPU of the machine where the platform has no affinity."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 class Settings(BaseSettings):
@@ -128,6 +137,12 @@ class Settings(BaseSettings):
     state_dir: Path = Field(default=REPO_ROOT / "var", alias="ANN_STATE_DIR")
     api_host: str = Field(default="127.0.0.1", alias="ANN_API_HOST")
     api_port: int = Field(default=18000, alias="ANN_API_PORT")
+    api_workers: int = Field(default_factory=available_cpus, alias="ANN_API_WORKERS", ge=1)
+    """Processes of one API server (uvicorn's ``--workers``), one per CPU by default: one
+    process answers its requests on one event loop, which serialises the API's own work for
+    concurrent clients on one core. The rate limiter divides its limit by this number
+    (:mod:`search_api.ratelimit`); with more than one, ``/metrics`` needs
+    ``PROMETHEUS_MULTIPROC_DIR`` (the launcher gives each server start a fresh one)."""
     variants_file: Annotated[Path | None, BeforeValidator(lambda v: v or None)] = Field(
         default=None, alias="ANN_VARIANTS_FILE")
     """An operator's own name and place variants, added to the shipped list

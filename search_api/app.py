@@ -3,7 +3,8 @@
 One Elasticsearch client (inside :class:`~search_api.backend.Backend`) is opened at start-up and
 closed at shutdown; routes receive it through typed application state (see
 :mod:`search_api.state`). Metrics live in a registry of this application's own, so that several
-applications in one process (the tests) count apart.
+applications in one process (the tests) count apart; a server of several processes sums them
+(:mod:`search_api.metrics`).
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ async def _rejected(request: Request, error: Exception) -> JSONResponse:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     registry = load_registry()
-    metrics = ApiMetrics.create()
+    metrics = ApiMetrics.create(settings.metrics_dir)
     variant_groups = load_variants(settings.variants_file)  # a malformed file stops the start
 
     @asynccontextmanager
@@ -132,7 +133,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     if settings.api_rate_limit:  # parsed now: a malformed limit stops the start, not a request
-        app.add_middleware(RateLimitMiddleware, limit=parse_limit(settings.api_rate_limit))
+        app.add_middleware(RateLimitMiddleware, limit=parse_limit(settings.api_rate_limit),
+                           processes=settings.api_workers)
     app.add_middleware(MetricsMiddleware, metrics=metrics)  # 429s are counted too
     if settings.api_trusted_proxies:  # outermost: the limiter sees the client it names
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.api_trusted_proxies)

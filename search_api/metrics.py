@@ -5,6 +5,15 @@ test builds its own) would fail on registering the same names again, and would m
 with the first's. Each :class:`ApiMetrics` therefore owns a ``CollectorRegistry``, and
 ``GET /metrics`` exposes exactly that one.
 
+An API server of several processes (``ANN_API_WORKERS``) counts in prometheus-client's
+multiprocess mode: with ``PROMETHEUS_MULTIPROC_DIR`` set (the library reads it when imported, and
+every process of one server shares the directory) each process writes its values to files there,
+and ``GET /metrics``, whichever process answers it, serves their sum. The directory must be fresh
+for each start of the server (the launcher's job: :func:`ann.ops.stack.api_server_env`), or an
+earlier run's counts are added. A process that exits leaves its files, and so its counts, in the
+sum, as a counter must; ``mark_process_dead`` is not called, since it only removes the files of
+live gauges and the API keeps no gauge.
+
 Routes are labelled by their template (``/articles/{article_id}``), never by the raw path, so the
 number of series stays bounded whatever clients request.
 """
@@ -14,10 +23,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from time import perf_counter
 
 from elasticsearch import NotFoundError
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 
 UNMATCHED_ROUTE = "<unmatched>"
 """The route label of requests that matched no route (a 404 from the router)."""
@@ -32,13 +43,23 @@ class ApiMetrics:
     requests: Counter
     request_seconds: Histogram
     backend_seconds: Histogram
+    served: CollectorRegistry
+    """What ``GET /metrics`` exposes: ``registry`` itself, or in multiprocess mode a registry
+    that sums the files of every process of the server."""
 
     @classmethod
-    def create(cls) -> ApiMetrics:
+    def create(cls, multiprocess_dir: Path | None = None) -> ApiMetrics:
+        """``multiprocess_dir``: ``PROMETHEUS_MULTIPROC_DIR`` (``Settings.metrics_dir``), or None
+        for a registry of this process alone."""
         registry = CollectorRegistry(auto_describe=True)
+        served = registry
+        if multiprocess_dir is not None:
+            served = CollectorRegistry()
+            MultiProcessCollector(served, path=str(multiprocess_dir))  # type: ignore[no-untyped-call]
         labels = ("method", "route", "status")
         return cls(
             registry=registry,
+            served=served,
             requests=Counter(
                 "ann_api_requests", "HTTP requests answered, by route template and status",
                 labels, registry=registry,
@@ -87,4 +108,4 @@ class ApiMetrics:
 
     def exposition(self) -> bytes:
         """The text format Prometheus scrapes."""
-        return generate_latest(self.registry)
+        return generate_latest(self.served)

@@ -6,7 +6,11 @@ is read by the ``limits`` library (``parse``); the counting is :class:`MovingWin
 event loop, with no lock and no thread: ``limits``' in-memory storage started a timer thread to
 expire its entries whenever the previous one had finished — on an API answering one request at a
 time, a thread per request (0.5 ms of CPU each, bench/api.py). The counts live in this process:
-several API processes behind a balancer each allow the limit, so divide it by their number.
+each of a server's ``ANN_API_WORKERS`` processes allows its share, the limit divided by their
+number (rounded up), so that a client gets about the limit from the server as a whole. About:
+the kernel hands each connection to whichever process accepts it first, not in turns, so a
+client whose connections land unevenly is refused somewhat before the limit. Several servers
+behind a balancer (replicas) each allow the limit: divide it by their number.
 Health checks and metric scrapes are never limited: monitoring must see an overloaded API.
 """
 
@@ -24,15 +28,22 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 EXEMPT_PATHS = frozenset({"/health", "/health/live", "/metrics"})
 
 
+def per_process(limit: RateLimitItem, processes: int) -> int:
+    """One process's share of ``limit`` among a server's ``processes``: at least one hit."""
+    return max(1, math.ceil(limit.amount / processes))
+
+
 class MovingWindow:
-    """At most ``limit.amount`` hits per key in any ``limit.get_expiry()`` seconds.
+    """At most ``amount`` hits per key in any ``limit.get_expiry()`` seconds (``amount``:
+    ``limit.amount`` unless given).
 
     Each key keeps the times of its hits inside the window (at most the limit's number of them);
     keys with no hit inside the window are forgotten once per window, so memory follows the
     clients of the last window, not every client ever seen."""
 
-    def __init__(self, limit: RateLimitItem, clock: Callable[[], float] = time.monotonic) -> None:
-        self.amount = limit.amount
+    def __init__(self, limit: RateLimitItem, clock: Callable[[], float] = time.monotonic,
+                 amount: int | None = None) -> None:
+        self.amount = limit.amount if amount is None else amount
         self.window = float(limit.get_expiry())
         self.clock = clock
         self.hits: dict[str, deque[float]] = {}
@@ -63,10 +74,11 @@ class MovingWindow:
 
 
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, limit: RateLimitItem) -> None:
+    def __init__(self, app: ASGIApp, limit: RateLimitItem, processes: int = 1) -> None:
+        """``processes``: the server's (``ANN_API_WORKERS``), among which the limit is shared."""
         self.app = app
         self.item = limit
-        self.window = MovingWindow(limit)
+        self.window = MovingWindow(limit, amount=per_process(limit, processes))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:

@@ -10,6 +10,7 @@ When ``ES_URL`` / ``REDIS_URL`` are set in the environment the services are some
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -137,10 +138,12 @@ class Launch:
         self.processes: list[str] = []
         self.services: dict[str, dict[str, str]] = {}
 
-    def start(self, name: str, argv: list[str]) -> None:
+    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
+        """Start ``name`` unless it runs, with ``env`` (this process's own) on top of the
+        launch's."""
         if self.procs.pid(name) is None:
             self.processes.append(name)
-        self.procs.start(name, argv, env=self.env)
+        self.procs.start(name, argv, env={**self.env, **(env or {})})
 
     def start_services(self) -> None:
         """Start the managed services (those not given by ES_URL / REDIS_URL) not yet up."""
@@ -209,19 +212,38 @@ def start_scheduler(launch: Launch) -> None:
     )
 
 
-def api_command(host: str, port: int) -> list[str]:
-    """The API's server command line. ``--no-proxy-headers``: uvicorn would otherwise believe an
-    ``X-Forwarded-For`` from 127.0.0.1 (its default ``forwarded_allow_ips``), so that any local
-    process could pose as any client to the rate limiter; the application trusts proxies itself,
-    only those of ``ANN_API_TRUSTED_PROXIES`` (search_api/app.py)."""
+def api_command(host: str, port: int, workers: int) -> list[str]:
+    """The API's server command line: ``workers`` processes (one answers in the server's own
+    process), run with :func:`api_server_env`. ``--no-proxy-headers``: uvicorn would otherwise
+    believe an ``X-Forwarded-For`` from 127.0.0.1 (its default ``forwarded_allow_ips``), so that
+    any local process could pose as any client to the rate limiter; the application trusts
+    proxies itself, only those of ``ANN_API_TRUSTED_PROXIES`` (search_api/app.py)."""
     return [sys.executable, "-m", "uvicorn", "search_api.main:app", "--host", host,
-            "--port", str(port), "--no-access-log", "--no-proxy-headers"]
+            "--port", str(port), "--workers", str(workers), "--no-access-log",
+            "--no-proxy-headers"]
+
+
+def api_server_env(workers: int, metrics_dir: Path) -> dict[str, str]:
+    """The environment of one start of an :func:`api_command` server: its number of processes,
+    among which the rate limiter shares its limit, and ``metrics_dir``, emptied now, where they
+    count for ``/metrics`` to serve the sum (:mod:`search_api.metrics`): files left by an
+    earlier start would be added to this one's."""
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    return {"ANN_API_WORKERS": str(workers), "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+
+
+def api_metrics_dir(settings: Settings) -> Path:
+    return settings.state_dir / "api-metrics"
 
 
 def start_api(launch: Launch) -> str:
     settings = launch.settings
     url = f"http://{settings.api_host}:{settings.api_port}"
-    launch.start(API_PROCESS, api_command(settings.api_host, settings.api_port))
+    if launch.procs.pid(API_PROCESS) is None:  # a running server's directory is left alone
+        launch.start(API_PROCESS,
+                     api_command(settings.api_host, settings.api_port, settings.api_workers),
+                     env=api_server_env(settings.api_workers, api_metrics_dir(settings)))
     wait_for(lambda: _http_ok(f"{url}/health"), "search API", launch.procs, API_PROCESS)
     return url
 

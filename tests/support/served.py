@@ -1,8 +1,8 @@
 """The API under uvicorn, as deployed, in a process of its own: for tests that talk to it over
 HTTP as outside clients do (schemathesis, a browser), or that measure the process (its memory).
 
-The command line is the one ``ann up`` runs (:func:`ann.ops.stack.api_command`), so a test sees
-the server flags production has too."""
+The command line and its environment are those ``ann up`` runs (:func:`ann.ops.stack.api_command`
+and :func:`~ann.ops.stack.api_server_env`), so a test sees the server flags production has too."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ann.ops.stack import api_command
+from ann.ops.stack import api_command, api_server_env
 from ann.settings import Settings
 from tests.support.env import service_env
 from tests.support.ports import free_port
@@ -43,13 +43,14 @@ def answers(url: str) -> bool:
 
 
 @contextmanager
-def uvicorn_api(env: dict[str, str], log_path: Path) -> Iterator[ServedApi]:
-    """Serve ``search_api.main:app`` with ``env`` on a free port of 127.0.0.1, stopped
-    afterwards."""
+def uvicorn_api(env: dict[str, str], log_path: Path, workers: int = 1) -> Iterator[ServedApi]:
+    """Serve ``search_api.main:app`` with ``env`` on a free port of 127.0.0.1 in ``workers``
+    processes (their metrics in a directory beside ``log_path``), stopped afterwards."""
     port = free_port()
+    server_env = api_server_env(workers, log_path.with_name(f"{log_path.stem}-metrics"))
     with log_path.open("wb") as log:
-        server = subprocess.Popen(api_command("127.0.0.1", port), env=env, stdout=log,
-                                  stderr=log)
+        server = subprocess.Popen(api_command("127.0.0.1", port, workers),
+                                  env={**env, **server_env}, stdout=log, stderr=log)
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + START_DEADLINE_S
@@ -64,8 +65,9 @@ def uvicorn_api(env: dict[str, str], log_path: Path) -> Iterator[ServedApi]:
 
 
 @contextmanager
-def served_api(settings: Settings, log_path: Path, **env: str) -> Iterator[ServedApi]:
+def served_api(settings: Settings, log_path: Path, workers: int = 1,
+               **env: str) -> Iterator[ServedApi]:
     """:func:`uvicorn_api` with ``settings`` (and ``env`` on top), no rate limit."""
     with uvicorn_api({**service_env(settings), "ANN_API_RATE_LIMIT": "", **env},
-                     log_path) as api:
+                     log_path, workers) as api:
         yield api

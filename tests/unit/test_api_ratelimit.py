@@ -1,5 +1,6 @@
 """The API answers 429 with Retry-After beyond ``ANN_API_RATE_LIMIT``; monitoring is never
-limited; a malformed limit is refused when the application is made; the window moves."""
+limited; a malformed limit is refused when the application is made; the window moves; each of a
+server's ``ANN_API_WORKERS`` processes allows its share of the limit."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from limits import parse as parse_limit
 
 from ann.settings import Settings
 from search_api.app import create_app
-from search_api.ratelimit import MovingWindow
+from search_api.ratelimit import MovingWindow, per_process
 
 
-def _app(limit: str) -> TestClient:
+def _app(limit: str, workers: int = 1) -> TestClient:
     # an unreachable backend: the limiter answers before any route needs Elasticsearch
     settings = Settings().model_copy(update={"api_rate_limit": limit,
+                                             "api_workers": workers,
                                              "es_url": "http://127.0.0.1:9",
                                              "api_es_timeout_seconds": 0.2})
     return TestClient(create_app(settings))
@@ -50,3 +52,22 @@ def test_the_window_moves_and_forgets_clients_idle_for_a_whole_window() -> None:
     assert window.hit("a") == 0  # ... and then it has: one hit in the last minute, one allowed
     assert window.hit("a") == 20
     assert set(window.hits) == {"a"}  # b, without a hit for a whole window: forgotten
+
+
+def test_each_worker_allows_its_share_of_the_limit() -> None:
+    """A client gets about the configured limit from a server of several processes: this
+    process (one of 2) allows 3 of ``5/minute`` and refuses the fourth, naming the limit
+    configured."""
+    with _app("5/minute", workers=2) as api:
+        answers = [api.get("/articles/missing!") for _ in range(4)]
+    assert [a.status_code for a in answers] == [422, 422, 422, 429]
+    assert "rate limit of 5 per 1 minute exceeded" in answers[-1].json()["detail"]
+
+
+@pytest.mark.parametrize(("limit", "processes", "share"), [
+    ("6000/minute", 1, 6000), ("6000/minute", 2, 3000), ("5/second", 2, 3), ("1/minute", 4, 1),
+])
+def test_a_share_is_the_limit_divided_rounded_up_and_never_zero(
+    limit: str, processes: int, share: int,
+) -> None:
+    assert per_process(parse_limit(limit), processes) == share
