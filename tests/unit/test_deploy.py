@@ -10,6 +10,7 @@ every path the Dockerfile copies against the repository.
 from __future__ import annotations
 
 import importlib
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -33,6 +34,7 @@ from tests.support.deploy_files import (
     compose_app_services,
     compose_env,
     dockerfile,
+    dockerfile_env,
     k8s_containers,
     k8s_env,
     k8s_references,
@@ -233,6 +235,33 @@ def test_every_worker_serves_metrics_from_a_directory_of_its_own() -> None:
             volume = next(v for v in pod["spec"]["volumes"]
                           if v["name"] == mounts[env["PROMETHEUS_MULTIPROC_DIR"]])
             assert "emptyDir" in volume
+
+
+def _api_servers() -> list[tuple[str, list[str], dict[str, str]]]:
+    """(where, uvicorn's arguments, environment) of every API server: the image's default
+    command, compose's and the manifests'."""
+    cmd = re.search(r"^CMD (\[.*?\])$", dockerfile().replace("\\\n", ""), re.MULTILINE | re.DOTALL)
+    assert cmd is not None
+    servers = [("Dockerfile", json.loads(cmd.group(1)), dockerfile_env())]
+    servers += [(f"compose:{name}", service["command"], compose_env(service))
+                for name, service in compose_app_services().items()]
+    servers += [(f"k8s:{where}", c["command"], k8s_env(c)) for where, c in k8s_containers()
+                if c["image"] == APP_IMAGE]
+    return [(where, argv[argv.index("uvicorn") + 1:], env) for where, argv, env in servers
+            if "uvicorn" in argv]
+
+
+@pytest.mark.parametrize(("where", "args", "env"), _api_servers(),
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_an_api_container_runs_the_one_process_its_settings_name(
+    where: str, args: list[str], env: dict[str, str],
+) -> None:
+    """The rate limiter shares its limit among ``ANN_API_WORKERS`` processes, so uvicorn must
+    run that many; in a container, one (replicas are the API's processes), which needs no
+    metrics directory."""
+    workers = uvicorn_cli.make_context("uvicorn", list(args)).params["workers"]
+    assert workers == Settings(**env).api_workers == 1, where  # type: ignore[arg-type]
+    assert "PROMETHEUS_MULTIPROC_DIR" not in env, where
 
 
 # --- indexer workers scale on the queue -------------------------------------------------------
