@@ -3,8 +3,9 @@
 A corpus is indexed first: the offline mirror's article pages (``--per-site`` per source) through
 the project's own pipeline (``indexer.pipeline.process_batch``, batches of
 ``ANN_BULK_BATCH_SIZE``) into a fresh index with the project's mapping behind a
-``bench-api-<tag>-*`` alias. The API (``search_api.main:app``) is served by uvicorn on a free
-port of 127.0.0.1 in a child process of its own, reading that alias. A fixed set of queries
+``bench-api-<tag>-*`` alias. The API is served as ``ann up`` serves it (the command and
+environment of :func:`ann.ops.stack.api_command`: ``ANN_API_WORKERS`` processes, one per
+available CPU by default) on a free port of 127.0.0.1, reading that alias. A fixed set of queries
 (:data:`QUERIES`: words, phrases, +/-/OR, prefixes, CJK, filters, date ranges, sorts, pages,
 facets only) is then sent, with one ``httpx`` client per side:
 
@@ -24,9 +25,10 @@ After ``--warmup`` seconds of both sides answering the query set over and over:
    API's p50 and p99 ÷ the same percentiles straight to Elasticsearch; P4_p99_ms_16 = p99 of the
    API's latencies.
 
-Both phases also report the CPU each party used per request (the API process, the Elasticsearch
-node, the bench's own clients) and how many cores everything else on the machine kept busy
-meanwhile: on a shared 2-core machine that says whether a number is the system's or a neighbour's.
+Both phases also report the CPU each party used per request (the API's processes, uvicorn's and
+its workers', the Elasticsearch node, the bench's own clients) and how many cores everything else
+on the machine kept busy meanwhile: on a shared 2-core machine that says whether a number is the
+system's or a neighbour's.
 ``--profile`` then runs a second API process under cProfile (the measured one never is).
 
 The services are started only when down (and then stopped again); the API child and the index
@@ -65,6 +67,7 @@ from _corpus import REPO_ROOT, BenchIndices, logger, machine, mirror_pages, perc
 from _export import ExportBench
 from elasticsearch import Elasticsearch
 
+from ann.ops.stack import api_command, api_server_env
 from ann.settings import Settings
 from ann.sources import load_registry
 from indexer.pipeline import process_batch
@@ -123,32 +126,50 @@ class Sample:
             used[name] = used.get(name, 0.0) + after[name] - before[name]
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(pid: int) -> list[int]:
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        with suppress(OSError):
+            children += [int(child) for child in task.read_text().split()]
+    return children + [grandchild for child in children for grandchild in _descendants(child)]
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (utime + stime) used so far by ``pid`` and every process under it: an API
+    server's supervisor and its workers; NaN once ``pid`` is gone."""
+    total = 0
+    for member in [pid, *_descendants(pid)]:
+        try:
+            stat = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            if member == pid:
+                return float("nan")
+            continue  # a worker that exited meanwhile
+        total += int(stat[11]) + int(stat[12])
+    return total / TICK
+
+
 class CpuMeter:
-    """CPU seconds used so far by the API process, the Elasticsearch node (when its pid file
+    """CPU seconds used so far by the API's processes, the Elasticsearch node (when its pid file
     is where ``deploy/local`` keeps it), this process (the clients) and the whole machine —
     everyone else's work on the shared machine included."""
 
     def __init__(self, api_pid: int, es_url: str) -> None:
-        self.tick = os.sysconf("SC_CLK_TCK")
         self.pids = {"api": api_pid}
         run_dir = os.environ.get("ANN_RUN_DIR", f"/var/tmp/ann-run/es-{urlsplit(es_url).port}")
         with suppress(OSError, ValueError):
             self.pids["es"] = int((Path(run_dir) / "elasticsearch.pid").read_text().strip())
 
-    def _process(self, pid: int) -> float:
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return float("nan")
-        return (int(stat[11]) + int(stat[12])) / self.tick  # utime + stime
-
     def _machine(self) -> float:
         fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
         idle = int(fields[3]) + int(fields[4])  # idle + iowait
-        return (sum(int(f) for f in fields[:8]) - idle) / self.tick
+        return (sum(int(f) for f in fields[:8]) - idle) / TICK
 
     def read(self) -> dict[str, float]:
-        now = {name: self._process(pid) for name, pid in self.pids.items()}
+        now = {name: process_tree_cpu(pid) for name, pid in self.pids.items()}
         return {**now, "client": time.process_time(), "machine": self._machine()}
 
 
@@ -176,27 +197,29 @@ signal.signal(signal.SIGTERM, lambda *_: None)
 cProfile.run("uvicorn.run('search_api.main:app', host='127.0.0.1', port={port}, "
              "access_log=False, log_level='warning')", {out!r})
 """
-"""The same server as the command line's, under cProfile (``--profile`` only)."""
+"""One process of the server, under cProfile (``--profile`` only)."""
 
 
 class ApiServer:
-    """``uvicorn search_api.main:app`` on a free port, in its own process group."""
+    """The API as ``ann up`` serves it (:func:`ann.ops.stack.api_command`, ``workers``
+    processes), on a free port, in its own process group."""
 
     def __init__(self, settings: Settings, alias: str, log_file: Path,
                  profile_to: Path | None = None, tree: Path = REPO_ROOT) -> None:
         """``tree``: the source tree served (``bench/api_ab.py`` serves two side by side)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.workers = 1 if profile_to else settings.api_workers
         env = {**os.environ, "ES_URL": settings.es_url, "ANN_INDEX_ALIAS": alias,
                "PYTHONUNBUFFERED": "1",
                # the limiter runs (its cost is the API's) but never refuses the bench's clients
-               "ANN_API_RATE_LIMIT": "1000000/minute"}
+               "ANN_API_RATE_LIMIT": "1000000/minute",
+               **api_server_env(self.workers, log_file.with_name(f"{log_file.stem}-metrics"))}
         with log_file.open("wb") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", _PROFILED.format(port=self.port, out=str(profile_to))]
                 if profile_to else
-                [sys.executable, "-m", "uvicorn", "search_api.main:app", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--no-access-log", "--log-level", "warning"],
+                [*api_command("127.0.0.1", self.port, self.workers), "--log-level", "warning"],
                 env=env, cwd=tree, stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True)
         self.log_file = log_file
@@ -414,7 +437,7 @@ def main() -> None:
         cleanup.callback(shutil.rmtree, workdir, True)
         server = ApiServer(settings, alias, workdir / "uvicorn.log")
         cleanup.callback(server.stop)
-        log(f"API at {server.url} (pid {server.process.pid})")
+        log(f"API at {server.url} (pid {server.process.pid}, {server.workers} workers)")
         bench = ApiBench(server.url, settings.es_url, alias,
                          CpuMeter(server.process.pid, settings.es_url))
         totals = bench.check()
@@ -432,7 +455,8 @@ def main() -> None:
         profile = profile_api(settings, alias, workdir, 5) if args.profile else ""
 
     p50_api, p50_es = percentile(seq.api, 50), percentile(seq.es, 50)
-    print(f"{docs} documents, {len(QUERIES)} queries; latency ms (API / straight to ES)")
+    print(f"{docs} documents, {len(QUERIES)} queries, API served by {server.workers} worker "
+          f"processes; latency ms (API / straight to ES)")
     print(f"  {'':<24} {'n':>5} {'p50':>15} {'p90':>15} {'p99':>15} {'max':>15} {'req/s':>13}")
     for label, sample in (("sequential, 1 client", seq),
                           (f"{args.clients} concurrent clients", conc)):
@@ -442,7 +466,7 @@ def main() -> None:
                 f"{len(sample.es) / sample.wall['es']:5.0f}" if "api" in sample.wall else "")
         print(f"  {label:<24} {len(sample.api):5d} " + " ".join(f"{c:>15}" for c in cells)
               + f" {rate:>13}")
-    print("CPU ms per request: API process (per API request) / ES node / bench clients (per "
+    print("CPU ms per request: API processes (per API request) / ES node / bench clients (per "
           "request of either side); and the cores everything else on the machine kept busy:")
     others = []
     for label, sample, phase in (("sequential, both sides", seq, "both"),
@@ -480,6 +504,7 @@ def main() -> None:
         "p50_ms_es_16": ms(percentile(conc.es, 50)),
         "p99_ms_es_16": ms(percentile(conc.es, 99)),
         "errors_16": errors, "others_cores_max": round(max(0.0, *others), 2),
+        "api_workers": server.workers,
     }))
 
 

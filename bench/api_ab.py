@@ -1,11 +1,12 @@
 """CPU per ``GET /search`` of two or more source trees of the API, side by side on one index.
 
 Each tree (``--tree NAME=PATH``: a checkout or ``git archive`` of another commit) is served by
-its own uvicorn process (``bench/api.ApiServer``, the same virtualenv: ``python -m uvicorn``
-imports ``search_api`` from the tree it runs in). The bench's queries (``bench/api.QUERIES``,
-URLs built once) go to each server in turn, one client, rounds alternating who goes first, and
-each server's CPU (utime + stime of ``/proc/<pid>/stat``) is counted over its own requests only:
-on a shared machine the CPU per request moves far less with the neighbours than latencies do.
+its own uvicorn server (``bench/api.ApiServer``: as ``ann up`` serves it, ``ANN_API_WORKERS``
+processes, the same virtualenv: ``python -m uvicorn`` imports ``search_api`` from the tree it
+runs in). The bench's queries (``bench/api.QUERIES``, URLs built once) go to each server in
+turn, one client, rounds alternating who goes first, and each server's CPU (utime + stime of
+its processes, ``bench/api.process_tree_cpu``) is counted over its own requests only: on a
+shared machine the CPU per request moves far less with the neighbours than latencies do.
 ``--clients N`` sends each round from N concurrent clients instead. The answers of the trees are
 compared first (the same JSON but ``took_ms``).
 
@@ -29,16 +30,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import httpx
 from _corpus import machine
-from api import QUERIES, ApiServer
+from api import QUERIES, ApiServer, process_tree_cpu
 
 from ann.settings import Settings
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def process_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
 
 
 class Side:
@@ -72,14 +66,14 @@ def sequential(sides: list[Side], rounds: int) -> None:
     with httpx.Client(timeout=30) as client:
         for r in range(rounds + 1):  # round 0 warms every server up and is not counted
             for side in sides if r % 2 else sides[::-1]:
-                before = process_cpu(side.server.process.pid)
+                before = process_tree_cpu(side.server.process.pid)
                 for url in side.urls:
                     started = time.perf_counter()
                     client.get(url).raise_for_status()
                     if r:
                         side.latencies.append(time.perf_counter() - started)
                 if r:
-                    side.cpu += process_cpu(side.server.process.pid) - before
+                    side.cpu += process_tree_cpu(side.server.process.pid) - before
                     side.requests += len(side.urls)
 
 
@@ -102,10 +96,10 @@ async def _load(side: Side, clients: int, per_client: int) -> list[float]:
 def concurrent(sides: list[Side], rounds: int, clients: int, per_client: int) -> None:
     for r in range(rounds + 1):
         for side in sides if r % 2 else sides[::-1]:
-            before = process_cpu(side.server.process.pid)
+            before = process_tree_cpu(side.server.process.pid)
             latencies = asyncio.run(_load(side, clients, per_client))
             if r:
-                side.cpu += process_cpu(side.server.process.pid) - before
+                side.cpu += process_tree_cpu(side.server.process.pid) - before
                 side.requests += len(latencies)
                 side.latencies.extend(latencies)
 
