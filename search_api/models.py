@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+from pydantic.fields import FieldInfo
 
 from ann.document import MAX_BODY_CHARS, DocField
 from search_api.params import COPIES_SHOWN
@@ -55,14 +56,39 @@ class ArticleSummary(BaseModel):
         return cls.model_validate(summary_of_hit(hit))
 
 
+_Fields = tuple[tuple[str, bool, FieldInfo], ...]
+
+
+def _fields(model: type[BaseModel]) -> _Fields:
+    """Per field of ``model``, in its order: its name, whether it is required, its definition."""
+    return tuple((name, field.is_required(), field) for name, field in model.model_fields.items())
+
+
+def _as_written(fields: _Fields, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` as ``model_dump(mode="json")`` writes the model validated from it — the same keys
+    in the same order, a missing field's default, nothing the model does not have — for values
+    already in their JSON form: the engine's ``_source`` is the indexer's ``model_dump(mode=
+    "json")`` (``indexer/documents.py``), and pydantic writes a date it read as it was written.
+    A required field that is missing is a ``KeyError``, as validating it would be an error."""
+    return {name: data[name] if required or name in data
+            else field.get_default(call_default_factory=True)
+            for name, required, field in fields}
+
+
+_SUMMARY_FIELDS = _fields(ArticleSummary)
+_COPY_FIELDS = _fields(Copy)
+
+
 def summary_of_hit(hit: dict[str, Any]) -> dict[str, Any]:
-    """What :class:`ArticleSummary` validates of a hit of the engine: a response made of many
-    (``/search``) is validated once, whole, rather than one model at a time."""
+    """The :class:`ArticleSummary` of a hit of the engine as JSON data, ready to write: a response
+    made of many (``/search``) is not built as models (``tests/integration/test_search_api.py``
+    proves every answer is what the models would write)."""
     inner = hit.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("hits", [])
-    copies = [{**h["_source"], DocField.id: h["_id"]} for h in inner if h["_id"] != hit["_id"]]
-    return {**hit["_source"], DocField.id: hit["_id"],
-            "highlights": highlights(hit.get("highlight", {})),
-            "copies": copies[:COPIES_SHOWN]}
+    copies = [_as_written(_COPY_FIELDS, {**h["_source"], DocField.id: h["_id"]})
+              for h in inner if h["_id"] != hit["_id"]]
+    return _as_written(_SUMMARY_FIELDS, {**hit["_source"], DocField.id: hit["_id"],
+                                         "highlights": highlights(hit.get("highlight", {})),
+                                         "copies": copies[:COPIES_SHOWN]})
 
 
 def highlights(found: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 
 from ann.settings import Settings
 from search_api.app import create_app
+from search_api.models import SearchResponse
 from tests.support.api_corpus import (
     Doc,
     corpus_documents,
@@ -28,12 +30,29 @@ class Corpus:
     docs: list[Doc]
 
 
+def _written_as_its_model_writes(response: httpx.Response) -> None:
+    """``/search`` writes its answer from the engine's data, never building its response model
+    (``search_api/routes/search.py``): each answer must be byte for byte what the model validated
+    from it writes — the same fields in the same order, defaults where the engine has no value,
+    dates as pydantic writes them."""
+    if response.url.path == "/search" and response.status_code == 200:
+        response.read()
+        model = SearchResponse.model_validate_json(response.content)
+        assert response.content == model.model_dump_json().encode("utf-8")
+
+
+def _checking(api: TestClient) -> TestClient:
+    """``api``, every ``/search`` answer it gets checked against the response model."""
+    api.event_hooks = {**api.event_hooks, "response": [_written_as_its_model_writes]}
+    return api
+
+
 @pytest.fixture(scope="module")
 def corpus(services: Settings, es: Elasticsearch) -> Iterator[Corpus]:
     with private_alias(services, es) as settings:
         docs = index_documents(es, settings.index_alias, corpus_documents())
         with TestClient(create_app(settings)) as api:
-            yield Corpus(api, docs)
+            yield Corpus(_checking(api), docs)
 
 
 def _walk(api: TestClient, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -151,3 +170,33 @@ def test_similar_answers_404_for_an_unknown_article_and_422_for_a_bad_id_or_size
     article = corpus.docs[0].id
     assert corpus.api.get(f"/articles/{article}/similar", params={"size": 51}).status_code == 422
     assert corpus.api.get(f"/articles/{article}/similar", params={"size": 0}).status_code == 422
+
+
+def test_every_kind_of_search_answer_is_what_its_response_model_writes(
+    services: Settings, es: Elasticsearch,
+) -> None:
+    """Stories of several copies (collapsed, their copies listed), highlights, facets, filters,
+    cursor pages, no hits, and documents without the fields clustering and later writers add:
+    the answers the other tests do not reach, checked as every ``/search`` answer here is."""
+    stored = corpus_documents(4)
+    for n, doc in enumerate(stored):
+        doc["cluster_id"] = stored[n % 5]["id"]  # stories of one or two pages
+    for doc in stored[-3:]:  # as a document indexed before these fields existed
+        for name in ("cluster_id", "credit", "original_paper", "standfirst"):
+            doc.pop(name, None)
+    with private_alias(services, es) as settings:
+        index_documents(es, settings.index_alias, stored)
+        with TestClient(create_app(settings)) as client:
+            api = _checking(client)
+            folded = api.get("/search", params={"collapse": "true", "size": 20}).json()
+            assert folded["stories"] == 5
+            assert sorted(len(h["copies"]) for h in folded["hits"]) == [0, 1, 1, 1, 1, 2]
+            unclustered = next(h for h in folded["hits"] if h["cluster_id"] is None)
+            assert unclustered["credit"] == [] and unclustered["standfirst"] is None
+            first = api.get("/search", params={"q": "monsoon rains", "sort": "newest", "size": 3})
+            assert first.json()["hits"][0]["highlights"]["body"]
+            api.get("/search", params={"cursor": first.json()["next_cursor"],
+                                       "q": "monsoon rains", "sort": "newest", "size": 3})
+            api.get("/search", params={"source": "dawn", "from": "2025-03-01", "size": 0})
+            nothing = api.get("/search", params={"q": "volcano"}).json()
+            assert nothing["total"] == 0 and nothing["hits"] == []
