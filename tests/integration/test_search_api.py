@@ -1,4 +1,5 @@
-"""Cursor paging and similar articles on the real Elasticsearch node, over a known corpus."""
+"""Cursor paging, similar articles and every `/search` answer against its response model, on the
+real Elasticsearch node, over a known corpus."""
 
 from __future__ import annotations
 
