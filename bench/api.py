@@ -13,6 +13,10 @@ facets only) is then sent, with one ``httpx`` client per side:
 * **Elasticsearch** — ``POST /<alias>/_search`` with the body the API builds for the same
   parameters (``search_api.query.build_search``), serialized once beforehand.
 
+Both sides are asked for plain, uncompressed answers (``_http.PLAIN``), as the API asks the node:
+httpx's default ``Accept-Encoding`` would have the node gzip what it sends straight to the bench
+and nothing it sends the API.
+
 After ``--warmup`` seconds of both sides answering the query set over and over:
 
 1. *Sequential* (one client, keep-alive): ``--rounds`` rounds over all queries, each query sent
@@ -65,6 +69,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import httpx
 from _corpus import REPO_ROOT, BenchIndices, logger, machine, mirror_pages, percentile, services
 from _export import ExportBench
+from _http import PLAIN
 from elasticsearch import Elasticsearch
 
 from ann.ops.stack import api_command, api_server_env
@@ -257,7 +262,7 @@ class ApiBench:
     def check(self) -> list[int]:
         """Both sides answer every query with the same total; returns the totals."""
         totals = []
-        with httpx.Client(timeout=30) as client:
+        with httpx.Client(timeout=30, headers=PLAIN) as client:
             for params, body in zip(QUERIES, self.bodies, strict=True):
                 api = client.get(f"{self.api_url}/search", params=params)
                 es = client.post(self.search_url, content=body,
@@ -274,7 +279,7 @@ class ApiBench:
         started runs its first minutes' queries several times slower (cold JIT)."""
         deadline, sent = time.monotonic() + seconds, 0
         headers = {"Content-Type": "application/json"}
-        with httpx.Client(timeout=30) as client:
+        with httpx.Client(timeout=30, headers=PLAIN) as client:
             while time.monotonic() < deadline:
                 for params, body in zip(QUERIES, self.bodies, strict=True):
                     client.get(f"{self.api_url}/search", params=params).raise_for_status()
@@ -289,7 +294,8 @@ class ApiBench:
     def sequential(self, rounds: int) -> Sample:
         sample = Sample()
         headers = {"Content-Type": "application/json"}
-        with httpx.Client(timeout=30) as api, httpx.Client(timeout=30) as es:
+        with httpx.Client(timeout=30, headers=PLAIN) as api, \
+                httpx.Client(timeout=30, headers=PLAIN) as es:
             for r in range(rounds + 1):  # round 0 warms both sides up and is not counted
                 if r == 1:
                     before, phase_started = self._cpu(), time.perf_counter()
@@ -319,7 +325,7 @@ class ApiBench:
         errors = 0
         limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
         headers = {"Content-Type": "application/json"}
-        async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        async with httpx.AsyncClient(timeout=30, limits=limits, headers=PLAIN) as client:
             # every connection opened before the clock starts
             await asyncio.gather(*(self._one(client, side, i, headers) for i in range(clients)))
             deadline = time.perf_counter() + seconds
