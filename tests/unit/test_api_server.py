@@ -1,16 +1,19 @@
 """How the API server is started: ``ANN_API_WORKERS`` processes, one per available CPU unless
-set, and a metrics directory emptied for each start."""
+set, a metrics directory emptied for each start, the collector's thresholds of a server."""
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from ann.ops.stack import api_command, api_server_env
 from ann.settings import Settings
+from search_api.app import COLLECTOR_THRESHOLDS, create_app
 
 
 def test_one_worker_per_available_cpu_unless_set() -> None:
@@ -35,3 +38,15 @@ def test_each_start_gets_an_empty_metrics_directory(tmp_path: Path) -> None:
     (directory / "counter_123.db").write_bytes(b"earlier run")
     api_server_env(2, directory)
     assert list(directory.iterdir()) == []
+
+
+def test_the_collector_runs_less_often_while_the_application_serves() -> None:
+    """Set for the application's life, the process's own thresholds back after (the tests run
+    many applications in one process)."""
+    before = gc.get_threshold()
+    assert before != COLLECTOR_THRESHOLDS
+    app = create_app(Settings(ES_URL="http://127.0.0.1:1"))  # never asked
+    with TestClient(app) as client:
+        assert gc.get_threshold() == COLLECTOR_THRESHOLDS
+        assert client.get("/health/live").status_code == 200
+    assert gc.get_threshold() == before
