@@ -6,10 +6,11 @@ sections, sidebars, ``<time>``, ``<figure>``, ...: ``AUTHOR_DISCARD_XPATHS``) an
 three regular-expression XPaths over it (``AUTHOR_XPATHS``: classes and ids naming the author,
 the byline, the writer), taking the first short text. On real pages that was the largest single
 cost of the byline step (a copy and four EXSLT-regex walks per page). The same tests are made
-here on each element in one ``iter()`` of the shared tree: an element the copy would have lost
-is skipped, and its text is left out of a candidate's (its tail kept, as trafilatura's
-``delete_element`` keeps it). ``tests/unit/extraction/test_classbyline.py`` checks the result
-equals ``extract_author``'s on every dev and fixture page.
+here on each element in one ``iter()`` of the shared tree, judged once per combination of tag
+and attribute values (a page repeats a few on most of its elements): an element the copy would
+have lost is skipped, and its text is left out of a candidate's (its tail kept, as
+trafilatura's ``delete_element`` keeps it). ``tests/unit/extraction/test_classbyline.py``
+checks the result equals ``extract_author``'s on every dev and fixture page.
 """
 
 from __future__ import annotations
@@ -39,57 +40,64 @@ _SECOND_CLASS = re.compile(
     r"author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name")
 _THIRD_ID = re.compile(r"[Aa]uthor")
 _THIRD_CLASS = re.compile(r"[Aa]uthor|screenname|writer|[Bb]yline")
+_OTHER_MARKS = frozenset({"itemprop", "rel", "data-testid", "data-component"})
+"""The attributes besides ``id`` and ``class`` that the expressions read; few elements carry any."""
+_DISCARDED = -1
 
 
-@lru_cache(maxsize=4096)
-def _class_marks(classes: str) -> tuple[bool, bool, bool, bool]:
-    """Which class patterns a class attribute matches (discarded, first, second, third
-    expression): a page repeats the same few class strings on most of its elements."""
-    return (_DISCARD_CLASS.search(classes) is not None, _FIRST_CLASS.search(classes) is not None,
-            _SECOND_CLASS.search(classes) is not None, _THIRD_CLASS.search(classes) is not None)
-
-
-@lru_cache(maxsize=4096)
-def _id_marks(ident: str) -> tuple[bool, bool, bool]:
-    """Which id patterns an id matches (discarded, second, third expression)."""
-    return (_DISCARD_ID.search(ident) is not None, _SECOND_ID.search(ident) is not None,
-            _THIRD_ID.search(ident) is not None)
-
-
-def _discarded(element: lxml.html.HtmlElement, tag: str, ident: str | None,
-               classes: str | None) -> bool:
-    if tag in _ALWAYS_DISCARDED:
+def _discarded(tag: str, ident: str | None, classes: str | None, component: str | None) -> bool:
+    if tag in _ALWAYS_DISCARDED or "Figure" in (component or ""):
         return True
-    if tag not in _DISCARD_TAGS:
-        return "Figure" in (element.get("data-component") or "")
-    return (ident == "comments" or classes in ("comments", "title", "date")
-            or (ident is not None and _id_marks(ident)[0])
-            or (classes is not None and _class_marks(classes)[0])
-            or "Figure" in (element.get("data-component") or ""))
+    return tag in _DISCARD_TAGS and (
+        ident == "comments" or classes in ("comments", "title", "date")
+        or (ident is not None and _DISCARD_ID.search(ident) is not None)
+        or (classes is not None and _DISCARD_CLASS.search(classes) is not None))
 
 
-def _expression(element: lxml.html.HtmlElement, tag: str, ident: str | None,
-                classes: str | None) -> int | None:
-    """The first of trafilatura's three byline expressions this element matches (0, 1, 2)."""
-    itemprop = element.get("itemprop")
+def _expression(tag: str, ident: str | None, classes: str | None, itemprop: str | None,
+                rel: str | None, testid: str | None, component: str | None) -> int | None:
+    """The first of trafilatura's three byline expressions an element matches (0, 1, 2)."""
     if tag == "author" or (tag in _FIRST_TAGS and (
-            element.get("rel") == "author" or ident == "author" or classes == "author"
-            or itemprop == "author name"
-            or element.get("data-testid") in ("AuthorCard", "AuthorURL")
-            or (classes is not None and _class_marks(classes)[1]))):
+            rel == "author" or ident == "author" or classes == "author"
+            or itemprop == "author name" or testid in ("AuthorCard", "AuthorURL")
+            or (classes is not None and _FIRST_CLASS.search(classes) is not None))):
         return 0
     if tag in _SECOND_TAGS and (
             classes in ("byline", "username", "byl", "BBL")
             or (itemprop is not None and "author" in itemprop)
-            or (ident is not None and _id_marks(ident)[1])
-            or (classes is not None and _class_marks(classes)[2])):
+            or (ident is not None and _SECOND_ID.search(ident) is not None)
+            or (classes is not None and _SECOND_CLASS.search(classes) is not None)):
         return 1
-    if ("Byline" in (element.get("data-component") or "")
-            or (itemprop is not None and "author" in itemprop)
-            or (ident is not None and _id_marks(ident)[2])
-            or (classes is not None and _class_marks(classes)[3])):
+    if ("Byline" in (component or "") or (itemprop is not None and "author" in itemprop)
+            or (ident is not None and _THIRD_ID.search(ident) is not None)
+            or (classes is not None and _THIRD_CLASS.search(classes) is not None)):
         return 2
     return None
+
+
+@lru_cache(maxsize=8192)
+def _verdict(tag: str, ident: str | None = None, classes: str | None = None,
+             itemprop: str | None = None, rel: str | None = None, testid: str | None = None,
+             component: str | None = None) -> int | None:
+    """``_DISCARDED``, the number of the first expression matched, or None, for an element with
+    these tag and attributes: a page repeats the same few on most of its elements, so each
+    combination is judged once."""
+    if _discarded(tag, ident, classes, component):
+        return _DISCARDED
+    return _expression(tag, ident, classes, itemprop, rel, testid, component)
+
+
+def _element_verdict(element: lxml.html.HtmlElement, tag: str) -> int | None:
+    """``_verdict`` of an element, reading only the attributes it has: most carry at most an
+    ``id`` and a ``class``."""
+    keys = element.keys()
+    if not keys:
+        return _verdict(tag)
+    get = element.get
+    if _OTHER_MARKS.isdisjoint(keys):
+        return _verdict(tag, get("id"), get("class"))
+    return _verdict(tag, get("id"), get("class"), get("itemprop"), get("rel"),
+                    get("data-testid"), get("data-component"))
 
 
 def _text(element: lxml.html.HtmlElement, discarded: set[lxml.html.HtmlElement]) -> str:
@@ -121,19 +129,11 @@ def class_byline(tree: lxml.html.HtmlElement) -> str | None:
         tag = element.tag
         if not isinstance(tag, str):
             continue
-        if not element.keys():  # most elements: only the tag can count
-            if tag in _ALWAYS_DISCARDED:
-                discarded.add(element)
-            elif tag == "author":
-                candidates[0].append(element)
-            continue
-        ident, classes = element.get("id"), element.get("class")
-        if _discarded(element, tag, ident, classes):
+        verdict = _element_verdict(element, tag)
+        if verdict == _DISCARDED:
             discarded.add(element)
-            continue
-        number = _expression(element, tag, ident, classes)
-        if number is not None:
-            candidates[number].append(element)
+        elif verdict is not None:
+            candidates[verdict].append(element)
     for found in candidates:
         for element in found:
             if any(a in discarded for a in element.iterancestors()):
