@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from functools import partial
-from itertools import pairwise
+from itertools import islice, pairwise
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -210,18 +210,28 @@ def _credit(element: lxml.html.HtmlElement, text: str) -> bool:
     return bool(classed) or all(n.casefold() in AGENCIES for n in names)
 
 
+def _texts(element: lxml.html.HtmlElement, most: int | None = None) -> list[str]:
+    """The non-blank texts of an element and its descendants, or only the first ``most``: a
+    container of the whole story need not be read to learn that it holds more than one."""
+    return list(islice((t for t in element.itertext() if t.strip()), most))
+
+
 def _under_headline(tree: lxml.html.HtmlElement, headlines: Collection[str]) -> list[str]:
     """The byline between the headline and the story's first paragraph."""
     heading = _headline(tree, headlines)
     if heading is None:
         return []
     for element in _AFTER(heading):
-        parts = [t for t in element.itertext() if t.strip()]
-        text = " ".join(" ".join(parts).split())
-        if element.tag == "p" and len(text.split()) >= _BODY_WORDS:
-            break
-        if len(parts) == 1 and _short(text) and _credit(element, text):
-            return [text]  # one text of its own: a name, not a name run into a date
+        if element.tag == "p":
+            parts = _texts(element)
+            if len(" ".join(parts).split()) >= _BODY_WORDS:
+                break
+        else:
+            parts = _texts(element, 2)
+        if len(parts) == 1:
+            text = " ".join(parts[0].split())
+            if _short(text) and _credit(element, text):
+                return [text]  # one text of its own: a name, not a name run into a date
     return []
 
 
