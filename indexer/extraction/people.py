@@ -57,6 +57,7 @@ those."""
 _MAX_LINK_TEXT = 40
 _MENU_TAGS = frozenset({"nav", "footer"})
 _BYLINE_CLASS = re.compile(r"author|byline", re.IGNORECASE)
+_NOT_WORD = re.compile(r"\W")
 
 
 def _in_menu(link: lxml.html.HtmlElement) -> bool:
@@ -78,7 +79,7 @@ def _in_menu(link: lxml.html.HtmlElement) -> bool:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\W", "", text.casefold())
+    return _NOT_WORD.sub("", text.casefold())
 
 
 class Kind(Enum):
