@@ -121,10 +121,33 @@ def _text(element: lxml.html.HtmlElement, discarded: set[lxml.html.HtmlElement])
     return " ".join(" ".join(parts).split())
 
 
+def _lost(element: lxml.html.HtmlElement, discarded: set[lxml.html.HtmlElement]) -> bool:
+    """Whether the element is inside a block trafilatura's copy has lost."""
+    return any(a in discarded for a in element.iterancestors())
+
+
+def _discard_below(element: lxml.html.HtmlElement,
+                   discarded: set[lxml.html.HtmlElement]) -> None:
+    """Add the element's discarded descendants, before the walk reaches them."""
+    for below in element.iterdescendants():
+        if isinstance(below.tag, str) and _element_verdict(below, below.tag) == _DISCARDED:
+            discarded.add(below)
+
+
+def _byline_text(element: lxml.html.HtmlElement,
+                 discarded: set[lxml.html.HtmlElement]) -> str | None:
+    """The candidate's text, if it has a byline's length."""
+    content = _text(element, discarded)
+    return content if content and 2 < len(content) < _LEN_LIMIT else None
+
+
 def class_byline(tree: lxml.html.HtmlElement) -> str | None:
-    """What ``trafilatura.metadata.extract_author(tree)`` returns, from one walk of ``tree``."""
+    """What ``trafilatura.metadata.extract_author(tree)`` returns, from one walk of ``tree``.
+    A candidate of the first expression is judged where the walk meets it (its ancestors met
+    before it, its descendants judged on the spot): the first that has a byline's length is
+    the answer, and the rest of the page need not be walked. The others wait for the end."""
     discarded: set[lxml.html.HtmlElement] = set()
-    candidates: list[list[lxml.html.HtmlElement]] = [[], [], []]
+    later: tuple[list[lxml.html.HtmlElement], ...] = ([], [])
     for element in tree.iter():
         tag = element.tag
         if not isinstance(tag, str):
@@ -132,13 +155,16 @@ def class_byline(tree: lxml.html.HtmlElement) -> str | None:
         verdict = _element_verdict(element, tag)
         if verdict == _DISCARDED:
             discarded.add(element)
-        elif verdict is not None:
-            candidates[verdict].append(element)
-    for found in candidates:
+        elif verdict == 0 and not _lost(element, discarded):
+            _discard_below(element, discarded)
+            content = _byline_text(element, discarded)
+            if content:
+                return normalize_authors(None, content)
+        elif verdict:
+            later[verdict - 1].append(element)
+    for found in later:
         for element in found:
-            if any(a in discarded for a in element.iterancestors()):
-                continue  # inside a block trafilatura's copy has lost
-            content = _text(element, discarded)
-            if content and 2 < len(content) < _LEN_LIMIT:
+            content = None if _lost(element, discarded) else _byline_text(element, discarded)
+            if content:
                 return normalize_authors(None, content)
     return None
