@@ -30,7 +30,7 @@ _MICRODATA = XPath(
     "//*[@itemprop='author']//*[@itemprop='name'] | //*[@itemprop='author'][not(*)]"
 )
 _AUTHOR_ITEMPROP = XPath("//@itemprop[. = 'author']", smart_strings=False)
-_AUTHOR_PATHS = ("/author/", "/authors/", "/writer/", "/profile/")
+_AUTHOR_PATH = re.compile(r"/(?:authors?|writer|profile)/")
 _BY_TEXT = XPath(
     "//text()[starts-with(normalize-space(), 'By') or starts-with(normalize-space(), 'by ') or "
     "starts-with(normalize-space(), 'Written by') or starts-with(normalize-space(), 'Author')]"
@@ -125,7 +125,7 @@ def _on_site(link: lxml.html.HtmlElement, site: str) -> bool:
 def _to_author(link: lxml.html.HtmlElement) -> bool:
     """A link to an author's page (``/author/jane-doe``, ``rel=author``)."""
     href = link.get("href") or ""
-    return any(path in href for path in _AUTHOR_PATHS) or link.get("rel") == "author"
+    return _AUTHOR_PATH.search(href) is not None or link.get("rel") == "author"
 
 
 def _author_links(tree: lxml.html.HtmlElement, url: str = "") -> list[str]:
