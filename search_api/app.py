@@ -54,10 +54,11 @@ from search_api.variants import NameVariants
 
 COLLECTOR_THRESHOLDS = (7000, 20, 20)
 """The cyclic collector's thresholds while the API serves (Python's are 700, 10, 10). A search
-parses the engine's answer (15-22 kB of JSON) into some thousand dicts and lists and writes
-another answer from them; they die by reference counting, yet every 700 of them set off a
-young-generation collection, and every tenth of those an older one, each tracing whatever is
-alive at that moment. With these thresholds the API used 9-10 % less CPU per ``/search`` at 16
+holds the engine's parsed answer (15-22 kB of JSON: several hundred dicts and lists) until its
+own answer is written, and a process serves several searches at once: with Python's thresholds
+the answers in flight crossed 700 new containers every few requests, set off a young collection
+and were promoted to older generations, to be traced again there, although all of them die by
+reference counting. With these thresholds the API used 9-10 % less CPU per ``/search`` at 16
 clients (``bench/api_ab.py``, three runs, 2026-12-03), for at most a few thousand more objects
 awaiting collection."""
 
