@@ -46,12 +46,11 @@ _FIRST_PARAGRAPH = XPath("(//p[string-length(normalize-space()) > 60])[1]")
 _DATELINE = re.compile(
     r"^\s*([A-Z][A-Z.'\- ]{1,40}?)(?:\s*,\s*([A-Z][\w.'\- ]{1,30}?))?\s*"
     r"(?:\([^()]{1,30}\))?\s*(?:[—–:]|-{1,2}\s)")
-_VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or "
-                      "ancestor::noscript or ancestor::template)]",
+_SHOWN = "not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)"
+"""A text node a reader sees: both searches of the page's text below must agree on it."""
+_VISIBLE_TEXT = XPath(f"//body//text()[{_SHOWN}]",
                       smart_strings=False)  # only joined: no parent-aware string per text node
-_SHOWN_AS_WRITTEN = XPath(
-    "//body//text()[contains(., $name)][not(ancestor::script or ancestor::style or "
-    "ancestor::noscript or ancestor::template)]", smart_strings=False)
+_SHOWN_AS_WRITTEN = XPath(f"//body//text()[contains(., $name)][{_SHOWN}]", smart_strings=False)
 """The visible texts that hold a name as written; the costly test of ancestors is made only on
 those."""
 _MAX_LINK_TEXT = 40
