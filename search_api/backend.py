@@ -12,9 +12,10 @@ slow again.
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -52,6 +53,9 @@ request: a 503 like a 5xx."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _JSON = {"accept": "application/json", "content-type": "application/json"}
 """The headers of a JSON request, as the client's own methods send them."""
+CONNECTIONS_PER_NODE = 10
+"""Connections the client keeps open to each node (elastic-transport's default, said here
+because :class:`Backend` lets as many calls at a time through to it)."""
 
 
 def engine_reason(error: ApiError, alias: str) -> str:
@@ -93,13 +97,21 @@ class _Serializer(JsonSerializer):
 
 class Backend:
     def __init__(
-        self, es: AsyncElasticsearch, alias: str, metrics: ApiMetrics, timeout_seconds: float
+        self, es: AsyncElasticsearch, alias: str, metrics: ApiMetrics, timeout_seconds: float,
+        connections: int = CONNECTIONS_PER_NODE,
     ) -> None:
         self.es = es
         self.alias = alias
         self._search_path = f"/{quote(alias, safe=',')}/_search"
         self.metrics = metrics
         self.timeout_seconds = timeout_seconds
+        self._turns = asyncio.Semaphore(connections)
+        """Calls in flight, at most one per connection; the others wait in arrival order.
+        aiohttp's pool gives a freed connection to whichever call asks next, not to the one
+        that has waited longest, so a task that calls again at once (an export's next page, a
+        client's next search) takes it back every time, and a search arriving when all are
+        busy can wait until the load stops — and then fail on its timeout. asyncio's semaphore
+        serves its waiters first come, first served, and lets no newcomer pass them."""
 
     @classmethod
     def connect(cls, settings: Settings, metrics: ApiMetrics) -> Backend:
@@ -112,16 +124,25 @@ class Backend:
         es = AsyncElasticsearch(
             nodes, request_timeout=timeout, retry_on_timeout=len(nodes) > 1,
             max_retries=max(1, len(nodes)), serializer=_Serializer(),
-            meta_header=False,
+            meta_header=False, connections_per_node=CONNECTIONS_PER_NODE,
         )
-        return cls(es, settings.index_alias, metrics, timeout)
+        return cls(es, settings.index_alias, metrics, timeout,
+                   connections=CONNECTIONS_PER_NODE * len(nodes))
 
     async def close(self) -> None:
         await self.es.close()
 
-    @contextmanager
-    def _call(self, operation: str) -> Iterator[None]:
-        """Time the call; a NotFoundError passes through for the caller to interpret."""
+    @asynccontextmanager
+    async def _call(self, operation: str) -> AsyncIterator[None]:
+        """Wait for a turn (:attr:`_turns`), time the call; a NotFoundError passes through for
+        the caller to interpret. The wait is bounded by the call's own timeout."""
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                await self._turns.acquire()
+        except TimeoutError as error:
+            raise BackendUnavailable(
+                f"search backend busy: no connection free within {self.timeout_seconds:g} s"
+            ) from error
         try:
             with self.metrics.backend_call(operation):
                 yield
@@ -143,10 +164,12 @@ class Backend:
             raise BackendUnavailable(
                 f"search backend unavailable: {type(error).__name__}"
             ) from error
+        finally:
+            self._turns.release()
 
     async def search(self, body: dict[str, Any], operation: str = "search") -> dict[str, Any]:
         try:
-            with self._call(operation):
+            async with self._call(operation):
                 # what es.search(index=, body=) sends, without its keyword arguments' rewriting
                 # and the request it builds from them: ~0.1 ms of CPU per call
                 response = await self.es.perform_request(
@@ -160,7 +183,7 @@ class Backend:
     async def open_point_in_time(self, keep_alive: str) -> str:
         """A point in time over the alias: searches over it see the index as it is now."""
         try:
-            with self._call("open_pit"):
+            async with self._call("open_pit"):
                 response = await self.es.open_point_in_time(index=self.alias,
                                                             keep_alive=keep_alive)
         except NotFoundError as error:
@@ -170,20 +193,20 @@ class Backend:
     async def search_point_in_time(self, body: dict[str, Any], filter_path: str,
                                    operation: str) -> dict[str, Any]:
         """A search over the point in time ``body["pit"]`` names (no index: the PIT has one)."""
-        with self._call(operation):
+        async with self._call(operation):
             response = await self.es.search(body=body, filter_path=filter_path)
         result: dict[str, Any] = response.body
         return result
 
     async def close_point_in_time(self, pit_id: str) -> None:
         """Frees the engine's search contexts now rather than at the keep-alive's end."""
-        with self._call("close_pit"):
+        async with self._call("close_pit"):
             await self.es.close_point_in_time(id=pit_id)
 
     async def get(self, doc_id: str, excludes: tuple[str, ...] = ()) -> dict[str, Any] | None:
         """The stored document with its ``_id`` and ``_source``, or None when there is none."""
         try:
-            with self._call("get"):
+            async with self._call("get"):
                 response = await self.es.get(
                     index=self.alias, id=doc_id, source_excludes=list(excludes) or None
                 )
@@ -193,19 +216,19 @@ class Backend:
         return doc
 
     async def exists(self, doc_id: str) -> bool:
-        with self._call("exists"):
+        async with self._call("exists"):
             return bool(await self.es.exists(index=self.alias, id=doc_id))
 
     async def count(self) -> int:
         """Documents in the index; 0 while it does not exist."""
         try:
-            with self._call("count"):
+            async with self._call("count"):
                 response = await self.es.count(index=self.alias)
         except NotFoundError:
             return 0
         return int(response["count"])
 
     async def cluster_status(self) -> str:
-        with self._call("cluster_health"):
+        async with self._call("cluster_health"):
             response = await self.es.cluster.health()
         return str(response["status"])
