@@ -108,10 +108,11 @@ class Backend:
         self._turns = asyncio.Semaphore(connections)
         """Calls in flight, at most one per connection; the others wait in arrival order.
         aiohttp's pool gives a freed connection to whichever call asks next, not to the one
-        that has waited longest, so a task that calls again at once (an export's next page, a
-        client's next search) takes it back every time, and a search arriving when all are
-        busy can wait until the load stops — and then fail on its timeout. asyncio's semaphore
-        serves its waiters first come, first served, and lets no newcomer pass them."""
+        that has waited longest, so a task that calls again in the same step (a loop of calls,
+        a route's second call in a row) takes it back every time, and a call that arrived when
+        all were busy can wait until the loop ends — or fail on its timeout
+        (``tests/integration/test_backend_turns.py``). asyncio's semaphore serves its waiters
+        first come, first served, and lets no newcomer pass them."""
 
     @classmethod
     def connect(cls, settings: Settings, metrics: ApiMetrics) -> Backend:
