@@ -53,9 +53,6 @@ request: a 503 like a 5xx."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _JSON = {"accept": "application/json", "content-type": "application/json"}
 """The headers of a JSON request, as the client's own methods send them."""
-CONNECTIONS_PER_NODE = 10
-"""Connections the client keeps open to each node (elastic-transport's default, said here
-because :class:`Backend` lets as many calls at a time through to it)."""
 
 
 def engine_reason(error: ApiError, alias: str) -> str:
@@ -97,16 +94,17 @@ class _Serializer(JsonSerializer):
 
 class Backend:
     def __init__(
-        self, es: AsyncElasticsearch, alias: str, metrics: ApiMetrics, timeout_seconds: float,
-        connections: int = CONNECTIONS_PER_NODE,
+        self, es: AsyncElasticsearch, alias: str, metrics: ApiMetrics, timeout_seconds: float
     ) -> None:
         self.es = es
         self.alias = alias
         self._search_path = f"/{quote(alias, safe=',')}/_search"
         self.metrics = metrics
         self.timeout_seconds = timeout_seconds
-        self._turns = asyncio.Semaphore(connections)
-        """Calls in flight, at most one per connection; the others wait in arrival order.
+        self._turns = asyncio.Semaphore(sum(
+            node.config.connections_per_node for node in es.transport.node_pool.all()))
+        """Calls in flight, at most one per connection the client keeps (elastic-transport's
+        ``connections_per_node``, 10 by default, for each node); the others wait in arrival order.
         aiohttp's pool gives a freed connection to whichever call asks next, not to the one
         that has waited longest, so a task that calls again in the same step (a loop of calls,
         a route's second call in a row) takes it back every time, and a call that arrived when
@@ -125,10 +123,9 @@ class Backend:
         es = AsyncElasticsearch(
             nodes, request_timeout=timeout, retry_on_timeout=len(nodes) > 1,
             max_retries=max(1, len(nodes)), serializer=_Serializer(),
-            meta_header=False, connections_per_node=CONNECTIONS_PER_NODE,
+            meta_header=False,
         )
-        return cls(es, settings.index_alias, metrics, timeout,
-                   connections=CONNECTIONS_PER_NODE * len(nodes))
+        return cls(es, settings.index_alias, metrics, timeout)
 
     async def close(self) -> None:
         await self.es.close()

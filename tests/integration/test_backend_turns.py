@@ -2,8 +2,8 @@
 connection busy goes next, ahead of a task that asks again as soon as it is answered.
 
 aiohttp's pool alone gives a freed connection to whichever call asks for it first; a loop of
-calls (an export's pages) took it back every time, and a search waiting beside it was answered
-only when the loop ended — or failed on its timeout (:class:`search_api.backend.Backend`)."""
+calls took it back every time, and a search waiting beside it was answered only when the loop
+ended — or failed on its timeout (:class:`search_api.backend.Backend`)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ async def _race(settings: Settings, loop_calls: int) -> list[str]:
     """One connection; a task calling ``loop_calls`` times back to back, and a call made while
     the loop's first is under way: the order in which they were answered."""
     client = AsyncElasticsearch(settings.es_nodes, connections_per_node=1)
-    backend = Backend(client, settings.index_alias, ApiMetrics.create(None), 30.0, connections=1)
+    backend = Backend(client, settings.index_alias, ApiMetrics.create(None), 30.0)
     answered: list[str] = []
     first_under_way = asyncio.Event()
 
