@@ -5,7 +5,8 @@ nested ``name``), a link to the author's page (``/author/jane-doe``), a short "B
 "Written by" line, and the line under the headline (an element classed as the author's, or a news
 agency's credit such as "AFP, MANILA"). Only short texts qualify, so a sentence that starts with
 "By" is not a name. Pages that carry several stories put other stories' bylines in teaser
-cards; a byline inside a link that also wraps a heading (not the author's page) is a card's.
+cards; a byline inside a link that also wraps a heading (not the author's page), or inside an
+``<article>`` of its own linked heading beside the story's ``<h1>``, is a card's.
 
 The same pages label their editors ("Editor: Jane Doe", "Penyunting: ..."); ``find_editors``
 reads those labels so that the cascade can tell an editor filed as the metadata author from the
@@ -50,8 +51,13 @@ _LABEL = re.compile(r"^(?:written by|author|by)\s*[:：]?$", re.IGNORECASE)
 _CARD = XPath(
     "ancestor::a[@href][.//h1 or .//h2 or .//h3 or .//h4 or .//h5 or .//h6]"
     "[not(contains(@href, '/author') or contains(@href, '/profile/') or "
-    "contains(@href, '/writer/'))]"
+    "contains(@href, '/writer/'))] | "
+    "ancestor::article[not(.//h1)][//h1][string-length(normalize-space()) < 500]"
+    "[.//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6][.//a[@href]]]"
 )
+"""Another story's teaser card: a link wrapping a heading (not the author's page), or, on a
+page whose story has an ``<h1>``, a short ``<article>`` without it whose heading links
+elsewhere (the story's own ``<article>`` may leave the ``<h1>`` outside, but holds the text)."""
 _AFTER = XPath("following::*[position() <= 40]")
 _AUTHOR_CLASS = re.compile(r"author|byline|writer|reporter", re.IGNORECASE)
 _BODY_WORDS = 20  # a paragraph this long means the story's text has begun
@@ -132,7 +138,8 @@ def _author_links(tree: lxml.html.HtmlElement, url: str = "") -> list[str]:
     """Links to the author's page on the site (``/author/jane-doe``); a ``/profile/`` link to
     another host is a social profile ("Bluesky"), not the byline. Only the first links that
     ``_named`` reads are looked for."""
-    links: Iterator[lxml.html.HtmlElement] = filter(_to_author, tree.iter("a"))
+    links: Iterator[lxml.html.HtmlElement] = (
+        link for link in tree.iter("a") if _to_author(link) and not _CARD(link))
     if url and rules.current().author_links_on_site:
         site = _site(url)
         links = (link for link in links if _on_site(link, site))

@@ -88,6 +88,8 @@ def _text(value: Any, ids: dict[str, dict[str, Any]] | None = None) -> str | Non
         value = ids.get(str(value.get("@id")), value)
     if isinstance(value, dict):
         value = value.get("name") or value.get("@value") or value.get("url")
+        if isinstance(value, list):  # any property may be an array: {"name": ["Jane Roe"]}
+            value = value[0] if value else None
     if isinstance(value, str | int | float) and str(value).strip():
         return " ".join(html.unescape(_TAG.sub(" ", str(value))).split()) or None
     return None

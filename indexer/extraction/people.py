@@ -14,6 +14,7 @@ sites:
   segment of the article's URL;
 * a weekday or month name (dateutil's own names);
 * the site: its ``og:site_name``, ``application-name``, JSON-LD publisher, registry name or host;
+* a web address the page shows ("etimes.in", which a byline reader turns into "Etimes In");
 * a desk or a news agency: an organisation's credit, kept apart from the people (``credit``).
 
 What remains is a person.
@@ -198,7 +199,22 @@ class Evidence:
             return Kind.NOT_A_NAME
         if key in self.section_keys or self.navigation(key) >= self.section_repeats:
             return Kind.NOT_A_NAME
+        if self.web_address(name):
+            return Kind.NOT_A_NAME
         return Kind.PERSON
+
+    def web_address(self, name: str) -> bool:
+        """Whether ``name`` is a site's address that a byline reader made into words:
+        "TOI Lifestyle Desk / etimes.in" read as "Etimes In". It is one when the page shows its
+        words joined by dots ("etimes.in") and the last one could be a top-level domain."""
+        words = name.casefold().split()
+        if not 2 <= len(words) <= 4 or not 2 <= len(words[-1]) <= 4 or \
+                not all(w.isalnum() for w in words):
+            return False
+        try:
+            return bool(_SHOWN_AS_WRITTEN(self.tree, name=".".join(words)))
+        except ValueError:
+            return False
 
 
 @dataclass

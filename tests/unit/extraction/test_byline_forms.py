@@ -102,6 +102,17 @@ def test_a_paper_mistyped_as_a_person_is_still_the_papers_name() -> None:
     assert (article.authors, article.credit) == (["Jane Roe"], ["Example Times"])
 
 
+def test_a_jsonld_authors_name_given_as_a_list_is_read() -> None:
+    """Any schema.org property may be an array: ``"name": ["Sergio Ruiz | Texas Newsroom"]``
+    names the reporter (and the partner newsroom, credited); the page's program line ("Heard
+    on <a>Evening Report</a>"), which trafilatura's byline rules read, names nobody."""
+    page = _page("<div class='program-block'>Heard on <a href='/programs/evening'>Evening "
+                 "Report</a></div>",
+                 ld={"author": {"@type": "Person", "name": ["Sergio Ruiz | Texas Newsroom"]}})
+    article = extract_article(page, URL)
+    assert (article.authors, article.credit) == (["Sergio Ruiz"], ["Texas Newsroom"])
+
+
 def test_a_social_profile_link_is_no_author_page() -> None:
     """``/profile/`` on another host is the writer's social profile ("Bluesky"); the author's
     page on the site is a byline."""

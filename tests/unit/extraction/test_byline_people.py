@@ -133,3 +133,20 @@ def test_a_name_in_the_sites_header_menu_twice_is_a_section() -> None:
     page = _page("<div class='byline'>Lena Ortiz, Markets</div>").replace("<body>",
                                                                            "<body>" + menu)
     assert extract_article(page, URL).authors == ["Lena Ortiz"]
+
+
+def test_a_sites_address_in_the_byline_is_no_name() -> None:
+    """"Lifestyle Desk / lifestyle.newsmag.in / Updated: …": trafilatura's byline reader turns
+    the address into words ("Lifestyle Newsmag In"); the page shows them joined by dots, so
+    they are an address, no name, and the desk signs the unsigned story."""
+    page = _page("<div class='byline'><a href='/toireporter/lifestyle-desk'>Lifestyle Desk</a>"
+                 " / lifestyle.newsmag.in / <span>Updated: Dec 17, 2025, 21:47 IST</span></div>")
+    article = extract_article(page, URL)
+    assert article.authors == ["Lifestyle Desk"]
+    assert "Lifestyle Newsmag In" not in article.authors + article.credit
+
+
+def test_a_name_whose_words_only_look_like_an_address_is_a_person() -> None:
+    """A short last word ("Ng") is no top-level domain unless the page shows the dotted form."""
+    article = extract_article(_page("<div class='byline'>By Alvin Ng</div>"), URL)
+    assert article.authors == ["Alvin Ng"]

@@ -81,6 +81,28 @@ def test_another_storys_teaser_card_byline_is_not_this_storys() -> None:
     assert article.authors == ["AFP"]
 
 
+def test_author_links_in_other_stories_cards_are_not_this_storys() -> None:
+    """The story's byline credits the site's staff; the related stories below it, each an
+    ``<article>`` of its own linked heading, link their writers' pages: they sign those
+    stories, not this one."""
+    cards = "".join(
+        f"<article class='teaser'><h4><a href='/2024/10/{n}/story'>Another story {n}</a></h4>"
+        f"<p>By <a href='/author/{slug}/' rel='author'>{name}</a></p></article>"
+        for n, (slug, name) in enumerate((("ben-hon", "Ben Hon"), ("ellie-plass", "Ellie Plass"))))
+    byline = "<p>By <a href='/author/example-staff/' rel='author'>Example Staff</a></p>"
+    article = extract_article(_page(byline, after=cards), URL)
+    assert article.authors == ["Example Staff"]
+
+
+def test_the_storys_own_article_without_its_h1_keeps_its_byline() -> None:
+    """Templates that put the ``<h1>`` above the story's ``<article>`` (which holds the text and
+    headings that link elsewhere) keep the byline inside it."""
+    page = (f"<html><head><title>{HEADLINE}</title></head><body><h1>{HEADLINE}</h1><article>"
+            "<p>By <a href='/author/jane-roe/'>Jane Roe</a></p>"
+            f"<h3><a href='/topics/ferries'>Ferries</a></h3>{BODY}</article></body></html>")
+    assert extract_article(page, URL).authors == ["Jane Roe"]
+
+
 def test_a_link_to_the_author_page_is_not_a_teaser_card() -> None:
     box = ("<a href='https://example.com/author/meghan-neville'><img src='m.jpg'>"
            "<div><h4>About</h4><p>Written by <span>Meghan Neville</span></p></div></a>")
