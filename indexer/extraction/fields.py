@@ -168,7 +168,8 @@ def _shown_people(page: Page, evidence: Evidence, editors: _Editors) -> tuple[li
     """The people of the first visible byline step that names any."""
     for origin, raws, _ in _visible_steps(page):
         names = editors.names(raws, seen=False)
-        people = [p for p in sort_names(names, evidence).people if _full_name(p)]
+        people = [p for p in sort_names(names, evidence, rules.current().byline_people_only).people
+                  if _full_name(p)]
         if people:
             return people, origin
         if not names and origin.startswith("hint:"):

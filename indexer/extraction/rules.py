@@ -22,8 +22,9 @@ from dataclasses import dataclass, replace
 @dataclass(frozen=True)
 class Rules:
     byline_people_only: bool = True
-    """Candidates that are places, weekdays, months, sections or the site's name are no authors
-    (they go to ``credit`` when they name the site or a desk)."""
+    """The people model (``people.py``): candidates that are places, weekdays, months, sections,
+    web addresses, the site's name or a desk are no authors (the site and desks go to
+    ``credit``); off, every candidate but a news agency is a person."""
     organisation_fallback: bool = True
     """No person anywhere: the organisation credited (a desk, the site) is the author, as the
     paper signs an unsigned story; off, only a news agency is."""
