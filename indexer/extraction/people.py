@@ -58,6 +58,9 @@ _MAX_LINK_TEXT = 40
 _MENU_TAGS = frozenset({"nav", "footer"})
 _BYLINE_CLASS = re.compile(r"author|byline", re.IGNORECASE)
 _NOT_WORD = re.compile(r"\W")
+_PARTICLES = frozenset({
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "la", "le",
+    "ter", "ten", "y", "e", "bin", "binti", "bte", "al", "el", "ibn", "abu", "af", "zu", "st"})
 
 
 def _in_menu(link: lxml.html.HtmlElement) -> bool:
@@ -76,6 +79,17 @@ def _in_menu(link: lxml.html.HtmlElement) -> bool:
                 or (element.tag == "header" and element.find(".//h1") is None)):
             menu = True
     return menu
+
+
+def _phrase(name: str) -> bool:
+    """Words of a sentence, not a name: a capital opening words that are all lower-case and no
+    particles of names ("Learn about our", "My profile": a control's text classed as the
+    author's). Names capitalise their words but for particles ("Ludwig van Beethoven", "Siti
+    binti Aminah"); a name written all in lower case ("jane roe") and scripts without case
+    pass."""
+    first, *rest = name.split() or [""]
+    return bool(rest) and first[:1].isupper() and all(
+        word.islower() and word.isalpha() and word not in _PARTICLES for word in rest)
 
 
 def _key(text: str) -> str:
@@ -193,7 +207,7 @@ class Evidence:
             return Kind.PERSON  # a personal site: the writer's name is the site's name
         if site or _DESK.search(name):
             return Kind.CREDIT
-        if name.casefold().rstrip(".") in _CALENDAR:
+        if name.casefold().rstrip(".") in _CALENDAR or _phrase(name):
             return Kind.NOT_A_NAME
         if self.dateline_places and key in self.places:
             return Kind.NOT_A_NAME

@@ -150,3 +150,19 @@ def test_a_name_whose_words_only_look_like_an_address_is_a_person() -> None:
     """A short last word ("Ng") is no top-level domain unless the page shows the dotted form."""
     article = extract_article(_page("<div class='byline'>By Alvin Ng</div>"), URL)
     assert article.authors == ["Alvin Ng"]
+
+
+def test_a_controls_text_classed_as_the_authors_is_no_name() -> None:
+    """A tooltip under the headline, classed as the author's ("Learn about our" editorial
+    policies), is a phrase, not a person; the desk the page credits signs the story."""
+    tooltip = ("<div class='author-tooltip'><span class='author-tooltip__learn-more'>Learn about "
+               "our </span><a href='/legal#policy'>editorial policies</a></div>")
+    article = extract_article(_page(tooltip, ld_author={"@type": "Person",
+                                                        "name": "The Example Team"}), URL)
+    assert article.authors == ["The Example Team"]
+
+
+@pytest.mark.parametrize("name", ["Ludwig van Beethoven", "Siti binti Aminah", "jane roe"])
+def test_names_with_particles_or_all_in_lower_case_are_people(name: str) -> None:
+    authors = extract_article(_page(f"<div class='byline'>By {name}</div>"), URL).authors
+    assert [a.casefold() for a in authors] == [name.casefold()]  # trafilatura capitalises
