@@ -193,7 +193,11 @@ class Evidence:
             pass
         return written.casefold() in self.visible_text
 
-    def kind(self, name: str, people_only: bool = True) -> Kind:
+    def kind(self, name: str, people_only: bool = True, alone: bool = False) -> Kind:
+        """What ``name`` is. ``alone``: it is the only name its byline gives. Then only a
+        one-word name is tested as a section: a byline element holding just its section says
+        "World", while a menu entry or a category of several words that a byline gives alone is
+        the writer's (a small site's owner in its menu, a category per author)."""
         key = _key(name)
         if not key:
             return Kind.NOT_A_NAME
@@ -211,7 +215,8 @@ class Evidence:
             return Kind.NOT_A_NAME
         if self.dateline_places and key in self.places:
             return Kind.NOT_A_NAME
-        if key in self.section_keys or self.navigation(key) >= self.section_repeats:
+        if (not alone or len(name.split()) < 2) and (
+                key in self.section_keys or self.navigation(key) >= self.section_repeats):
             return Kind.NOT_A_NAME
         if self.web_address(name):
             return Kind.NOT_A_NAME
@@ -240,8 +245,9 @@ class Sorted:
 def sort_names(names: Iterable[str], evidence: Evidence, people_only: bool = True) -> Sorted:
     """People and credited organisations among ``names``, each in the page's order."""
     out = Sorted()
+    names = list(names)
     for name in names:
-        kind = evidence.kind(name, people_only)
+        kind = evidence.kind(name, people_only, alone=len(names) == 1)
         if kind is Kind.PERSON:
             out.people.append(name)
         elif kind is Kind.CREDIT:

@@ -166,3 +166,21 @@ def test_a_controls_text_classed_as_the_authors_is_no_name() -> None:
 def test_names_with_particles_or_all_in_lower_case_are_people(name: str) -> None:
     authors = extract_article(_page(f"<div class='byline'>By {name}</div>"), URL).authors
     assert [a.casefold() for a in authors] == [name.casefold()]  # trafilatura capitalises
+
+
+def test_a_byline_naming_only_a_menu_entry_of_several_words_is_the_writer() -> None:
+    """A small site's owner is also its menu ("Jeff Cobb" links to the about page twice): the
+    byline naming only that name names the writer; a section word alone is still no one."""
+    menu = ("<nav><a href='/about'>Jeff Cobb</a></nav><footer><a href='/about'>Jeff Cobb</a>"
+            "</footer>")
+    page = _page("<div class='byline'>By Jeff Cobb</div>").replace("<body>", "<body>" + menu)
+    assert extract_article(page, URL).authors == ["Jeff Cobb"]
+    assert extract_article(_page("<div class='byline'>World</div>"), URL).authors == []
+
+
+def test_a_category_naming_the_writer_does_not_hide_the_byline() -> None:
+    """Some sites file each story under its writer too (``articleSection``: "Perspectives,
+    Paul Fenaroli"); the byline naming that person alone is the writer's."""
+    page = _page("<div class='byline-div'><p>By: Paul Fenaroli</p></div>").replace(
+        '"headline"', '"articleSection": "Perspectives, Paul Fenaroli", "headline"')
+    assert extract_article(page, URL).authors == ["Paul Fenaroli"]
