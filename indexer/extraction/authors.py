@@ -141,7 +141,7 @@ def split_byline(raw: str) -> list[str]:
     unbracketed = _PAREN.sub("", raw)
     raw = unbracketed if unbracketed.strip() else raw.strip("()（）[]【】 ")  # "（法新社）" alone
     raw = _CREDIT.sub("", _EMAIL.sub("", raw))
-    if rules.current().byline_dates:
+    if rules.current().byline_people_only:  # a date is no person
         raw = _DOT.sub(" | ", _DATE.sub(" | ", raw)).strip(" |")
     raw = _PREFIX.sub("", raw)
     names: list[str] = []

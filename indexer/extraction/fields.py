@@ -125,10 +125,8 @@ def _evidence(page: Page, sections: list[str]) -> Evidence:
     publisher = [page.ld.publisher] if page.ld and page.ld.publisher else []
     return Evidence(page.tree, page.url, [*page.site_names, *publisher], sections,
                     section_repeats=chosen.section_repeats,
-                    dateline_places=chosen.dateline_places,
                     persons=page.ld.people if page.ld else (),
-                    publisher=page.ld.publisher if page.ld else None,
-                    personal_site=chosen.personal_site)
+                    publisher=page.ld.publisher if page.ld else None)
 
 
 def _full_name(name: str) -> bool:
@@ -251,7 +249,7 @@ def _visible_dates(page: Page) -> list[tuple[str | None, str]]:
     steps: list[tuple[str | None, str]] = [
         (element.get("datetime"), "time") for element in
         page.tree.xpath("//time[@datetime][@itemprop='datePublished' or @pubdate]")[:2]]
-    if rules.current().published_over_updated:
+    if rules.current().page_dates_first:
         shown = [e for e in page.tree.xpath("//time[@datetime]")[:5] if not _says_updated(e)]
         steps.extend((element.get("datetime"), "time") for element in shown[:2])
     return steps
@@ -295,7 +293,7 @@ def published(page: Page) -> datetime | None:
     if coarse is not None:
         _record(page, "published_at", coarse[1])
         return coarse[0]
-    url_last = rules.current().url_date_last
+    url_last = rules.current().page_dates_first
     if url_last:
         found = _htmldate(page, with_url=False)
         if found is not None:

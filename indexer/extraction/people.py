@@ -112,12 +112,10 @@ class Evidence:
     site_names: list[str]
     sections: Iterable[str] = ()
     section_repeats: int = 2
-    dateline_places: bool = True
     persons: Iterable[str] = ()
     """Names the page's metadata types as a person (JSON-LD ``Person`` authors)."""
     publisher: str | None = None
     """The JSON-LD publisher's name: a "person" of that name is the organisation, mistyped."""
-    personal_site: bool = True
 
     @cached_property
     def site_keys(self) -> set[str]:
@@ -206,14 +204,14 @@ class Evidence:
         if not people_only:
             return Kind.PERSON  # the people model switched off (measured by bench/crossval.py)
         site = key in self.site_keys or any(s in key for s in self.site_keys if len(s) > 5)
-        if site and self.personal_site and not _DESK.search(name) and \
+        if site and not _DESK.search(name) and \
                 key in {_key(p) for p in self.persons} and key != _key(self.publisher or ""):
             return Kind.PERSON  # a personal site: the writer's name is the site's name
         if site or _DESK.search(name):
             return Kind.CREDIT
         if name.casefold().rstrip(".") in _CALENDAR or _phrase(name):
             return Kind.NOT_A_NAME
-        if self.dateline_places and key in self.places:
+        if key in self.places:
             return Kind.NOT_A_NAME
         if (not alone or len(name.split()) < 2) and (
                 key in self.section_keys or self.navigation(key) >= self.section_repeats):

@@ -22,9 +22,12 @@ from dataclasses import dataclass, replace
 @dataclass(frozen=True)
 class Rules:
     byline_people_only: bool = True
-    """The people model (``people.py``): candidates that are places, weekdays, months, sections,
-    web addresses, the site's name or a desk are no authors (the site and desks go to
-    ``credit``); off, every candidate but a news agency is a person."""
+    """The people model of issue 14's item 2 (``people.py``), one rule measured as a whole: a
+    byline candidate that is a place (the story's dateline), a weekday or a month, a date run
+    into the byline ("by Jane Roe on Jan 22, 2025", "Dec 17, 2025 · Jane Roe"), a section, a
+    web address, a phrase, the site's own name or a desk is no author (the site and desks go
+    to ``credit``), but a JSON-LD ``Person`` bearing the site's name is a personal site's
+    writer. Off, every candidate but a news agency is a person."""
     organisation_fallback: bool = True
     """No person anywhere: the organisation credited (a desk, the site) is the author, as the
     paper signs an unsigned story; off, only a news agency is."""
@@ -33,22 +36,15 @@ class Rules:
     section_repeats: int = 2
     """A candidate that is the text of this many links or more elsewhere on the page is a
     navigation entry (a section), not a person."""
-    dateline_places: bool = True
-    """Upper-case words opening the story's first paragraph ("CHARLESTON, S.C. —") are a
-    place, and so is any byline part equal to one."""
-    published_over_updated: bool = True
-    """A visible date labelled "Updated" is no publication date when another one is stated."""
-    url_date_last: bool = True
-    """The date in the URL only when htmldate finds none on the page."""
+    page_dates_first: bool = True
+    """Issue 14's item 4, one rule: the page's own publication date before a visible date
+    labelled "Updated", and the date in the URL only when htmldate finds none on the page."""
     trafilatura_byline: bool = True
     """trafilatura's byline XPaths (``extract_author``, a walk of the whole tree) are asked
     before the page's own byline shapes (microdata, author links, "By" lines)."""
     author_links_on_site: bool = True
     """A link counts as the author's page (``/author/``, ``/profile/``) only when it leads to the
     site itself: ``bsky.app/profile/...`` is the reporter's social profile, its text "Bluesky"."""
-    personal_site: bool = True
-    """A JSON-LD author typed as a ``Person`` whose name is the site's own name is a person (a
-    personal site: the writer's name is the site's), not the paper's name."""
     collective_bylines: bool = True
     """A byline naming only a collective ("Staff", "News Desk", "Team") is an organisation's
     credit (and signs a story no person signs), not an empty byline."""
@@ -60,9 +56,6 @@ class Rules:
     Policy", "Member Login", "Written By") are no names."""
     by_label_forms: bool = True
     """A lower-case "by" and "by:" label a byline as "By" does ("by <a>Jane Roe</a>")."""
-    byline_dates: bool = True
-    """Dates run into a byline ("by Jane Roe on Jan 22, 2025", "Dec 17, 2025 · Jane Roe") are
-    removed before the names are read; "·" and "•" separate its parts."""
     trafilatura_weak_words: int = 150
     """Where trafilatura is asked for the body, its first pass is weak under this many words,
     and only then are its fallbacks (readability, jusText) run and compared with it: 0 never
@@ -74,17 +67,13 @@ ALTERNATIVES: dict[str, tuple[object, ...]] = {
     "organisation_fallback": (False,),
     "visible_over_metadata": (False,),
     "section_repeats": (1000,),
-    "dateline_places": (False,),
-    "published_over_updated": (False,),
-    "url_date_last": (False,),
+    "page_dates_first": (False,),
     "trafilatura_byline": (False,),
     "author_links_on_site": (False,),
-    "personal_site": (False,),
     "collective_bylines": (False,),
     "labelled_meta_author": (False,),
     "interface_words": (False,),
     "by_label_forms": (False,),
-    "byline_dates": (False,),
     "trafilatura_weak_words": (0, 50, 300, 10**9),
 }
 """Per rule, the values other than the default that the cross-validation tries."""
