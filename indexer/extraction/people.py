@@ -11,8 +11,9 @@ sites:
   class, a ``header`` that does not hold the headline), to pages of the site itself, outside
   any author or byline element (a person's name links to an author page and a social profile,
   not to a section; the story's own header shows its byline), a declared category or a
-  segment of the article's URL;
-* a weekday or month name (dateutil's own names);
+  segment of the article's URL (not the byline's only name when it has several words: a small
+  site's owner in its menu, a category per writer);
+* a weekday or month name (dateutil's own names), or a phrase ("Learn about our");
 * the site: its ``og:site_name``, ``application-name``, JSON-LD publisher, registry name or host;
 * a web address the page shows ("etimes.in", which a byline reader turns into "Etimes In");
 * a desk or a news agency: an organisation's credit, kept apart from the people (``credit``).
@@ -82,11 +83,11 @@ def _in_menu(link: lxml.html.HtmlElement) -> bool:
 
 
 def _phrase(name: str) -> bool:
-    """Words of a sentence, not a name: a capital opening words that are all lower-case and no
-    particles of names ("Learn about our", "My profile": a control's text classed as the
-    author's). Names capitalise their words but for particles ("Ludwig van Beethoven", "Siti
-    binti Aminah"); a name written all in lower case ("jane roe") and scripts without case
-    pass."""
+    """Words of a sentence, not a name: a capitalised first word followed only by lower-case
+    words that are no particles of names ("Learn about our", "My profile": a control's text
+    classed as the author's). Names capitalise their words but for particles ("Ludwig van
+    Beethoven", "Siti binti Aminah"); a name written all in lower case ("jane roe") and scripts
+    without case pass."""
     first, *rest = name.split() or [""]
     return bool(rest) and first[:1].isupper() and all(
         word.islower() and word.isalpha() and word not in _PARTICLES for word in rest)
